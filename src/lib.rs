@@ -1,0 +1,85 @@
+//! # stacknet
+//!
+//! Train small neural networks with no heap. Layers are typed by their sizes
+//! (`Dense<2, 4>`, `Relu<4>`), a network is a tuple of layers, and a shape
+//! mismatch is a compile error. Forward, backward and the optimizer step use
+//! only memory whose size is known at compile time, so the same code trains
+//! on a PC and on a Cortex-M with a few KB of RAM.
+//!
+//! ```
+//! use stacknet::prelude::*;
+//!
+//! type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+//! let mut rng = XorShiftRng::seed_from_u64(0);
+//! let mut net = Net::random(Init::HeNormal, &mut rng);
+//! let (mut cache, mut grads) = (<Net as Layer>::Cache::ZERO, Net::ZERO);
+//!
+//! let (x, target) = ([0.5, -1.0], 2.0);
+//! let y = net.forward_train(&x, &mut cache);
+//! net.backward(&cache, &[y[0] - target], &mut grads); // ∂(½(y − t)²)/∂y
+//! net.sgd_step(&grads, 0.01);
+//! let prediction: [f32; 1] = net.forward(&x);
+//! # assert!(prediction[0].is_finite());
+//! ```
+//!
+//! ## A tour
+//!
+//! - [`layer`]: the [`Layer`] trait: forward, backward (∂input and
+//!   ∂parameters), caches the caller owns.
+//! - [`layers`]: [`Dense`] and the activations [`Identity`], [`Relu`],
+//!   [`LeakyRelu`], [`Sigmoid`], [`Tanh`], [`Softmax`].
+//! - [`network`]: tuples of up to 12 layers are layers too, checked at
+//!   compile time.
+//! - [`params`]: every parameter in one fixed order, as contiguous `f32`
+//!   blocks; gradients and optimizer state share the network's type.
+//! - [`init`]: small normal, uniform, Xavier/Glorot and He/Kaiming
+//!   initialisation from any [`RngCore`](rand_core::RngCore).
+//!
+//! ## Memory
+//!
+//! A network, its gradient and its cache are plain values: their sizes are
+//! `core::mem::size_of` constants, checkable at compile time. Gradients
+//! accumulate, so a mini-batch costs the memory of one sample.
+//!
+//! ## Numbers
+//!
+//! Everything is `f32`. Transcendental functions come from `libm` and no
+//! fused multiply-add is used, so training gives the same bits on every
+//! target for the same seed and data.
+//!
+//! ## Not supported
+//!
+//! Convolutions, recurrent layers, `f64` or fixed-point arithmetic, and
+//! sizes chosen at run time.
+
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod init;
+pub mod layer;
+pub mod layers;
+pub mod network;
+pub mod params;
+
+pub use init::Init;
+pub use layer::Layer;
+pub use layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh, sigmoid};
+pub use params::{LengthMismatch, Params, Zero};
+
+pub use rand_core;
+pub use rand_xorshift;
+
+/// Everything a typical program needs, in one `use`.
+pub mod prelude {
+    pub use crate::{
+        Dense, Identity, Init, Layer, LeakyRelu, Params, Relu, Sigmoid, Softmax, Tanh, Zero,
+    };
+    pub use rand_core::SeedableRng;
+    pub use rand_xorshift::XorShiftRng;
+}
+
+/// The README's code blocks, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

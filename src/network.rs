@@ -1,0 +1,246 @@
+//! Networks: tuples of layers, checked at compile time.
+//!
+//! A tuple of up to 12 layers is itself a [`Layer`] when each layer's input
+//! is the previous layer's output:
+//!
+//! ```
+//! use stacknet::{Dense, Layer, Relu, Zero};
+//! /// The 2-4-3-1 house-price MLP.
+//! type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+//! let y: [f32; 1] = Net::ZERO.forward(&[6.5, 4.9]);
+//! # assert_eq!(y, [0.0]);
+//! ```
+//!
+//! A mismatch is a compile error that names both sizes:
+//!
+//! ```compile_fail,E0599
+//! use stacknet::{Dense, Layer, Relu, Zero};
+//! type Broken = (Dense<2, 4>, Relu<3>);
+//! let _ = Broken::ZERO.forward(&[1.0, 2.0]);
+//! // error[E0599]: the method `forward` exists for tuple `(Dense<2, 4>, Relu<3>)`,
+//! //               but its trait bounds were not satisfied
+//! //   = note: `<Relu<3> as Layer>::Input = [f32; 4]` ... required by `(Dense<2, 4>, Relu<3>): Layer`
+//! ```
+//!
+//! The tuple's cache is the tuple of its layers' caches; its gradient, like
+//! every gradient, has the network's own type. Forward runs the layers first
+//! to last; backward runs them last to first.
+//!
+//! The implementations come from one macro. Written out for two layers, the
+//! `Layer` part reads:
+//!
+//! ```text
+//! impl<A, B> Layer for (A, B) where A: Layer, B: Layer<Input = A::Output> {
+//!     type Input = A::Input;
+//!     type Output = B::Output;
+//!     type Cache = (A::Cache, B::Cache);
+//!     fn forward(&self, x: &A::Input) -> B::Output {
+//!         let x = *x;
+//!         let x = self.0.forward(&x);
+//!         let x = self.1.forward(&x);
+//!         x
+//!     }
+//!     fn backward(&self, cache: &Self::Cache, g: &B::Output, grads: &mut Self) -> A::Input {
+//!         let g = *g;
+//!         let g = self.1.backward(&cache.1, &g, &mut grads.1);
+//!         let g = self.0.backward(&cache.0, &g, &mut grads.0);
+//!         g
+//!     }
+//!     // forward_train, init and SIGNATURE follow the same pattern.
+//! }
+//! ```
+
+use rand_core::RngCore;
+
+use crate::layer::chain_signature;
+use crate::{Init, Layer, Params, Zero};
+
+macro_rules! tuple_impls {
+    (
+        $($T:ident $i:tt),+ ;
+        first $First:ident ; last $Last:ident ;
+        links $($Next:ident : $Prev:ident),* ;
+        reversed $($r:tt)+
+    ) => {
+        impl<$($T: Zero),+> Zero for ($($T,)+) {
+            const ZERO: Self = ($($T::ZERO,)+);
+        }
+
+        impl<$($T: Params),+> Params for ($($T,)+) {
+            const NUM_PARAMS: usize = 0 $(+ $T::NUM_PARAMS)+;
+            const NUM_BLOCKS: usize = 0 $(+ $T::NUM_BLOCKS)+;
+
+            #[inline]
+            fn block(&self, k: usize) -> &[f32] {
+                let mut k = k;
+                $(
+                    if k < $T::NUM_BLOCKS {
+                        return self.$i.block(k);
+                    }
+                    k = k.wrapping_sub($T::NUM_BLOCKS);
+                )+
+                let _ = k;
+                &[]
+            }
+
+            #[inline]
+            fn block_mut(&mut self, k: usize) -> &mut [f32] {
+                let mut k = k;
+                $(
+                    if k < $T::NUM_BLOCKS {
+                        return self.$i.block_mut(k);
+                    }
+                    k = k.wrapping_sub($T::NUM_BLOCKS);
+                )+
+                let _ = k;
+                &mut []
+            }
+        }
+
+        impl<$($T),+> Layer for ($($T,)+)
+        where
+            $First: Layer,
+            $($Next: Layer<Input = <$Prev as Layer>::Output>,)*
+        {
+            type Input = <$First as Layer>::Input;
+            type Output = <$Last as Layer>::Output;
+            type Cache = ($(<$T as Layer>::Cache,)+);
+
+            const SIGNATURE: u32 = {
+                let s = 0;
+                $(let s = chain_signature(s, <$T as Layer>::SIGNATURE);)+
+                s
+            };
+
+            #[inline]
+            fn forward(&self, x: &Self::Input) -> Self::Output {
+                let x = *x;
+                $(let x = self.$i.forward(&x);)+
+                x
+            }
+
+            #[inline]
+            fn forward_train(&self, x: &Self::Input, cache: &mut Self::Cache) -> Self::Output {
+                let x = *x;
+                $(let x = self.$i.forward_train(&x, &mut cache.$i);)+
+                x
+            }
+
+            #[inline]
+            fn backward(
+                &self,
+                cache: &Self::Cache,
+                g: &Self::Output,
+                grads: &mut Self,
+            ) -> Self::Input {
+                let g = *g;
+                $(let g = self.$r.backward(&cache.$r, &g, &mut grads.$r);)+
+                g
+            }
+
+            #[inline]
+            fn init<R: RngCore + ?Sized>(&mut self, init: Init, rng: &mut R) {
+                $(self.$i.init(init, rng);)+
+            }
+        }
+    };
+}
+
+tuple_impls!(A 0; first A; last A; links; reversed 0);
+tuple_impls!(A 0, B 1; first A; last B; links B: A; reversed 1 0);
+tuple_impls!(A 0, B 1, C 2; first A; last C; links B: A, C: B; reversed 2 1 0);
+tuple_impls!(A 0, B 1, C 2, D 3; first A; last D; links B: A, C: B, D: C; reversed 3 2 1 0);
+tuple_impls!(
+    A 0, B 1, C 2, D 3, E 4; first A; last E;
+    links B: A, C: B, D: C, E: D; reversed 4 3 2 1 0
+);
+tuple_impls!(
+    A 0, B 1, C 2, D 3, E 4, F 5; first A; last F;
+    links B: A, C: B, D: C, E: D, F: E; reversed 5 4 3 2 1 0
+);
+tuple_impls!(
+    A 0, B 1, C 2, D 3, E 4, F 5, G 6; first A; last G;
+    links B: A, C: B, D: C, E: D, F: E, G: F; reversed 6 5 4 3 2 1 0
+);
+tuple_impls!(
+    A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7; first A; last H;
+    links B: A, C: B, D: C, E: D, F: E, G: F, H: G; reversed 7 6 5 4 3 2 1 0
+);
+tuple_impls!(
+    A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, J 8; first A; last J;
+    links B: A, C: B, D: C, E: D, F: E, G: F, H: G, J: H; reversed 8 7 6 5 4 3 2 1 0
+);
+tuple_impls!(
+    A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, J 8, K 9; first A; last K;
+    links B: A, C: B, D: C, E: D, F: E, G: F, H: G, J: H, K: J;
+    reversed 9 8 7 6 5 4 3 2 1 0
+);
+tuple_impls!(
+    A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, J 8, K 9, L 10; first A; last L;
+    links B: A, C: B, D: C, E: D, F: E, G: F, H: G, J: H, K: J, L: K;
+    reversed 10 9 8 7 6 5 4 3 2 1 0
+);
+tuple_impls!(
+    A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, J 8, K 9, L 10, M 11; first A; last M;
+    links B: A, C: B, D: C, E: D, F: E, G: F, H: G, J: H, K: J, L: K, M: L;
+    reversed 11 10 9 8 7 6 5 4 3 2 1 0
+);
+
+#[cfg(test)]
+mod tests {
+    use crate::{Dense, Identity, Layer, Params, Relu, Sigmoid, Tanh, Zero};
+
+    type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+
+    #[test]
+    fn counts_parameters_and_blocks() {
+        assert_eq!(Net::NUM_PARAMS, (2 * 4 + 4) + (4 * 3 + 3) + (3 + 1));
+        assert_eq!(Net::NUM_BLOCKS, 6);
+        // activations take no space: the network is its 31 parameters
+        assert_eq!(core::mem::size_of::<Net>(), 31 * 4);
+        let mut net = Net::ZERO;
+        net.4.biases = [7.0];
+        assert_eq!(net.block(5), &[7.0]);
+        assert!(net.block(6).is_empty());
+    }
+
+    #[test]
+    fn forward_runs_layers_in_order() {
+        let mut net = Net::ZERO;
+        net.0 = Dense::from_arrays([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]], [0.0; 4]);
+        net.2 = Dense::from_arrays([[1.0, 1.0, 1.0, 1.0]; 3], [0.0, -1.0, -10.0]);
+        net.4 = Dense::from_arrays([[1.0, 2.0, 4.0]], [0.5]);
+        // relu([2, -3, -2, 3]) = [2, 0, 0, 3]; sums 5 + [0, -1, -10] → relu [5, 4, 0]
+        assert_eq!(net.forward(&[2.0, -3.0]), [0.5 + 5.0 + 8.0]);
+    }
+
+    #[test]
+    fn twelve_layers_compose() {
+        type Deep = (
+            Dense<3, 5>,
+            Tanh<5>,
+            Dense<5, 5>,
+            Sigmoid<5>,
+            Dense<5, 4>,
+            Relu<4>,
+            Dense<4, 4>,
+            Identity<4>,
+            Dense<4, 3>,
+            Tanh<3>,
+            Dense<3, 2>,
+            Identity<2>,
+        );
+        assert_eq!(Deep::NUM_BLOCKS, 12);
+        assert_eq!(Deep::ZERO.forward(&[1.0, 2.0, 3.0]), [0.0, 0.0]);
+    }
+
+    #[test]
+    fn signatures_tell_shapes_apart() {
+        assert_ne!(Dense::<2, 4>::SIGNATURE, Dense::<4, 2>::SIGNATURE);
+        assert_ne!(Relu::<4>::SIGNATURE, Sigmoid::<4>::SIGNATURE);
+        assert_ne!(
+            <(Dense<2, 4>, Relu<4>)>::SIGNATURE,
+            <(Dense<2, 4>, Sigmoid<4>)>::SIGNATURE
+        );
+    }
+}
