@@ -34,6 +34,13 @@
 //!   blocks; gradients and optimizer state share the network's type.
 //! - [`init`]: small normal, uniform, Xavier/Glorot and He/Kaiming
 //!   initialisation from any [`RngCore`](rand_core::RngCore).
+//! - [`loss`]: squared errors (mean, half-mean, summed), binary
+//!   cross-entropy (on probabilities and fused with the sigmoid) and softmax
+//!   cross-entropy.
+//! - [`optim`]: SGD, momentum and Nesterov, Adam; L1/L2 penalties;
+//!   learning-rate schedules. State typed from the network.
+//! - [`train`]: validated datasets, the mini-batch loop with shuffling,
+//!   per-epoch reports, early stopping and a divergence guard.
 //!
 //! ## Memory
 //!
@@ -59,8 +66,11 @@
 pub mod init;
 pub mod layer;
 pub mod layers;
+pub mod loss;
 pub mod network;
+pub mod optim;
 pub mod params;
+pub mod train;
 
 pub use init::Init;
 pub use layer::Layer;
@@ -72,6 +82,12 @@ pub use rand_xorshift;
 
 /// Everything a typical program needs, in one `use`.
 pub mod prelude {
+    pub use crate::loss::{
+        BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HalfMeanSquaredError, Loss,
+        MeanSquaredError, SoftmaxCrossEntropy, SumSquaredError,
+    };
+    pub use crate::optim::{Adam, Momentum, Optimizer, Penalty, Schedule, Sgd};
+    pub use crate::train::{Batch, Dataset, EarlyStopping, EpochReport, FitConfig, Trainer};
     pub use crate::{
         Dense, Identity, Init, Layer, LeakyRelu, Params, Relu, Sigmoid, Softmax, Tanh, Zero,
     };

@@ -84,6 +84,19 @@ macro_rules! tuple_impls {
             }
 
             #[inline]
+            fn is_bias_block(k: usize) -> bool {
+                let mut k = k;
+                $(
+                    if k < $T::NUM_BLOCKS {
+                        return $T::is_bias_block(k);
+                    }
+                    k = k.wrapping_sub($T::NUM_BLOCKS);
+                )+
+                let _ = k;
+                false
+            }
+
+            #[inline]
             fn block_mut(&mut self, k: usize) -> &mut [f32] {
                 let mut k = k;
                 $(
@@ -202,6 +215,8 @@ mod tests {
         net.4.biases = [7.0];
         assert_eq!(net.block(5), &[7.0]);
         assert!(net.block(6).is_empty());
+        let bias_blocks: [bool; 7] = core::array::from_fn(Net::is_bias_block);
+        assert_eq!(bias_blocks, [false, true, false, true, false, true, false]);
     }
 
     #[test]

@@ -81,6 +81,14 @@ pub trait Params: Zero {
     /// Block `k` mutably; an empty slice for any other `k`.
     fn block_mut(&mut self, k: usize) -> &mut [f32];
 
+    /// `true` when block `k` holds biases (regularisation leaves them out
+    /// unless asked to penalise them).
+    #[inline]
+    fn is_bias_block(k: usize) -> bool {
+        let _ = k;
+        false
+    }
+
     /// Calls `f` on every block, in order.
     #[inline]
     fn for_each_block(&self, mut f: impl FnMut(&[f32])) {
@@ -109,6 +117,13 @@ pub trait Params: Zero {
     #[inline]
     fn fill(&mut self, value: f32) {
         self.for_each_block_mut(|b| b.iter_mut().for_each(|p| *p = value));
+    }
+
+    /// Copies every parameter of `other` into `self` (for keeping the best
+    /// weights seen so far without requiring `Copy`).
+    #[inline]
+    fn assign(&mut self, other: &Self) {
+        self.zip_blocks_mut(other, |a, b| a.iter_mut().zip(b).for_each(|(a, b)| *a = *b));
     }
 
     /// Adds `other` to `self`, parameter by parameter.

@@ -52,6 +52,23 @@ fn core_operations_allocate_nothing() {
         net.copy_to_slice(&mut flat).unwrap();
         net.copy_from_slice(&flat).unwrap();
         sink = net.forward(&[0.5, 0.5])[0];
+
+        // a whole fit: shuffling, mini-batches, Nesterov momentum, early
+        // stopping with best-weight restore, a loss history
+        let inputs: [[f32; 2]; 40] = core::array::from_fn(|i| [i as f32 / 40.0, 0.5]);
+        let targets: [[f32; 1]; 40] = core::array::from_fn(|i| [i as f32 / 20.0]);
+        let data = Dataset::new(&inputs, &targets).unwrap();
+        let mut trainer = Trainer::new(Momentum::default(), MeanSquaredError);
+        let config = FitConfig {
+            epochs: 50,
+            batch: Batch::Size(8),
+            early_stopping: Some(EarlyStopping::default()),
+            ..FitConfig::default()
+        };
+        let mut history = heapless::Vec::<EpochReport, 64>::new();
+        let mut order = [0u32; 40];
+        let summary = trainer.fit(&mut net, &data, &config, &mut order, &mut rng, &mut history);
+        sink += summary.unwrap().final_train_loss + history.len() as f32;
     });
     assert!(sink.is_finite());
     assert_eq!(count, 0, "stacknet allocated {count} times");

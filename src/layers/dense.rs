@@ -50,6 +50,11 @@ impl<const I: usize, const O: usize> Params for Dense<I, O> {
     }
 
     #[inline]
+    fn is_bias_block(k: usize) -> bool {
+        k == 1
+    }
+
+    #[inline]
     fn block_mut(&mut self, k: usize) -> &mut [f32] {
         match k {
             0 => self.weights.as_flattened_mut(),

@@ -1,0 +1,57 @@
+//! Loss functions: a value and its gradient with respect to the prediction.
+//!
+//! A [`Loss`] scores one sample. How per-sample losses combine over a batch
+//! is part of the loss: most are averaged over the batch (`1/m Σ`), the
+//! sum-of-squares error of the "linear regression from scratch" lesson is
+//! summed, and so is its gradient.
+//!
+//! | name | per sample | over a batch of m |
+//! | --- | --- | --- |
+//! | [`MeanSquaredError`] | `Σ_k (ŷ_k − y_k)²` | mean: `1/m Σ (ŷ − y)²` |
+//! | [`HalfMeanSquaredError`] | `½ Σ_k (ŷ_k − y_k)²` | mean: the cost `1/(2m) Σ (ŷ − y)²` |
+//! | [`SumSquaredError`] | `½ Σ_k (y_k − ŷ_k)²` | sum: `½ Σ (y − ŷ)²` |
+//! | [`BinaryCrossEntropy`] | `−y ln p − (1 − y) ln(1 − p)` on probabilities | mean |
+//! | [`BinaryCrossEntropyWithLogits`] | the same from logits, sigmoid fused in | mean |
+//! | [`SoftmaxCrossEntropy`] | `−Σ_k y_k ln softmax(z)_k` from logits | mean |
+
+mod binary_cross_entropy;
+mod softmax_cross_entropy;
+mod squared;
+
+pub use binary_cross_entropy::{BinaryCrossEntropy, BinaryCrossEntropyWithLogits};
+pub use softmax_cross_entropy::SoftmaxCrossEntropy;
+pub use squared::{HalfMeanSquaredError, MeanSquaredError, SumSquaredError};
+
+/// A loss over `N` outputs: its value and gradient for one sample.
+pub trait Loss<const N: usize> {
+    /// `true` (the default) when the batch loss is the mean of the
+    /// per-sample losses; `false` when it is their sum.
+    const MEAN_OVER_BATCH: bool = true;
+
+    /// The loss of one prediction against its target.
+    fn loss(&self, prediction: &[f32; N], target: &[f32; N]) -> f32;
+
+    /// ∂loss/∂prediction for one sample.
+    fn gradient(&self, prediction: &[f32; N], target: &[f32; N]) -> [f32; N];
+
+    /// How much one sample counts in a batch of `batch_len` samples:
+    /// `1 / batch_len` for mean losses, 1 for summed ones.
+    #[inline]
+    fn batch_weight(batch_len: usize) -> f32 {
+        if Self::MEAN_OVER_BATCH {
+            1.0 / batch_len as f32
+        } else {
+            1.0
+        }
+    }
+}
+
+/// Element-wise `(ŷ − y) · factor`, the gradient of every squared loss here.
+#[inline(always)]
+fn scaled_difference<const N: usize>(p: &[f32; N], y: &[f32; N], factor: f32) -> [f32; N] {
+    let mut g = [0.0; N];
+    for ((g, p), y) in g.iter_mut().zip(p).zip(y) {
+        *g = (p - y) * factor;
+    }
+    g
+}

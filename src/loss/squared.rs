@@ -1,0 +1,92 @@
+//! Squared-error losses, named as the lessons name them.
+
+use super::{Loss, scaled_difference};
+
+/// Mean squared error, `1/m Σ (ŷ − y)²` over a batch (summed over outputs).
+/// Gradient per sample: `2 (ŷ − y)`.
+///
+/// ```
+/// use stacknet::loss::{Loss, MeanSquaredError};
+/// assert_eq!(MeanSquaredError.loss(&[3.0], &[1.0]), 4.0);
+/// assert_eq!(MeanSquaredError.gradient(&[3.0], &[1.0]), [4.0]);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MeanSquaredError;
+
+impl<const N: usize> Loss<N> for MeanSquaredError {
+    #[inline]
+    fn loss(&self, p: &[f32; N], y: &[f32; N]) -> f32 {
+        p.iter().zip(y).map(|(p, y)| (p - y) * (p - y)).sum()
+    }
+
+    #[inline]
+    fn gradient(&self, p: &[f32; N], y: &[f32; N]) -> [f32; N] {
+        scaled_difference(p, y, 2.0)
+    }
+}
+
+/// The half-mean cost of the linear-regression lessons, `1/(2m) Σ (ŷ − y)²`
+/// (also scikit-learn's `squared_error` for `MLPRegressor`).
+/// Gradient per sample: `ŷ − y`.
+///
+/// ```
+/// use stacknet::loss::{HalfMeanSquaredError, Loss};
+/// assert_eq!(HalfMeanSquaredError.loss(&[3.0], &[1.0]), 2.0);
+/// assert_eq!(HalfMeanSquaredError.gradient(&[3.0], &[1.0]), [2.0]);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HalfMeanSquaredError;
+
+impl<const N: usize> Loss<N> for HalfMeanSquaredError {
+    #[inline]
+    fn loss(&self, p: &[f32; N], y: &[f32; N]) -> f32 {
+        0.5 * p.iter().zip(y).map(|(p, y)| (p - y) * (p - y)).sum::<f32>()
+    }
+
+    #[inline]
+    fn gradient(&self, p: &[f32; N], y: &[f32; N]) -> [f32; N] {
+        scaled_difference(p, y, 1.0)
+    }
+}
+
+/// The sum-of-squares error `E = ½ Σ (y − ŷ)²` of the "linear regression
+/// from scratch" lesson: summed, not averaged, over the batch, and so is its
+/// gradient `Σ (ŷ − y)`. Its learning rates are correspondingly small.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SumSquaredError;
+
+impl<const N: usize> Loss<N> for SumSquaredError {
+    const MEAN_OVER_BATCH: bool = false;
+
+    #[inline]
+    fn loss(&self, p: &[f32; N], y: &[f32; N]) -> f32 {
+        0.5 * p.iter().zip(y).map(|(p, y)| (y - p) * (y - p)).sum::<f32>()
+    }
+
+    #[inline]
+    fn gradient(&self, p: &[f32; N], y: &[f32; N]) -> [f32; N] {
+        scaled_difference(p, y, 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_weights_follow_the_definitions() {
+        assert_eq!(<MeanSquaredError as Loss<1>>::batch_weight(4), 0.25);
+        assert_eq!(<HalfMeanSquaredError as Loss<1>>::batch_weight(4), 0.25);
+        assert_eq!(<SumSquaredError as Loss<1>>::batch_weight(4), 1.0);
+    }
+
+    #[test]
+    fn values_over_two_outputs() {
+        let (p, y) = ([1.0, -1.0], [0.0, 1.0]);
+        assert_eq!(MeanSquaredError.loss(&p, &y), 5.0);
+        assert_eq!(HalfMeanSquaredError.loss(&p, &y), 2.5);
+        assert_eq!(SumSquaredError.loss(&p, &y), 2.5);
+        assert_eq!(MeanSquaredError.gradient(&p, &y), [2.0, -4.0]);
+        assert_eq!(SumSquaredError.gradient(&p, &y), [1.0, -2.0]);
+    }
+}

@@ -1,0 +1,136 @@
+//! Optimizers: how a gradient becomes a parameter update.
+//!
+//! An optimizer is a settings struct ([`Sgd`], [`Momentum`], [`Adam`]) plus a
+//! state value typed from the network: nothing for SGD, a velocity of the
+//! network's own type for momentum, two moment estimates for Adam. The state
+//! starts as [`Zero::ZERO`](crate::Zero::ZERO), so its size is a compile-time
+//! constant and it can live in a `static`.
+//!
+//! Every optimizer takes a [`Penalty`] (L2 and/or L1 regularisation) and
+//! never commits a step that would make a parameter or its state non-finite:
+//! it checks every new value first and returns [`NonFiniteStep`], leaving
+//! everything as it was.
+
+mod adam;
+mod momentum;
+mod schedule;
+mod sgd;
+
+pub use adam::{Adam, AdamState};
+pub use momentum::Momentum;
+pub use schedule::Schedule;
+pub use sgd::Sgd;
+
+use crate::{Params, Zero};
+
+/// Updates parameters of type `P` from a gradient of the same type.
+pub trait Optimizer<P: Params> {
+    /// Per-parameter state (moments), sized from the network.
+    type State: Zero;
+
+    /// One update with the given learning rate. On error nothing changed.
+    fn step(
+        &self,
+        params: &mut P,
+        grads: &P,
+        state: &mut Self::State,
+        learning_rate: f32,
+    ) -> Result<(), NonFiniteStep>;
+}
+
+/// The update would have made a parameter or optimizer state NaN or
+/// infinite; the parameters and the state are unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NonFiniteStep;
+
+impl core::fmt::Display for NonFiniteStep {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the update would make a parameter non-finite; nothing was changed")
+    }
+}
+
+impl core::error::Error for NonFiniteStep {}
+
+/// Regularisation added to the loss: `l2/2 · Σθ² + l1 · Σ|θ|`, so the
+/// gradient gains `l2 · θ + l1 · sign(θ)`.
+///
+/// Biases are not penalised unless `biases` is set: scikit-learn's `alpha`
+/// penalises weights only. scikit-learn divides its penalty by the batch
+/// size, so its `alpha` corresponds to `l2 = alpha / batch_size` here.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Penalty {
+    /// L1 strength λ in `λ Σ|θ|`.
+    pub l1: f32,
+    /// L2 strength λ in `λ/2 Σθ²`.
+    pub l2: f32,
+    /// Penalise biases too.
+    pub biases: bool,
+}
+
+impl Penalty {
+    /// No regularisation.
+    pub const NONE: Penalty = Penalty {
+        l1: 0.0,
+        l2: 0.0,
+        biases: false,
+    };
+
+    /// L2 (weight decay) of strength `lambda` on weights.
+    pub const fn l2(lambda: f32) -> Self {
+        Penalty {
+            l2: lambda,
+            ..Self::NONE
+        }
+    }
+
+    /// L1 of strength `lambda` on weights.
+    pub const fn l1(lambda: f32) -> Self {
+        Penalty {
+            l1: lambda,
+            ..Self::NONE
+        }
+    }
+
+    /// The penalty's gradient for one parameter `p` (in a bias block or not).
+    #[inline(always)]
+    pub fn gradient(&self, p: f32, is_bias: bool) -> f32 {
+        if is_bias && !self.biases {
+            return 0.0;
+        }
+        let sign = if p > 0.0 {
+            1.0
+        } else if p < 0.0 {
+            -1.0
+        } else {
+            0.0
+        };
+        self.l2 * p + self.l1 * sign
+    }
+
+    /// The penalty's value for a whole network, `l2/2 Σθ² + l1 Σ|θ|` over
+    /// the penalised blocks.
+    pub fn value<P: Params>(&self, params: &P) -> f32 {
+        let mut total = 0.0;
+        for k in 0..P::NUM_BLOCKS {
+            if P::is_bias_block(k) && !self.biases {
+                continue;
+            }
+            for &p in params.block(k) {
+                total += 0.5 * self.l2 * p * p + self.l1 * p.abs();
+            }
+        }
+        total
+    }
+}
+
+/// Runs `pass(false)` to check that every new value is finite, then
+/// `pass(true)` to write them: a step is all or nothing, with no copy.
+#[inline(always)]
+fn all_or_nothing(mut pass: impl FnMut(bool) -> bool) -> Result<(), NonFiniteStep> {
+    if pass(false) {
+        pass(true);
+        Ok(())
+    } else {
+        Err(NonFiniteStep)
+    }
+}

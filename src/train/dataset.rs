@@ -1,0 +1,121 @@
+//! Borrowed, validated training data.
+
+/// Inputs and targets borrowed from the caller, checked once: not empty,
+/// equally long, every value finite. After that, training cannot fail on
+/// the data.
+///
+/// ```
+/// use stacknet::train::{DataError, Dataset};
+/// let x = [[0.0, 1.0], [1.0, 0.0]];
+/// let y = [[1.0], [1.0]];
+/// assert_eq!(Dataset::new(&x, &y).unwrap().len(), 2);
+/// assert_eq!(Dataset::new(&x, &y[..1]).unwrap_err(), DataError::LengthMismatch { inputs: 2, targets: 1 });
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Dataset<'a, const I: usize, const O: usize> {
+    inputs: &'a [[f32; I]],
+    targets: &'a [[f32; O]],
+}
+
+/// Why data was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DataError {
+    /// There are no samples.
+    Empty,
+    /// Inputs and targets have different lengths.
+    LengthMismatch {
+        /// Number of input rows.
+        inputs: usize,
+        /// Number of target rows.
+        targets: usize,
+    },
+    /// An input value is NaN or infinite.
+    NonFiniteInput {
+        /// The row that holds it.
+        row: usize,
+    },
+    /// A target value is NaN or infinite.
+    NonFiniteTarget {
+        /// The row that holds it.
+        row: usize,
+    },
+}
+
+impl core::fmt::Display for DataError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            DataError::Empty => f.write_str("the dataset is empty"),
+            DataError::LengthMismatch { inputs, targets } => {
+                write!(f, "{inputs} input rows but {targets} target rows")
+            }
+            DataError::NonFiniteInput { row } => write!(f, "input row {row} is not finite"),
+            DataError::NonFiniteTarget { row } => write!(f, "target row {row} is not finite"),
+        }
+    }
+}
+
+impl core::error::Error for DataError {}
+
+impl<'a, const I: usize, const O: usize> Dataset<'a, I, O> {
+    /// Checks and borrows the data.
+    pub fn new(inputs: &'a [[f32; I]], targets: &'a [[f32; O]]) -> Result<Self, DataError> {
+        if inputs.len() != targets.len() {
+            return Err(DataError::LengthMismatch {
+                inputs: inputs.len(),
+                targets: targets.len(),
+            });
+        }
+        if inputs.is_empty() {
+            return Err(DataError::Empty);
+        }
+        if let Some(row) = first_non_finite(inputs) {
+            return Err(DataError::NonFiniteInput { row });
+        }
+        if let Some(row) = first_non_finite(targets) {
+            return Err(DataError::NonFiniteTarget { row });
+        }
+        Ok(Dataset { inputs, targets })
+    }
+
+    /// Number of samples (never 0).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// Always `false`: an empty dataset is refused by [`Dataset::new`].
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.inputs.is_empty()
+    }
+
+    /// The inputs.
+    #[inline]
+    pub fn inputs(&self) -> &'a [[f32; I]] {
+        self.inputs
+    }
+
+    /// The targets.
+    #[inline]
+    pub fn targets(&self) -> &'a [[f32; O]] {
+        self.targets
+    }
+
+    /// Sample `row`, or `None` past the end.
+    #[inline]
+    pub fn get(&self, row: usize) -> Option<(&'a [f32; I], &'a [f32; O])> {
+        Some((self.inputs.get(row)?, self.targets.get(row)?))
+    }
+
+    /// All samples in order.
+    #[inline]
+    pub fn iter(&self) -> impl Iterator<Item = (&'a [f32; I], &'a [f32; O])> + 'a {
+        self.inputs.iter().zip(self.targets)
+    }
+}
+
+fn first_non_finite<const N: usize>(rows: &[[f32; N]]) -> Option<usize> {
+    rows.iter()
+        .position(|row| row.iter().any(|v| !v.is_finite()))
+}

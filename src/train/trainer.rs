@@ -1,0 +1,426 @@
+//! [`Trainer`]: one mini-batch step, and `fit` over many epochs.
+
+use rand_core::RngCore;
+
+use super::{DataError, Dataset, shuffle};
+use crate::loss::Loss;
+use crate::optim::{NonFiniteStep, Optimizer, Schedule};
+use crate::{Layer, Zero};
+
+/// How many samples each gradient step sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Batch {
+    /// All training samples: full-batch gradient descent.
+    Full,
+    /// Mini-batches of this many samples; the last of an epoch may be smaller.
+    /// `Size(1)` is per-sample stochastic gradient descent.
+    Size(usize),
+}
+
+/// scikit-learn's early stopping: hold out a random validation split, stop
+/// when the validation loss has not improved by `tolerance` for more than
+/// `patience` epochs, and restore the weights of the best epoch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EarlyStopping {
+    /// Share of the samples held out (`validation_fraction`, default 0.1);
+    /// the count is rounded up.
+    pub validation_fraction: f32,
+    /// Minimum decrease of the validation loss that counts (`tol`, 1e-4).
+    pub tolerance: f32,
+    /// Epochs without improvement tolerated (`n_iter_no_change`, 10).
+    pub patience: u32,
+}
+
+impl Default for EarlyStopping {
+    fn default() -> Self {
+        EarlyStopping {
+            validation_fraction: 0.1,
+            tolerance: 1e-4,
+            patience: 10,
+        }
+    }
+}
+
+/// Settings of [`Trainer::fit`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitConfig {
+    /// Maximum number of passes over the training samples (default 200).
+    pub epochs: u32,
+    /// Samples per step (default `Batch::Size(32)`).
+    pub batch: Batch,
+    /// Initial learning rate (default 0.01).
+    pub learning_rate: f32,
+    /// How the learning rate changes per epoch (default constant).
+    pub schedule: Schedule,
+    /// Visit the training samples in a fresh random order every epoch
+    /// (default `true`); otherwise in data order.
+    pub shuffle: bool,
+    /// Early stopping on a validation split (default off).
+    pub early_stopping: Option<EarlyStopping>,
+}
+
+impl Default for FitConfig {
+    fn default() -> Self {
+        FitConfig {
+            epochs: 200,
+            batch: Batch::Size(32),
+            learning_rate: 0.01,
+            schedule: Schedule::Constant,
+            shuffle: true,
+            early_stopping: None,
+        }
+    }
+}
+
+/// What happened in one epoch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EpochReport {
+    /// The epoch, from 0.
+    pub epoch: u32,
+    /// The training loss accumulated over the epoch's steps (the mean over
+    /// samples, or the sum for summed losses), as scikit-learn's `loss_curve_`.
+    pub train_loss: f32,
+    /// The loss on the validation split after the epoch, with early stopping.
+    pub validation_loss: Option<f32>,
+    /// The learning rate used in this epoch.
+    pub learning_rate: f32,
+}
+
+/// Receives an [`EpochReport`] after every epoch.
+///
+/// Implemented for closures, for `heapless::Vec<EpochReport, N>` (keeps the
+/// first `N` epochs: a loss history for plotting), and for `()` (ignores).
+pub trait Reporter {
+    /// Called once per epoch.
+    fn report(&mut self, report: &EpochReport);
+}
+
+impl<F: FnMut(&EpochReport)> Reporter for F {
+    fn report(&mut self, report: &EpochReport) {
+        self(report)
+    }
+}
+
+impl<const N: usize> Reporter for heapless::Vec<EpochReport, N> {
+    fn report(&mut self, report: &EpochReport) {
+        let _full = self.push(*report);
+    }
+}
+
+impl Reporter for () {
+    fn report(&mut self, _: &EpochReport) {}
+}
+
+/// How a [`Trainer::fit`] run ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitSummary {
+    /// Epochs completed.
+    pub epochs_run: u32,
+    /// Training loss of the last epoch.
+    pub final_train_loss: f32,
+    /// Best validation loss and its epoch, with early stopping (the network
+    /// holds that epoch's weights).
+    pub best_validation: Option<(f32, u32)>,
+    /// `true` when early stopping ended the run before `epochs`.
+    pub stopped_early: bool,
+}
+
+/// Why training refused to start or stopped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum TrainError {
+    /// The data was refused.
+    Data(DataError),
+    /// `Batch::Size(0)`.
+    BatchSizeZero,
+    /// The batch is larger than the training samples.
+    BatchLargerThanData {
+        /// The batch size asked for.
+        batch: usize,
+        /// Training samples available.
+        samples: usize,
+    },
+    /// The validation fraction is not in (0, 1).
+    InvalidValidationFraction,
+    /// The validation split leaves no training samples.
+    NoTrainingData,
+    /// The learning rate is negative, NaN or infinite.
+    InvalidLearningRate,
+    /// The order buffer has fewer entries than samples (or more than
+    /// `u32::MAX` samples were given).
+    OrderBufferTooSmall {
+        /// Entries needed: one per sample.
+        needed: usize,
+        /// Entries given.
+        found: usize,
+    },
+    /// A step produced a non-finite loss, gradient or parameter. The network
+    /// keeps the weights it had before that step.
+    Diverged {
+        /// The epoch (from 0) in which it happened.
+        epoch: u32,
+    },
+}
+
+impl From<DataError> for TrainError {
+    fn from(e: DataError) -> Self {
+        TrainError::Data(e)
+    }
+}
+
+impl core::fmt::Display for TrainError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            TrainError::Data(e) => write!(f, "bad data: {e}"),
+            TrainError::BatchSizeZero => f.write_str("batch size 0"),
+            TrainError::BatchLargerThanData { batch, samples } => {
+                write!(f, "batch of {batch} but only {samples} training samples")
+            }
+            TrainError::InvalidValidationFraction => {
+                f.write_str("validation fraction must be in (0, 1)")
+            }
+            TrainError::NoTrainingData => {
+                f.write_str("the validation split leaves no training samples")
+            }
+            TrainError::InvalidLearningRate => {
+                f.write_str("learning rate is not a finite value >= 0")
+            }
+            TrainError::OrderBufferTooSmall { needed, found } => {
+                write!(f, "order buffer holds {found} entries, {needed} needed")
+            }
+            TrainError::Diverged { epoch } => write!(
+                f,
+                "training diverged in epoch {epoch}; the weights before that step were kept"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for TrainError {}
+
+/// Training state for a network `N`: optimizer `Opt` with its state, loss
+/// `L`, a gradient and a forward cache, and room for the best weights.
+///
+/// `Trainer::new` is a `const fn`, so a firmware can keep a trainer in a
+/// `static`.
+#[derive(Debug, Clone)]
+pub struct Trainer<N: Layer, Opt: Optimizer<N>, L> {
+    /// The optimizer's settings.
+    pub optimizer: Opt,
+    /// The optimizer's state (moments), kept across `fit` calls.
+    pub state: Opt::State,
+    /// The loss.
+    pub loss: L,
+    grads: N,
+    cache: N::Cache,
+    best: N,
+}
+
+impl<N: Layer, Opt: Optimizer<N>, L> Trainer<N, Opt, L> {
+    /// A trainer with zero optimizer state.
+    pub const fn new(optimizer: Opt, loss: L) -> Self {
+        Trainer {
+            optimizer,
+            state: Opt::State::ZERO,
+            loss,
+            grads: N::ZERO,
+            cache: N::Cache::ZERO,
+            best: N::ZERO,
+        }
+    }
+
+    /// The gradient of the last step (of the loss as weighted over its batch).
+    pub fn gradient(&self) -> &N {
+        &self.grads
+    }
+}
+
+impl<N, Opt, L, const I: usize, const O: usize> Trainer<N, Opt, L>
+where
+    N: Layer<Input = [f32; I], Output = [f32; O]>,
+    Opt: Optimizer<N>,
+    L: Loss<O>,
+{
+    /// One gradient step on the samples `rows` of `data`; returns the batch
+    /// loss (the mean, or the sum for summed losses) before the step.
+    /// [`Trainer::step_all`] steps on all samples in order.
+    ///
+    /// On a non-finite loss, gradient or new parameter nothing is changed and
+    /// [`NonFiniteStep`] is returned. Row numbers past the data are skipped.
+    pub fn step(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O>,
+        rows: &[u32],
+        learning_rate: f32,
+    ) -> Result<f32, NonFiniteStep> {
+        let samples = rows.iter().filter_map(|&r| data.get(r as usize));
+        self.step_on(net, samples, rows.len(), learning_rate)
+    }
+
+    /// One full-batch gradient step on all of `data`, in order.
+    pub fn step_all(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O>,
+        learning_rate: f32,
+    ) -> Result<f32, NonFiniteStep> {
+        self.step_on(net, data.iter(), data.len(), learning_rate)
+    }
+
+    fn step_on<'d>(
+        &mut self,
+        net: &mut N,
+        samples: impl Iterator<Item = (&'d [f32; I], &'d [f32; O])>,
+        batch_len: usize,
+        learning_rate: f32,
+    ) -> Result<f32, NonFiniteStep> {
+        let weight = L::batch_weight(batch_len);
+        self.grads.fill(0.0);
+        let mut loss = 0.0;
+        for (x, y) in samples {
+            let prediction = net.forward_train(x, &mut self.cache);
+            loss += self.loss.loss(&prediction, y);
+            let mut g = self.loss.gradient(&prediction, y);
+            g.iter_mut().for_each(|g| *g *= weight);
+            net.backward(&self.cache, &g, &mut self.grads);
+        }
+        let loss = loss * weight;
+        if !loss.is_finite() || !self.grads.is_finite() {
+            return Err(NonFiniteStep);
+        }
+        self.optimizer
+            .step(net, &self.grads, &mut self.state, learning_rate)?;
+        Ok(loss)
+    }
+
+    /// The loss over the rows `rows` of `data` (mean, or sum for summed
+    /// losses), without training.
+    pub fn evaluate(&self, net: &N, data: &Dataset<'_, I, O>, rows: &[u32]) -> f32 {
+        let total: f32 = rows
+            .iter()
+            .filter_map(|&r| data.get(r as usize))
+            .map(|(x, y)| self.loss.loss(&net.forward(x), y))
+            .sum();
+        total * L::batch_weight(rows.len())
+    }
+
+    /// Trains `net` on `data` for up to `config.epochs` epochs.
+    ///
+    /// `order` needs one entry per sample (it holds the shuffled sample
+    /// order and the validation split). `rng` shuffles and draws the split.
+    /// `reporter` hears about every epoch.
+    ///
+    /// Errors are checked before anything changes, except
+    /// [`TrainError::Diverged`], which leaves the weights of the last good
+    /// step in `net`.
+    pub fn fit<R: RngCore + ?Sized>(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O>,
+        config: &FitConfig,
+        order: &mut [u32],
+        rng: &mut R,
+        reporter: &mut impl Reporter,
+    ) -> Result<FitSummary, TrainError> {
+        let n = data.len();
+        if n > u32::MAX as usize || order.len() < n {
+            return Err(TrainError::OrderBufferTooSmall {
+                needed: n,
+                found: order.len(),
+            });
+        }
+        if !(config.learning_rate.is_finite() && config.learning_rate >= 0.0) {
+            return Err(TrainError::InvalidLearningRate);
+        }
+        let n_validation = match config.early_stopping {
+            None => 0,
+            Some(es) => {
+                let f = es.validation_fraction;
+                if !(f > 0.0 && f < 1.0) {
+                    return Err(TrainError::InvalidValidationFraction);
+                }
+                libm::ceilf(f * n as f32) as usize
+            }
+        };
+        let n_train = n.saturating_sub(n_validation);
+        if n_train == 0 {
+            return Err(TrainError::NoTrainingData);
+        }
+        let batch = match config.batch {
+            Batch::Full => n_train,
+            Batch::Size(0) => return Err(TrainError::BatchSizeZero),
+            Batch::Size(b) if b > n_train => {
+                return Err(TrainError::BatchLargerThanData {
+                    batch: b,
+                    samples: n_train,
+                });
+            }
+            Batch::Size(b) => b,
+        };
+
+        let order = order.get_mut(..n).unwrap_or_default();
+        for (i, slot) in order.iter_mut().enumerate() {
+            *slot = i as u32;
+        }
+        if n_validation > 0 {
+            shuffle(order, rng);
+        }
+        let (validation, train) = order.split_at_mut_checked(n_validation).unwrap_or_default();
+
+        let mut summary = FitSummary {
+            epochs_run: 0,
+            final_train_loss: f32::NAN,
+            best_validation: None,
+            stopped_early: false,
+        };
+        let mut stale_epochs = 0u32;
+        for epoch in 0..config.epochs {
+            let learning_rate = config.schedule.rate(config.learning_rate, epoch);
+            if config.shuffle {
+                shuffle(train, rng);
+            }
+            let mut train_loss = 0.0;
+            for rows in train.chunks(batch) {
+                let loss = self
+                    .step(net, data, rows, learning_rate)
+                    .map_err(|NonFiniteStep| TrainError::Diverged { epoch })?;
+                // back to a per-sample total, then weighted over the epoch
+                train_loss += loss / L::batch_weight(rows.len());
+            }
+            let train_loss = train_loss * L::batch_weight(n_train);
+            let validation_loss = config.early_stopping.map(|es| {
+                let loss = self.evaluate(net, data, validation);
+                let best = summary.best_validation.map_or(f32::INFINITY, |b| b.0);
+                if loss > best - es.tolerance {
+                    stale_epochs += 1;
+                } else {
+                    stale_epochs = 0;
+                }
+                if loss < best {
+                    summary.best_validation = Some((loss, epoch));
+                    self.best.assign(net);
+                }
+                loss
+            });
+            summary.epochs_run = epoch + 1;
+            summary.final_train_loss = train_loss;
+            reporter.report(&EpochReport {
+                epoch,
+                train_loss,
+                validation_loss,
+                learning_rate,
+            });
+            if let Some(es) = config.early_stopping {
+                if stale_epochs > es.patience {
+                    summary.stopped_early = true;
+                    break;
+                }
+            }
+        }
+        if summary.best_validation.is_some() {
+            net.assign(&self.best);
+        }
+        Ok(summary)
+    }
+}
