@@ -3,37 +3,27 @@
 //!
 //! Run: `cargo run --release --example boston_housing`
 
+#[path = "common/mod.rs"]
+mod common;
+
 use stacknet::prelude::*;
 
 type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
 
 fn main() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
-    let mut rows =
-        csv::Reader::from_path(format!("{dir}/boston_islp.csv")).expect("boston_islp.csv");
-    let headers = rows.headers().unwrap().clone();
-    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (rm, lstat, medv) = (col("rm"), col("lstat"), col("medv"));
-    let all: Vec<([f32; 2], f32)> = rows
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            let v = |i: usize| r[i].parse::<f32>().unwrap();
-            ([v(rm), v(lstat)], v(medv))
-        })
+    let boston = common::boston();
+    let train: Vec<([f32; 2], f32)> = boston
+        .train_x
+        .iter()
+        .zip(&boston.train_y)
+        .map(|(x, y)| (*x, y[0]))
         .collect();
-    let mut split =
-        csv::Reader::from_path(format!("{dir}/boston_split.csv")).expect("boston_split.csv");
-    let (mut train, mut test) = (Vec::new(), Vec::new());
-    for r in split.records() {
-        let r = r.unwrap();
-        let row = all[r[0].parse::<usize>().unwrap()];
-        if &r[1] == "train" {
-            train.push(row)
-        } else {
-            test.push(row)
-        }
-    }
+    let test: Vec<([f32; 2], f32)> = boston
+        .test_x
+        .iter()
+        .zip(&boston.test_y)
+        .map(|(x, y)| (*x, y[0]))
+        .collect();
 
     // z-score the inputs with the training rows' mean and population std
     let mut mean = [0.0f32; 2];
