@@ -41,6 +41,10 @@
 //!   learning-rate schedules. State typed from the network.
 //! - [`train`]: validated datasets, the mini-batch loop with shuffling,
 //!   per-epoch reports, early stopping and a divergence guard.
+//! - [`scale`]: z-score and min–max scalers fitted on training data.
+//! - [`metrics`]: MSE, RMSE, MAE, R², accuracy, binary confusion counts.
+//! - [`perceptron`]: Rosenblatt's perceptron and its learning rule.
+//! - [`linear_regression`]: least squares by the normal equation, on the stack.
 //!
 //! ## Memory
 //!
@@ -50,13 +54,14 @@
 //!
 //! ## Numbers
 //!
-//! Everything is `f32`. Transcendental functions come from `libm` and no
-//! fused multiply-add is used, so training gives the same bits on every
-//! target for the same seed and data.
+//! Networks, gradients and optimizers are `f32` (scalers and the normal
+//! equation accumulate in `f64` internally). Transcendental functions come
+//! from `libm` and no fused multiply-add is used, so training gives the same
+//! bits on every target for the same seed and data.
 //!
 //! ## Not supported
 //!
-//! Convolutions, recurrent layers, `f64` or fixed-point arithmetic, and
+//! Convolutions, recurrent layers, `f64` or fixed-point networks, and
 //! sizes chosen at run time.
 
 #![no_std]
@@ -66,16 +71,23 @@
 pub mod init;
 pub mod layer;
 pub mod layers;
+pub mod linear_regression;
 pub mod loss;
+pub mod metrics;
 pub mod network;
 pub mod optim;
 pub mod params;
+pub mod perceptron;
+pub mod scale;
 pub mod train;
 
 pub use init::Init;
 pub use layer::Layer;
 pub use layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh, sigmoid};
+pub use linear_regression::LinearFit;
 pub use params::{LengthMismatch, Params, Zero};
+pub use perceptron::Perceptron;
+pub use scale::{MinMaxScaler, StandardScaler};
 
 pub use rand_core;
 pub use rand_xorshift;

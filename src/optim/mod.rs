@@ -3,7 +3,7 @@
 //! An optimizer is a settings struct ([`Sgd`], [`Momentum`], [`Adam`]) plus a
 //! state value typed from the network: nothing for SGD, a velocity of the
 //! network's own type for momentum, two moment estimates for Adam. The state
-//! starts as [`Zero::ZERO`](crate::Zero::ZERO), so its size is a compile-time
+//! starts as [`crate::Zero::ZERO`], so its size is a compile-time
 //! constant and it can live in a `static`.
 //!
 //! Every optimizer takes a [`Penalty`] (L2 and/or L1 regularisation) and
