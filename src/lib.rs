@@ -43,6 +43,9 @@
 //!   per-epoch reports, early stopping and a divergence guard.
 //! - [`scale`]: z-score and min–max scalers fitted on training data.
 //! - [`metrics`]: MSE, RMSE, MAE, R², accuracy, binary confusion counts.
+//! - [`persist`]: save and load parameters as bytes (checked header,
+//!   CRC-32, nothing half-loaded); with the `std` feature, `bake` writes
+//!   a trained network as Rust source to build into firmware.
 //! - [`perceptron`]: Rosenblatt's perceptron and its learning rule.
 //! - [`linear_regression`]: least squares by the normal equation, on the stack.
 //!
@@ -68,6 +71,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "std")]
+pub mod bake;
 pub mod init;
 pub mod layer;
 pub mod layers;
@@ -78,6 +83,7 @@ pub mod network;
 pub mod optim;
 pub mod params;
 pub mod perceptron;
+pub mod persist;
 pub mod scale;
 pub mod train;
 
@@ -87,6 +93,7 @@ pub use layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh, sigmo
 pub use linear_regression::LinearFit;
 pub use params::{LengthMismatch, Params, Zero};
 pub use perceptron::Perceptron;
+pub use persist::Persist;
 pub use scale::{MinMaxScaler, StandardScaler};
 
 pub use rand_core;
@@ -99,6 +106,7 @@ pub mod prelude {
         MeanSquaredError, SoftmaxCrossEntropy, SumSquaredError,
     };
     pub use crate::optim::{Adam, Momentum, Optimizer, Penalty, Schedule, Sgd};
+    pub use crate::persist::Persist;
     pub use crate::train::{Batch, Dataset, EarlyStopping, EpochReport, FitConfig, Trainer};
     pub use crate::{
         Dense, Identity, Init, Layer, LeakyRelu, Params, Relu, Sigmoid, Softmax, Tanh, Zero,
