@@ -43,6 +43,11 @@
 //!   per-epoch reports, early stopping and a divergence guard.
 //! - [`scale`]: z-score and min–max scalers fitted on training data.
 //! - [`metrics`]: MSE, RMSE, MAE, R², accuracy, binary confusion counts.
+//! - [`batch`]: [`BatchLayer`], the same forward and backward for `B`
+//!   samples at once, laid out feature-major so the loops vectorise; same
+//!   bits as the per-sample path.
+//! - [`fused`]: [`SgdStep`], backward and the SGD step in one pass for
+//!   batch-1 training, with the same bits as the two done apart.
 //! - [`persist`]: save and load parameters as bytes (checked header,
 //!   CRC-32, nothing half-loaded); with the `std` feature, `bake` writes
 //!   a trained network as Rust source to build into firmware.
@@ -73,6 +78,8 @@
 
 #[cfg(feature = "std")]
 pub mod bake;
+pub mod batch;
+pub mod fused;
 pub mod init;
 pub mod layer;
 pub mod layers;
@@ -87,6 +94,8 @@ pub mod persist;
 pub mod scale;
 pub mod train;
 
+pub use batch::BatchLayer;
+pub use fused::SgdStep;
 pub use init::Init;
 pub use layer::Layer;
 pub use layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh, sigmoid};

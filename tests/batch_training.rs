@@ -1,0 +1,113 @@
+//! Whole training runs through the batched and fused paths give the same
+//! bits as the plain per-sample path: mini-batches of 10 samples as blocks
+//! of 4 (the last block of each mini-batch half empty), and batch-1 SGD with
+//! backward and step fused.
+
+use stacknet::batch::{BatchLayer, forward_rows, load_batch};
+use stacknet::fused::SgdStep;
+use stacknet::init::uniform01;
+use stacknet::prelude::*;
+
+type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+const BLOCK: usize = 4;
+const MINI_BATCH: usize = 10;
+
+fn data() -> (Vec<[f32; 2]>, Vec<f32>) {
+    let mut rng = XorShiftRng::seed_from_u64(11);
+    let x: Vec<[f32; 2]> = (0..57)
+        .map(|_| {
+            [
+                4.0 * uniform01(&mut rng) - 2.0,
+                4.0 * uniform01(&mut rng) - 2.0,
+            ]
+        })
+        .collect();
+    let y = x.iter().map(|x| x[0] * x[0] - 0.5 * x[1] + 0.25).collect();
+    (x, y)
+}
+
+fn bits(net: &Net) -> Vec<u32> {
+    let mut flat = [0.0; Net::NUM_PARAMS];
+    net.copy_to_slice(&mut flat).unwrap();
+    flat.iter().map(|v| v.to_bits()).collect()
+}
+
+fn mse(net: &Net, xs: &[[f32; 2]], ys: &[f32]) -> f32 {
+    let sum: f32 = xs
+        .iter()
+        .zip(ys)
+        .map(|(x, y)| (net.forward(x)[0] - y).powi(2))
+        .sum();
+    sum / xs.len() as f32
+}
+
+#[test]
+fn mini_batches_in_blocks_match_per_sample_training() {
+    let (xs, ys) = data();
+    let start = Net::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(3));
+
+    let mut plain = start;
+    let (mut cache, mut grads) = (<Net as Layer>::Cache::ZERO, Net::ZERO);
+    let mut batched = start;
+    let mut batch_cache = <Net as BatchLayer<BLOCK>>::BatchCache::ZERO;
+    let mut batch_grads = Net::ZERO;
+    for _epoch in 0..30 {
+        for (bx, by) in xs.chunks(MINI_BATCH).zip(ys.chunks(MINI_BATCH)) {
+            let n = bx.len() as f32;
+            grads.fill(0.0);
+            for (x, y) in bx.iter().zip(by) {
+                let p = plain.forward_train(x, &mut cache);
+                plain.backward(&cache, &[(p[0] - y) / n], &mut grads);
+            }
+            plain.sgd_step(&grads, 0.05);
+
+            batch_grads.fill(0.0);
+            for (bx, by) in bx.chunks(BLOCK).zip(by.chunks(BLOCK)) {
+                let mut x = [[0.0; BLOCK]; 2];
+                load_batch(bx, &mut x);
+                let p = batched.forward_batch_train(&x, &mut batch_cache);
+                let mut g = [[0.0; BLOCK]; 1];
+                for ((g, p), y) in g[0].iter_mut().zip(&p[0]).zip(by) {
+                    *g = (p - y) / n;
+                }
+                batched.backward_batch(&batch_cache, &g, &mut batch_grads);
+            }
+            batched.sgd_step(&batch_grads, 0.05);
+        }
+        assert_eq!(bits(&plain), bits(&batched));
+    }
+    assert!(
+        mse(&plain, &xs, &ys) < 0.5 * mse(&start, &xs, &ys),
+        "it learns"
+    );
+
+    let mut rows = vec![[0.0; 1]; xs.len()];
+    forward_rows::<BLOCK, 2, 1, Net>(&batched, &xs, &mut rows).unwrap();
+    for (x, r) in xs.iter().zip(&rows) {
+        assert_eq!(r[0].to_bits(), plain.forward(x)[0].to_bits());
+    }
+}
+
+#[test]
+fn fused_batch_one_training_matches_backward_then_step() {
+    let (xs, ys) = data();
+    let start = Net::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(5));
+    let (mut plain, mut fused) = (start, start);
+    let (mut cache, mut grads) = (<Net as Layer>::Cache::ZERO, Net::ZERO);
+    for _epoch in 0..30 {
+        for (x, y) in xs.iter().zip(&ys) {
+            let p = plain.forward_train(x, &mut cache);
+            grads.fill(0.0);
+            plain.backward(&cache, &[p[0] - y], &mut grads);
+            plain.sgd_step(&grads, 0.01);
+
+            let p = fused.forward_train(x, &mut cache);
+            fused.backward_sgd(&cache, &[p[0] - y], 0.01);
+        }
+        assert_eq!(bits(&plain), bits(&fused));
+    }
+    assert!(
+        mse(&fused, &xs, &ys) < 0.5 * mse(&start, &xs, &ys),
+        "it learns"
+    );
+}
