@@ -4,7 +4,11 @@
 //! `#[path = "../examples/common/mod.rs"] mod common;` (tests).
 #![allow(dead_code)]
 
+pub mod plot;
+
 use std::path::PathBuf;
+
+pub mod housing;
 
 /// Path of a file in the repository's `data/` folder.
 pub fn data_path(file: &str) -> PathBuf {

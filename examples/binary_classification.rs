@@ -1,0 +1,239 @@
+//! Binary classification with one hidden layer, and the experiments the
+//! lesson asks for.
+//!
+//! The exercise: one input, a hidden layer of 4 units, one sigmoid output,
+//! binary cross-entropy, full-batch gradient descent. The data (from a fixed
+//! seed): 200 values `x` uniform in [−3, 3), class 1 when `|x| < 1.5`. No
+//! single threshold separates the classes, so the hidden layer is needed:
+//! two hidden units can make the two edges of the band.
+//!
+//! Then the experiments: several learning rates, several iteration counts,
+//! hidden widths 2, 4, 8 and 16 (each width is a different type; one
+//! generic function trains them all) and other hidden activations.
+//!
+//! Run: `cargo run --release --example binary_classification`
+
+#[path = "common/mod.rs"]
+mod common;
+
+use stacknet::init::uniform01;
+use stacknet::metrics::binary_accuracy;
+use stacknet::prelude::*;
+
+use common::plot::{self, Axes, Series};
+
+/// The exercise's network: 1 → H sigmoid → 1 sigmoid.
+pub type SigmoidNet<const H: usize> = (Dense<1, H>, Sigmoid<H>, Dense<H, 1>, Sigmoid<1>);
+/// tanh hidden units.
+pub type TanhNet<const H: usize> = (Dense<1, H>, Tanh<H>, Dense<H, 1>, Sigmoid<1>);
+/// ReLU hidden units.
+pub type ReluNet<const H: usize> = (Dense<1, H>, Relu<H>, Dense<H, 1>, Sigmoid<1>);
+
+/// `n` values uniform in [−3, 3); class 1 inside the band `|x| < 1.5`.
+pub fn make_data(n: usize, seed: u64) -> (Vec<[f32; 1]>, Vec<[f32; 1]>) {
+    let mut rng = XorShiftRng::seed_from_u64(seed);
+    let x: Vec<[f32; 1]> = (0..n).map(|_| [6.0 * uniform01(&mut rng) - 3.0]).collect();
+    let y = x
+        .iter()
+        .map(|x| [f32::from(u8::from(x[0].abs() < 1.5))])
+        .collect();
+    (x, y)
+}
+
+/// One line of the table.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Which experiment.
+    pub experiment: &'static str,
+    /// Hidden units.
+    pub hidden: usize,
+    /// Hidden activation.
+    pub activation: &'static str,
+    /// Learning rate.
+    pub learning_rate: f32,
+    /// Iterations (full-batch steps).
+    pub iterations: u32,
+    /// Cross-entropy after training.
+    pub loss: f32,
+    /// Training accuracy.
+    pub accuracy: f32,
+    /// The predicted probability on [−3, 3].
+    pub curve: Vec<(f32, f32)>,
+}
+
+/// Trains network type `N` (Xavier-uniform start from `seed`) and scores it.
+pub fn train<N>(
+    (experiment, activation): (&'static str, &'static str),
+    learning_rate: f32,
+    iterations: u32,
+    (x, y): (&[[f32; 1]], &[[f32; 1]]),
+    seed: u64,
+) -> Row
+where
+    N: Layer<Input = [f32; 1], Output = [f32; 1]>,
+{
+    let data = Dataset::new(x, y).expect("finite data");
+    let mut rng = XorShiftRng::seed_from_u64(seed);
+    let mut net = N::random(Init::XavierUniform, &mut rng);
+    let mut trainer = Trainer::new(Sgd::default(), BinaryCrossEntropy);
+    let config = FitConfig {
+        epochs: iterations,
+        batch: Batch::Full,
+        learning_rate,
+        shuffle: false,
+        ..FitConfig::default()
+    };
+    trainer
+        .fit(
+            &mut net,
+            &data,
+            &config,
+            &mut vec![0; x.len()],
+            &mut rng,
+            &mut (),
+        )
+        .expect("training runs");
+    let all: Vec<u32> = (0..x.len() as u32).collect();
+    let probabilities: Vec<f32> = x.iter().map(|x| net.forward(x)[0]).collect();
+    Row {
+        experiment,
+        // the hidden width: the first layer's outputs
+        hidden: <N as Params>::NUM_PARAMS.saturating_sub(1) / 3,
+        activation,
+        learning_rate,
+        iterations,
+        loss: trainer.evaluate(&net, &data, &all),
+        accuracy: binary_accuracy(&probabilities, y.as_flattened()).expect("same length"),
+        curve: (0..=120)
+            .map(|i| {
+                let x = -3.0 + i as f32 * 0.05;
+                (x, net.forward(&[x])[0])
+            })
+            .collect(),
+    }
+}
+
+/// Iteration counts of the experiments: the exercise's and the others.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// The exercise's iteration count.
+    pub base: u32,
+    /// The iteration counts tried.
+    pub counts: [u32; 4],
+}
+
+/// The lesson's budget.
+pub const LESSON: Budget = Budget {
+    base: 2000,
+    counts: [100, 500, 2000, 10_000],
+};
+
+/// The exercise, then every experiment, in table order.
+pub fn run(budget: Budget) -> Vec<Row> {
+    let (x, y) = make_data(200, 3);
+    let d = (&x[..], &y[..]);
+    let (n, lr, seed) = (budget.base, 1.0, 1);
+    let mut rows = vec![train::<SigmoidNet<4>>(
+        ("exercise", "sigmoid"),
+        lr,
+        n,
+        d,
+        seed,
+    )];
+    for rate in [0.01, 0.1, 1.0, 5.0] {
+        rows.push(train::<SigmoidNet<4>>(
+            ("learning rate", "sigmoid"),
+            rate,
+            n,
+            d,
+            seed,
+        ));
+    }
+    for count in budget.counts {
+        rows.push(train::<SigmoidNet<4>>(
+            ("iterations", "sigmoid"),
+            lr,
+            count,
+            d,
+            seed,
+        ));
+    }
+    let width = ("hidden width", "sigmoid");
+    rows.push(train::<SigmoidNet<2>>(width, lr, n, d, seed));
+    rows.push(train::<SigmoidNet<4>>(width, lr, n, d, seed));
+    rows.push(train::<SigmoidNet<8>>(width, lr, n, d, seed));
+    rows.push(train::<SigmoidNet<16>>(width, lr, n, d, seed));
+    rows.push(train::<TanhNet<4>>(("activation", "tanh"), lr, n, d, seed));
+    rows.push(train::<ReluNet<4>>(("activation", "relu"), lr, n, d, seed));
+    rows
+}
+
+fn main() {
+    let rows = run(LESSON);
+    println!("200 points, x uniform in [-3, 3), class 1 when |x| < 1.5");
+    println!(
+        "{:<14} {:>6} {:>10} {:>6} {:>10} {:>9} {:>9}",
+        "experiment", "hidden", "activation", "lr", "iterations", "loss", "accuracy"
+    );
+    for r in &rows {
+        println!(
+            "{:<14} {:>6} {:>10} {:>6} {:>10} {:>9.4} {:>9.3}",
+            r.experiment, r.hidden, r.activation, r.learning_rate, r.iterations, r.loss, r.accuracy
+        );
+    }
+    let (x, y) = make_data(200, 3);
+    let path = plot::plot_dir("binary_classification").join("probabilities.svg");
+    let mut series = vec![
+        Series::dots(
+            "data (class 0 or 1)",
+            x.iter().zip(&y).map(|(x, y)| (x[0], y[0])),
+        )
+        .color(plot::color(7))
+        .size(2),
+    ];
+    let shown = [
+        ("exercise: 4 sigmoid, lr 1", 0),
+        ("lr 0.01", 1),
+        ("100 iterations", 5),
+        ("2 sigmoid units", 9),
+        ("16 sigmoid units", 12),
+        ("4 tanh units", 13),
+        ("4 ReLU units", 14),
+    ];
+    for (i, (label, row)) in shown.into_iter().enumerate() {
+        let curve = rows[row].curve.iter().copied();
+        series.push(Series::line(label, curve).color(plot::color(i)));
+    }
+    plot::xy_chart(
+        &path,
+        &Axes::new(
+            "P(class 1 | x) after training: 1-H-1 networks",
+            "x",
+            "predicted probability",
+        ),
+        &series,
+    )
+    .expect("plot written");
+    println!("plot: {}", path.display());
+
+    let base = &rows[0];
+    let best = rows
+        .iter()
+        .max_by(|a, b| {
+            a.accuracy
+                .total_cmp(&b.accuracy)
+                .then(b.loss.total_cmp(&a.loss))
+        })
+        .expect("rows");
+    println!(
+        "lesson=binary_classification experiments={} exercise_loss={:.4} exercise_accuracy={:.3} best_accuracy={:.3} best_hidden={} best_activation={} best_lr={} best_iterations={}",
+        rows.len(),
+        base.loss,
+        base.accuracy,
+        best.accuracy,
+        best.hidden,
+        best.activation,
+        best.learning_rate,
+        best.iterations
+    );
+}
