@@ -1,0 +1,308 @@
+//! The training runs that the firmware performs and that the host repeats.
+//!
+//! This file is the single definition of both runs: network types, seeds,
+//! hyperparameters, input standardisation, the order of every operation and
+//! the checksum of the result. The firmware includes it as a module and the
+//! library's test `tests/firmware_reference.rs` includes it with `#[path]`,
+//! so the host computes exactly what the device computes and the two can be
+//! compared bit for bit (`firmware/expected.txt`).
+//!
+//! Everything here is `no_std`, allocation-free and panic-free: slices are
+//! walked with iterators, never indexed.
+
+use stacknet::loss::{BinaryCrossEntropy, HalfMeanSquaredError, Loss};
+use stacknet::optim::{Momentum, Optimizer, Penalty, Schedule};
+use stacknet::prelude::{
+    Batch, Dataset, Dense, FitConfig, Init, Layer, Params, Relu, SeedableRng, Sigmoid, Tanh,
+    Trainer, XorShiftRng,
+};
+use stacknet::train::{FitSummary, Reporter, TrainError};
+
+/// FNV-1a (32-bit) over the little-endian bytes of `to_bits()` of every
+/// parameter, in the flat [`Params`] order. Equal checksums mean equal
+/// weights, bit for bit.
+pub fn weights_checksum<P: Params>(params: &P) -> u32 {
+    let mut hash = FNV_OFFSET;
+    params.for_each_block(|block| {
+        for p in block {
+            hash = fnv1a(hash, p.to_bits());
+        }
+    });
+    hash
+}
+
+/// The same FNV-1a over rows of numbers, continuing from `hash`: proves
+/// both sides train on the same data.
+pub fn rows_checksum<const N: usize>(hash: u32, rows: &[[f32; N]]) -> u32 {
+    rows.iter()
+        .flatten()
+        .fold(hash, |hash, v| fnv1a(hash, v.to_bits()))
+}
+
+/// FNV-1a's initial value.
+pub const FNV_OFFSET: u32 = 0x811c_9dc5;
+
+fn fnv1a(mut hash: u32, word: u32) -> u32 {
+    for byte in word.to_le_bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
+/// Mean squared error of `net` over `inputs`/`targets`, summed in row order.
+pub fn mse<N, const I: usize>(net: &N, inputs: &[[f32; I]], targets: &[[f32; 1]]) -> f32
+where
+    N: Layer<Input = [f32; I], Output = [f32; 1]>,
+{
+    let total: f32 = inputs
+        .iter()
+        .zip(targets)
+        .map(|(x, [y])| {
+            let [p] = net.forward(x);
+            (p - y) * (p - y)
+        })
+        .sum();
+    total / inputs.len().max(1) as f32
+}
+
+/// The outcome both sides print or assert.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    /// Epochs run.
+    pub epochs: u32,
+    /// [`rows_checksum`] of the (standardised) inputs trained and tested on.
+    pub inputs: u32,
+    /// MSE on the training rows after training (for XOR: the BCE loss).
+    pub train_loss: f32,
+    /// MSE on the test rows (for XOR: samples classified right, 0..=4).
+    pub test_score: f32,
+    /// [`weights_checksum`] of the trained network.
+    pub weights: u32,
+}
+
+/// One `Trainer::fit` call, ready to go: lets the firmware wrap exactly
+/// this call with its stack and instruction probes while the host calls it
+/// plainly, through the same [`housing::run`] / [`xor::run`].
+pub struct FitCall<'a, 'd, N: Layer, Opt: Optimizer<N>, L> {
+    /// The network trained.
+    pub net: &'a mut N,
+    /// Its training state.
+    pub trainer: &'a mut Trainer<N, Opt, L>,
+    /// The training rows.
+    pub data: &'a Dataset<'d, 2, 1>,
+    /// Settings.
+    pub config: &'a FitConfig,
+    /// The shuffle order, one entry per row.
+    pub order: &'a mut [u32],
+    /// Shuffles.
+    pub rng: &'a mut XorShiftRng,
+}
+
+impl<N, Opt, L> FitCall<'_, '_, N, Opt, L>
+where
+    N: Layer<Input = [f32; 2], Output = [f32; 1]>,
+    Opt: Optimizer<N>,
+    L: Loss<1>,
+{
+    /// Runs the training; `reporter` hears about every epoch.
+    pub fn call<R: Reporter>(self, reporter: &mut R) -> Result<FitSummary, TrainError> {
+        self.trainer.fit(
+            self.net,
+            self.data,
+            self.config,
+            self.order,
+            self.rng,
+            reporter,
+        )
+    }
+}
+
+/// Boston housing: (RM, LSTAT) → MEDV with the 2-4-3-1 ReLU MLP.
+pub mod housing {
+    use super::*;
+
+    /// The network.
+    pub type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+    /// The loss minimised: `1/(2m) Σ (ŷ − y)²` per mini-batch.
+    pub type Cost = HalfMeanSquaredError;
+    /// Optimizer state, gradient, cache: all training state besides the net.
+    pub type Train = Trainer<Net, Momentum, Cost>;
+
+    /// Training rows.
+    pub const TRAIN_ROWS: usize = 404;
+    /// Test rows.
+    pub const TEST_ROWS: usize = 102;
+    /// Seed of the initial weights and of the shuffles.
+    pub const SEED: u64 = 42;
+    /// Mini-batch SGD with momentum, batch 32, shuffled every epoch.
+    pub const CONFIG: FitConfig = FitConfig {
+        epochs: 200,
+        batch: Batch::Size(32),
+        learning_rate: 0.001,
+        schedule: Schedule::Constant,
+        shuffle: true,
+        early_stopping: None,
+    };
+    /// Momentum 0.9 (Nesterov, scikit-learn's defaults), no penalty.
+    pub const OPTIMIZER: Momentum = Momentum {
+        momentum: 0.9,
+        nesterov: true,
+        penalty: Penalty::NONE,
+    };
+
+    /// The initial network, a fresh trainer and the generator, from [`SEED`].
+    pub fn setup() -> (Net, Train, XorShiftRng) {
+        let mut rng = XorShiftRng::seed_from_u64(SEED);
+        let net = Net::random(Init::HeNormal, &mut rng);
+        (net, Trainer::new(OPTIMIZER, HalfMeanSquaredError), rng)
+    }
+
+    /// Per-column mean and population standard deviation of `rows`.
+    pub fn moments(rows: &[[f32; 2]]) -> ([f32; 2], [f32; 2]) {
+        let n = rows.len().max(1) as f32;
+        let mut mean = [0.0f32; 2];
+        for row in rows {
+            for (m, v) in mean.iter_mut().zip(row) {
+                *m += v;
+            }
+        }
+        mean.iter_mut().for_each(|m| *m /= n);
+        let mut var = [0.0f32; 2];
+        for row in rows {
+            for ((s, v), m) in var.iter_mut().zip(row).zip(&mean) {
+                *s += (v - m) * (v - m);
+            }
+        }
+        (mean, var.map(|s| libm::sqrtf(s / n)))
+    }
+
+    /// Writes `(x − mean) / std` of every row of `src` into `dst`.
+    pub fn standardise(src: &[[f32; 2]], dst: &mut [[f32; 2]], mean: &[f32; 2], std: &[f32; 2]) {
+        for (d, s) in dst.iter_mut().zip(src) {
+            for (((d, s), m), sd) in d.iter_mut().zip(s).zip(mean).zip(std) {
+                *d = (s - m) / sd;
+            }
+        }
+    }
+
+    /// The whole run from raw (unscaled) rows: standardise the inputs with
+    /// the training rows' moments into `train_x`/`test_x`, train (through
+    /// `around_fit`, which must make the call), then evaluate.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run(
+        raw_train_x: &[[f32; 2]],
+        train_y: &[[f32; 1]],
+        raw_test_x: &[[f32; 2]],
+        test_y: &[[f32; 1]],
+        train_x: &mut [[f32; 2]],
+        test_x: &mut [[f32; 2]],
+        order: &mut [u32],
+        around_fit: impl FnOnce(FitCall<'_, '_, Net, Momentum, Cost>) -> Result<FitSummary, TrainError>,
+    ) -> Result<Outcome, TrainError> {
+        let (mean, std) = moments(raw_train_x);
+        standardise(raw_train_x, train_x, &mean, &std);
+        standardise(raw_test_x, test_x, &mean, &std);
+        let (mut net, mut trainer, mut rng) = setup();
+        let data = Dataset::new(train_x, train_y)?;
+        let summary = around_fit(FitCall {
+            net: &mut net,
+            trainer: &mut trainer,
+            data: &data,
+            config: &CONFIG,
+            order,
+            rng: &mut rng,
+        })?;
+        Ok(Outcome {
+            epochs: summary.epochs_run,
+            inputs: rows_checksum(rows_checksum(FNV_OFFSET, train_x), test_x),
+            train_loss: mse(&net, train_x, train_y),
+            test_score: mse(&net, test_x, test_y),
+            weights: weights_checksum(&net),
+        })
+    }
+}
+
+/// XOR with a 2-4-1 tanh/sigmoid MLP, full batch: fits a 16 KB Cortex-M0.
+pub mod xor {
+    use super::*;
+
+    /// The network.
+    pub type Net = (Dense<2, 4>, Tanh<4>, Dense<4, 1>, Sigmoid<1>);
+    /// The loss.
+    pub type Cost = BinaryCrossEntropy;
+    /// All training state besides the net.
+    pub type Train = Trainer<Net, Momentum, Cost>;
+
+    /// The four inputs.
+    pub const INPUTS: [[f32; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    /// Their labels.
+    pub const TARGETS: [[f32; 1]; 4] = [[0.0], [1.0], [1.0], [0.0]];
+    /// Seed of the initial weights.
+    pub const SEED: u64 = 1;
+    /// Full-batch gradient descent with momentum.
+    pub const CONFIG: FitConfig = FitConfig {
+        epochs: 500,
+        batch: Batch::Full,
+        learning_rate: 0.5,
+        schedule: Schedule::Constant,
+        shuffle: false,
+        early_stopping: None,
+    };
+    /// Momentum 0.9, Nesterov.
+    pub const OPTIMIZER: Momentum = Momentum {
+        momentum: 0.9,
+        nesterov: true,
+        penalty: Penalty::NONE,
+    };
+
+    /// The initial network, a fresh trainer and the generator, from [`SEED`].
+    pub fn setup() -> (Net, Train, XorShiftRng) {
+        let mut rng = XorShiftRng::seed_from_u64(SEED);
+        let net = Net::random(Init::XavierUniform, &mut rng);
+        (net, Trainer::new(OPTIMIZER, BinaryCrossEntropy), rng)
+    }
+
+    /// Samples whose prediction falls on the label's side of 0.5.
+    pub fn correct(net: &Net) -> u32 {
+        INPUTS
+            .iter()
+            .zip(&TARGETS)
+            .filter(|(x, [t])| (net.forward(x)[0] > 0.5) == (*t > 0.5))
+            .count() as u32
+    }
+
+    /// The mean loss over the four samples.
+    pub fn loss(net: &Net) -> f32 {
+        let total: f32 = INPUTS
+            .iter()
+            .zip(&TARGETS)
+            .map(|(x, t)| BinaryCrossEntropy.loss(&net.forward(x), t))
+            .sum();
+        total / 4.0
+    }
+
+    /// The whole run: train (through `around_fit`, which must make the
+    /// call), then evaluate.
+    pub fn run(
+        around_fit: impl FnOnce(FitCall<'_, '_, Net, Momentum, Cost>) -> Result<FitSummary, TrainError>,
+    ) -> Result<Outcome, TrainError> {
+        let (mut net, mut trainer, mut rng) = setup();
+        let data = Dataset::new(&INPUTS, &TARGETS)?;
+        let summary = around_fit(FitCall {
+            net: &mut net,
+            trainer: &mut trainer,
+            data: &data,
+            config: &CONFIG,
+            order: &mut [0; 4],
+            rng: &mut rng,
+        })?;
+        Ok(Outcome {
+            epochs: summary.epochs_run,
+            inputs: rows_checksum(FNV_OFFSET, &INPUTS),
+            train_loss: loss(&net),
+            test_score: correct(&net) as f32,
+            weights: weights_checksum(&net),
+        })
+    }
+}

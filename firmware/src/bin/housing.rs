@@ -1,0 +1,117 @@
+//! Boston housing on a Cortex-M4F: trains the 2-4-3-1 MLP on the 404
+//! training rows baked into flash, tests on the 102 others, prints the
+//! figures and exits 0 only if the result is the host's, bit for bit.
+#![no_std]
+#![no_main]
+
+use core::hint::black_box;
+use core::mem::size_of;
+use core::ptr::addr_of_mut;
+
+use cortex_m_rt::entry;
+use cortex_m_semihosting::hprintln;
+use panic_semihosting as _;
+use stacknet::train::{FitSummary, TrainError};
+use stacknet_firmware::board::{self, Clock, StackProbe};
+use stacknet_firmware::reference::{housing, FitCall};
+use stacknet_firmware::{boston, expected};
+
+const TRAIN: usize = housing::TRAIN_ROWS;
+const TEST: usize = housing::TEST_ROWS;
+
+// Standardised inputs and the shuffle order: the only data-sized RAM.
+static mut TRAIN_X: [[f32; 2]; TRAIN] = [[0.0; 2]; TRAIN];
+static mut TEST_X: [[f32; 2]; TEST] = [[0.0; 2]; TEST];
+static mut ORDER: [u32; TRAIN] = [0; TRAIN];
+
+type Call<'a, 'd> = FitCall<'a, 'd, housing::Net, stacknet::optim::Momentum, housing::Cost>;
+
+#[entry]
+fn main() -> ! {
+    // SAFETY: main runs once; nothing else touches these statics.
+    let (train_x, test_x, order) = unsafe {
+        (
+            &mut *addr_of_mut!(TRAIN_X),
+            &mut *addr_of_mut!(TEST_X),
+            &mut *addr_of_mut!(ORDER),
+        )
+    };
+    let mut clock = Clock::start();
+    let mut stack = None;
+    let outcome = housing::run(
+        &boston::TRAIN_X,
+        &boston::TRAIN_Y,
+        &boston::TEST_X,
+        &boston::TEST_Y,
+        train_x,
+        test_x,
+        order,
+        |call| {
+            let probe = StackProbe::start();
+            let fit: fn(Call<'_, '_>, &mut Clock) -> Result<FitSummary, TrainError> =
+                black_box(|call, clock| call.call(clock));
+            let result = fit(call, &mut clock);
+            stack = Some(probe);
+            result
+        },
+    );
+    let Ok(outcome) = outcome else {
+        hprintln!("error: training failed");
+        board::exit(2)
+    };
+    let Some(stack) = stack else { board::exit(2) };
+    let (fit_stack, program_stack) = (stack.call_peak(), stack.program_peak());
+    let instructions = clock.instructions();
+    let epochs = u64::from(outcome.epochs.max(1));
+
+    hprintln!("machine: {}", board::MACHINE);
+    hprintln!("housing.inputs={:#010x}", outcome.inputs);
+    hprintln!("housing.epochs={}", outcome.epochs);
+    hprintln!("housing.train_mse={:#010x}", outcome.train_loss.to_bits());
+    hprintln!("housing.test_mse={:#010x}", outcome.test_score.to_bits());
+    hprintln!("housing.weights={:#010x}", outcome.weights);
+    hprintln!("train_mse_milli={}", milli(outcome.train_loss));
+    hprintln!("test_mse_milli={}", milli(outcome.test_score));
+    hprintln!("instructions_per_epoch={}", instructions / epochs);
+    hprintln!(
+        "instructions_per_sample={}",
+        instructions / epochs / TRAIN as u64
+    );
+    hprintln!("flash_bytes={}", board::flash_bytes());
+    hprintln!("static_ram_bytes={}", board::static_ram_bytes());
+    hprintln!("stack_peak_fit_bytes={}", fit_stack);
+    hprintln!("stack_peak_program_bytes={}", program_stack);
+    hprintln!("net_bytes={}", size_of::<housing::Net>());
+    hprintln!("trainer_bytes={}", size_of::<housing::Train>());
+    hprintln!(
+        "training_state_bytes={}",
+        size_of::<housing::Net>() + size_of::<housing::Train>()
+    );
+    hprintln!("order_buffer_bytes={}", size_of::<[u32; TRAIN]>());
+    hprintln!(
+        "scaled_inputs_bytes={}",
+        size_of::<[[f32; 2]; TRAIN]>() + size_of::<[[f32; 2]; TEST]>()
+    );
+    hprintln!(
+        "baked_data_bytes={}",
+        size_of::<[[f32; 2]; TRAIN]>()
+            + size_of::<[[f32; 1]; TRAIN]>()
+            + size_of::<[[f32; 2]; TEST]>()
+            + size_of::<[[f32; 1]; TEST]>()
+    );
+
+    let same = outcome.inputs == expected::HOUSING_INPUTS
+        && outcome.epochs == expected::HOUSING_EPOCHS
+        && outcome.train_loss.to_bits() == expected::HOUSING_TRAIN_MSE
+        && outcome.test_score.to_bits() == expected::HOUSING_TEST_MSE
+        && outcome.weights == expected::HOUSING_WEIGHTS;
+    let good = outcome.test_score <= 20.0;
+    hprintln!("matches_host={}", same);
+    hprintln!("test_mse_at_most_20={}", good);
+    board::exit(if same && good { 0 } else { 1 })
+}
+
+/// `x × 1000` as an integer (printing an `f32` with `{}` costs ~20 KB of flash).
+fn milli(x: f32) -> u32 {
+    (x * 1000.0) as u32
+}

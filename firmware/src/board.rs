@@ -1,0 +1,173 @@
+//! Probes that need the hardware (or QEMU's model of it).
+
+use core::ptr::addr_of;
+
+use cortex_m::peripheral::syst::SystClkSource;
+use cortex_m::peripheral::SYST;
+use stacknet::prelude::EpochReport;
+use stacknet::train::Reporter;
+
+/// The machine the image is built for.
+#[cfg(microbit)]
+pub const MACHINE: &str = "microbit (Cortex-M0, soft float)";
+/// The machine the image is built for.
+#[cfg(not(microbit))]
+pub const MACHINE: &str = "mps2-an386 (Cortex-M4F)";
+
+/// Instructions per SysTick tick, times 2, under `-icount shift=0` (one
+/// instruction per virtual ns): the microbit's 16 MHz clock gives 62.5,
+/// the mps2's 25 MHz gives 40.
+#[cfg(microbit)]
+const INSTRUCTIONS_PER_TICK_X2: u64 = 125;
+#[cfg(not(microbit))]
+const INSTRUCTIONS_PER_TICK_X2: u64 = 80;
+
+/// Ends the QEMU run with `code` as the process's exit status
+/// (semihosting `SYS_EXIT_EXTENDED`, reason `ADP_Stopped_ApplicationExit`).
+pub fn exit(code: u32) -> ! {
+    let block: [u32; 2] = [0x20026, code];
+    // SAFETY: SYS_EXIT_EXTENDED reads the two-word block and does not return.
+    unsafe { cortex_m_semihosting::syscall(0x20, &block) };
+    loop {
+        cortex_m::asm::nop();
+    }
+}
+
+extern "C" {
+    // Defined by cortex-m-rt's link.x: the top (initial SP) and bottom of the stack.
+    static _stack_start: u32;
+    static _stack_end: u32;
+}
+
+const PAINT: u32 = 0xCCCC_CCCC;
+
+/// The current stack pointer.
+#[inline(always)]
+pub fn stack_pointer() -> usize {
+    cortex_m::register::msp::read() as usize
+}
+
+/// Re-paints the free stack (below this function's frame, with 64 bytes to
+/// spare) so that the next call's high-water mark can be read.
+#[inline(never)]
+pub fn repaint_stack() {
+    let stop = (stack_pointer() - 64) as *mut u32;
+    let mut p = addr_of!(_stack_end) as *mut u32;
+    while p < stop {
+        // SAFETY: between the bottom of the stack and below the live frames.
+        unsafe {
+            p.write_volatile(PAINT);
+            p = p.add(1);
+        }
+    }
+}
+
+/// The lowest stack address written since the last painting.
+pub fn lowest_dirty() -> usize {
+    let top = addr_of!(_stack_start);
+    let mut p = addr_of!(_stack_end);
+    // SAFETY: reads words of the stack region only.
+    while p < top && unsafe { p.read_volatile() } == PAINT {
+        p = unsafe { p.add(1) };
+    }
+    p as usize
+}
+
+/// The top of the stack (its initial value).
+pub fn stack_top() -> usize {
+    addr_of!(_stack_start) as usize
+}
+
+/// Counts instructions with SysTick, lap by lap: a [`Reporter`] that
+/// closes a lap at the end of every epoch (a lap must stay under 2^24
+/// ticks, about 670 M instructions).
+pub struct Clock {
+    last: u32,
+    ticks: u64,
+}
+
+impl Clock {
+    /// Starts SysTick on the core clock and the count.
+    pub fn start() -> Self {
+        // SAFETY: the images use SysTick only here, from one thread.
+        let mut syst = unsafe { cortex_m::Peripherals::steal() }.SYST;
+        syst.set_clock_source(SystClkSource::Core);
+        syst.set_reload(0x00FF_FFFF);
+        syst.clear_current();
+        syst.enable_counter();
+        Clock {
+            last: SYST::get_current(),
+            ticks: 0,
+        }
+    }
+
+    /// Closes a lap.
+    #[inline(always)]
+    pub fn lap(&mut self) {
+        let now = SYST::get_current();
+        self.ticks += u64::from(self.last.wrapping_sub(now) & 0x00FF_FFFF);
+        self.last = now;
+    }
+
+    /// Instructions counted over the closed laps.
+    pub fn instructions(&self) -> u64 {
+        self.ticks * INSTRUCTIONS_PER_TICK_X2 / 2
+    }
+}
+
+impl Reporter for Clock {
+    #[inline(always)]
+    fn report(&mut self, _: &EpochReport) {
+        self.lap();
+    }
+}
+
+/// Stack bytes used by a call, and by the program up to now.
+pub struct StackProbe {
+    sp: usize,
+    lowest_before: usize,
+}
+
+impl StackProbe {
+    /// Notes the stack so far and re-paints below the current frame.
+    #[inline(always)]
+    pub fn start() -> Self {
+        let lowest_before = lowest_dirty();
+        let sp = stack_pointer();
+        repaint_stack();
+        StackProbe { sp, lowest_before }
+    }
+
+    /// Bytes below the stack pointer of [`start`](Self::start) written since.
+    pub fn call_peak(&self) -> usize {
+        self.sp - lowest_dirty()
+    }
+
+    /// Bytes of stack the program has used from reset up to now.
+    pub fn program_peak(&self) -> usize {
+        stack_top() - self.lowest_before.min(lowest_dirty())
+    }
+}
+
+extern "C" {
+    // Section boundaries from cortex-m-rt's link.x.
+    static __vector_table: u32;
+    static __sidata: u32;
+    static __sdata: u32;
+    static __edata: u32;
+    static __sbss: u32;
+    static __euninit: u32;
+}
+
+/// Bytes of flash the image occupies: vector table, code, read-only data
+/// and the initial values of `.data` (what `size` calls text + data).
+pub fn flash_bytes() -> usize {
+    let data = addr_of!(__edata) as usize - addr_of!(__sdata) as usize;
+    addr_of!(__sidata) as usize + data - addr_of!(__vector_table) as usize
+}
+
+/// Bytes of RAM taken by statics: `.data`, `.bss` and `.uninit`.
+pub fn static_ram_bytes() -> usize {
+    let data = addr_of!(__edata) as usize - addr_of!(__sdata) as usize;
+    data + addr_of!(__euninit) as usize - addr_of!(__sbss) as usize
+}

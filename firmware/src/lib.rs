@@ -1,0 +1,19 @@
+//! Support for the firmware images: the shared reference runs, the baked
+//! data, the host's expected results, and the board probes (exit status,
+//! stack high-water mark, instruction counter).
+#![no_std]
+
+#[path = "../shared/reference.rs"]
+pub mod reference;
+
+/// Boston housing rows baked into flash by `build.rs` from `data/*.csv`.
+pub mod boston {
+    include!(concat!(env!("OUT_DIR"), "/boston.rs"));
+}
+
+/// The host's results (`expected.txt`), baked in by `build.rs`.
+pub mod expected {
+    include!(concat!(env!("OUT_DIR"), "/expected.rs"));
+}
+
+pub mod board;
