@@ -612,3 +612,62 @@ fn early_stopping_restores_the_best_weights() {
     let validation = &order[..2];
     assert_eq!(trainer.evaluate(&net, &data, validation), best);
 }
+
+#[test]
+fn a_trainer_without_best_weights_is_smaller_and_keeps_the_last_weights() {
+    use stacknet::train::NoBestWeights;
+    type Full = Trainer<Small, Momentum, HalfMeanSquaredError>;
+    type Lean = Trainer<Small, Momentum, HalfMeanSquaredError, NoBestWeights>;
+    assert_eq!(size_of::<Full>() - size_of::<Lean>(), size_of::<Small>());
+
+    let (x, y) = tiny_data();
+    let data = Dataset::new(&x, &y).unwrap();
+    let config = FitConfig {
+        epochs: 5000,
+        batch: Batch::Size(2),
+        early_stopping: Some(EarlyStopping {
+            patience: 5,
+            ..EarlyStopping::default()
+        }),
+        ..FitConfig::default()
+    };
+    let start = Small::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(4));
+    let (mut kept, mut last) = (start, start);
+    let mut full = Full::new(Momentum::default(), HalfMeanSquaredError);
+    let mut lean = Lean::without_best_weights(Momentum::default(), HalfMeanSquaredError);
+    let (mut order, mut reports) = ([0u32; 20], Vec::new());
+    let a = full
+        .fit(
+            &mut kept,
+            &data,
+            &config,
+            &mut order,
+            &mut XorShiftRng::seed_from_u64(0),
+            &mut (),
+        )
+        .unwrap();
+    let b = lean
+        .fit(
+            &mut last,
+            &data,
+            &config,
+            &mut order,
+            &mut XorShiftRng::seed_from_u64(0),
+            &mut |r: &EpochReport| reports.push(r.validation_loss.unwrap()),
+        )
+        .unwrap();
+    // the same run; only the weights handed back differ
+    assert_eq!(a, b);
+    let (best, best_epoch) = b.best_validation.unwrap();
+    assert!(
+        best_epoch + 1 < b.epochs_run,
+        "the best epoch is not the last"
+    );
+    let validation = &order[..2];
+    assert_eq!(full.evaluate(&kept, &data, validation), best);
+    assert_eq!(
+        lean.evaluate(&last, &data, validation),
+        *reports.last().unwrap()
+    );
+    assert_ne!(kept, last);
+}

@@ -37,5 +37,6 @@ mod trainer;
 pub use dataset::{DataError, Dataset};
 pub use shuffle::{below, shuffle};
 pub use trainer::{
-    Batch, EarlyStopping, EpochReport, FitConfig, FitSummary, Reporter, TrainError, Trainer,
+    Batch, BestWeights, EarlyStopping, EpochReport, FitConfig, FitSummary, NoBestWeights, Reporter,
+    TrainError, Trainer,
 };

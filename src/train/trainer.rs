@@ -5,7 +5,7 @@ use rand_core::RngCore;
 use super::{DataError, Dataset, shuffle};
 use crate::loss::Loss;
 use crate::optim::{NonFiniteStep, Optimizer, Schedule};
-use crate::{Layer, Zero};
+use crate::{Layer, Params, Zero};
 
 /// How many samples each gradient step sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +119,7 @@ pub struct FitSummary {
     /// Training loss of the last epoch.
     pub final_train_loss: f32,
     /// Best validation loss and its epoch, with early stopping (the network
-    /// holds that epoch's weights).
+    /// holds that epoch's weights unless the trainer has [`NoBestWeights`]).
     pub best_validation: Option<(f32, u32)>,
     /// `true` when early stopping ended the run before `epochs`.
     pub stopped_early: bool,
@@ -198,13 +198,57 @@ impl core::fmt::Display for TrainError {
 
 impl core::error::Error for TrainError {}
 
+/// Where early stopping keeps the best weights seen so far.
+///
+/// A trainer made by [`Trainer::new`] keeps a copy of the network (the slot
+/// is `N` itself) and restores it when training ends. One made by
+/// [`Trainer::without_best_weights`] keeps nothing ([`NoBestWeights`]): it
+/// saves one network's worth of RAM, and early stopping then ends training
+/// with the last weights.
+pub trait BestWeights<N> {
+    /// An empty slot, as a constant so a trainer can live in a `static`.
+    const EMPTY: Self;
+    /// Remembers `net` as the best so far.
+    fn keep(&mut self, net: &N);
+    /// Writes the remembered weights into `net`; `false` when there are none.
+    fn restore(&self, net: &mut N) -> bool;
+}
+
+impl<N: Params> BestWeights<N> for N {
+    const EMPTY: Self = N::ZERO;
+
+    fn keep(&mut self, net: &N) {
+        self.assign(net);
+    }
+
+    fn restore(&self, net: &mut N) -> bool {
+        net.assign(self);
+        true
+    }
+}
+
+/// No room for best weights: early stopping keeps the last weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NoBestWeights;
+
+impl<N> BestWeights<N> for NoBestWeights {
+    const EMPTY: Self = NoBestWeights;
+
+    fn keep(&mut self, _: &N) {}
+
+    fn restore(&self, _: &mut N) -> bool {
+        false
+    }
+}
+
 /// Training state for a network `N`: optimizer `Opt` with its state, loss
-/// `L`, a gradient and a forward cache, and room for the best weights.
+/// `L`, a gradient and a forward cache, and (`B`) room for the best weights
+/// of early stopping.
 ///
 /// `Trainer::new` is a `const fn`, so a firmware can keep a trainer in a
-/// `static`.
+/// `static`; `core::mem::size_of::<Trainer<..>>()` is its RAM.
 #[derive(Debug, Clone)]
-pub struct Trainer<N: Layer, Opt: Optimizer<N>, L> {
+pub struct Trainer<N: Layer, Opt: Optimizer<N>, L, B = N> {
     /// The optimizer's settings.
     pub optimizer: Opt,
     /// The optimizer's state (moments), kept across `fit` calls.
@@ -213,19 +257,44 @@ pub struct Trainer<N: Layer, Opt: Optimizer<N>, L> {
     pub loss: L,
     grads: N,
     cache: N::Cache,
-    best: N,
+    best: B,
 }
 
 impl<N: Layer, Opt: Optimizer<N>, L> Trainer<N, Opt, L> {
-    /// A trainer with zero optimizer state.
+    /// A trainer with zero optimizer state that keeps the best weights of
+    /// early stopping.
     pub const fn new(optimizer: Opt, loss: L) -> Self {
+        Self::with_slot(optimizer, loss, N::ZERO)
+    }
+}
+
+impl<N: Layer, Opt: Optimizer<N>, L> Trainer<N, Opt, L, NoBestWeights> {
+    /// A trainer with no room for best weights: one network smaller, for
+    /// devices that train without early stopping (or accept the last
+    /// weights when it stops).
+    ///
+    /// ```
+    /// use stacknet::prelude::*;
+    /// type Net = (Dense<2, 4>, Relu<4>, Dense<4, 1>);
+    /// type Full = Trainer<Net, Sgd, MeanSquaredError>;
+    /// type Lean = Trainer<Net, Sgd, MeanSquaredError, stacknet::train::NoBestWeights>;
+    /// let _lean: Lean = Trainer::without_best_weights(Sgd::default(), MeanSquaredError);
+    /// assert_eq!(size_of::<Full>() - size_of::<Lean>(), size_of::<Net>());
+    /// ```
+    pub const fn without_best_weights(optimizer: Opt, loss: L) -> Self {
+        Self::with_slot(optimizer, loss, NoBestWeights)
+    }
+}
+
+impl<N: Layer, Opt: Optimizer<N>, L, B> Trainer<N, Opt, L, B> {
+    const fn with_slot(optimizer: Opt, loss: L, best: B) -> Self {
         Trainer {
             optimizer,
             state: Opt::State::ZERO,
             loss,
             grads: N::ZERO,
             cache: N::Cache::ZERO,
-            best: N::ZERO,
+            best,
         }
     }
 
@@ -235,11 +304,12 @@ impl<N: Layer, Opt: Optimizer<N>, L> Trainer<N, Opt, L> {
     }
 }
 
-impl<N, Opt, L, const I: usize, const O: usize> Trainer<N, Opt, L>
+impl<N, Opt, L, B, const I: usize, const O: usize> Trainer<N, Opt, L, B>
 where
     N: Layer<Input = [f32; I], Output = [f32; O]>,
     Opt: Optimizer<N>,
     L: Loss<O>,
+    B: BestWeights<N>,
 {
     /// One gradient step on the samples `rows` of `data`; returns the batch
     /// loss (the mean, or the sum for summed losses) before the step.
@@ -399,7 +469,7 @@ where
                 }
                 if loss < best {
                     summary.best_validation = Some((loss, epoch));
-                    self.best.assign(net);
+                    self.best.keep(net);
                 }
                 loss
             });
@@ -419,7 +489,7 @@ where
             }
         }
         if summary.best_validation.is_some() {
-            net.assign(&self.best);
+            self.best.restore(net);
         }
         Ok(summary)
     }
