@@ -20,6 +20,7 @@ use stacknet::init::uniform01;
 use stacknet::metrics::binary_accuracy;
 use stacknet::prelude::*;
 
+use common::lesson;
 use common::plot::{self, Axes, Series};
 
 /// The exercise's network: 1 → H sigmoid → 1 sigmoid.
@@ -76,23 +77,13 @@ where
     let mut rng = XorShiftRng::seed_from_u64(seed);
     let mut net = N::random(Init::XavierUniform, &mut rng);
     let mut trainer = Trainer::new(Sgd::default(), BinaryCrossEntropy);
-    let config = FitConfig {
-        epochs: iterations,
-        batch: Batch::Full,
-        learning_rate,
-        shuffle: false,
-        ..FitConfig::default()
-    };
-    trainer
-        .fit(
-            &mut net,
-            &data,
-            &config,
-            &mut vec![0; x.len()],
-            &mut rng,
-            &mut (),
-        )
-        .expect("training runs");
+    lesson::full_batch(
+        &mut trainer,
+        &mut net,
+        &data,
+        (iterations, learning_rate),
+        &mut rng,
+    );
     let all: Vec<u32> = (0..x.len() as u32).collect();
     let probabilities: Vec<f32> = x.iter().map(|x| net.forward(x)[0]).collect();
     Row {
@@ -104,12 +95,7 @@ where
         iterations,
         loss: trainer.evaluate(&net, &data, &all),
         accuracy: binary_accuracy(&probabilities, y.as_flattened()).expect("same length"),
-        curve: (0..=120)
-            .map(|i| {
-                let x = -3.0 + i as f32 * 0.05;
-                (x, net.forward(&[x])[0])
-            })
-            .collect(),
+        curve: lesson::curve(-3.0, 3.0, |x| net.forward(&[x])[0]),
     }
 }
 

@@ -16,6 +16,7 @@ use stacknet::init::{standard_normal, uniform01};
 use stacknet::prelude::*;
 use stacknet::{LinearFit, Params};
 
+use common::lesson;
 use common::plot::{self, Axes, Series};
 
 /// `ŷ = w x + b`.
@@ -182,10 +183,7 @@ fn main() {
     plot::xy_chart(
         &sse_path,
         &Axes::new("Sum of squared errors per epoch", "epoch", "SSE ½Σ(y − ŷ)²").log_y(),
-        &[Series::line(
-            "",
-            r.sse.iter().enumerate().map(|(i, &e)| (i as f32, e)),
-        )],
+        &[lesson::cost_line(&r.sse)],
     )
     .expect("plot written");
     println!("plot: {}", sse_path.display());

@@ -16,6 +16,7 @@ mod common;
 use stacknet::prelude::*;
 use stacknet::{LinearFit, StandardScaler};
 
+use common::lesson;
 use common::plot::{self, Axes, Series};
 
 /// One input, one output, no activation: `ŷ = w x + b`.
@@ -53,41 +54,18 @@ impl Results {
 /// Trains for `iterations` full-batch steps of learning rate `learning_rate`.
 pub fn run(iterations: u32, learning_rate: f32) -> Results {
     let rows = common::read_columns("tvmarketing.csv", ["TV", "Sales"]);
-    let mut x: Vec<[f32; 1]> = rows.iter().map(|r| [r[0]]).collect();
-    let mut y: Vec<[f32; 1]> = rows.iter().map(|r| [r[1]]).collect();
-    let sx = StandardScaler::fit_transform(&mut x).expect("finite TV column");
-    let sy = StandardScaler::fit_transform(&mut y).expect("finite sales column");
-    let data = Dataset::new(&x, &y).expect("valid data");
-
-    // the lesson's start: weights ~ N(0, 0.01²), bias 0
-    let mut rng = XorShiftRng::seed_from_u64(3);
-    let mut net = Net::random(Init::SMALL_NORMAL, &mut rng);
-    let mut trainer = Trainer::new(Sgd::default(), HalfMeanSquaredError);
-    let config = FitConfig {
-        epochs: iterations,
-        batch: Batch::Full,
-        learning_rate,
-        shuffle: false,
-        ..FitConfig::default()
-    };
-    let mut costs = Vec::new();
-    let mut record = |r: &EpochReport| costs.push(r.train_loss);
-    let mut order = vec![0; x.len()];
-    trainer
-        .fit(&mut net, &data, &config, &mut order, &mut rng, &mut record)
-        .expect("training runs");
-
-    let targets_z: Vec<f32> = y.iter().map(|t| t[0]).collect();
-    let normal_z = LinearFit::fit_normal_equation(&x, &targets_z).expect("non-singular");
     let tv: Vec<[f32; 1]> = rows.iter().map(|r| [r[0]]).collect();
-    let sales: Vec<f32> = rows.iter().map(|r| r[1]).collect();
-    let normal = LinearFit::fit_normal_equation(&tv, &sales).expect("non-singular");
+    let sales: Vec<[f32; 1]> = rows.iter().map(|r| [r[1]]).collect();
+    let fit = lesson::zscored_regression::<Net, 1>(&tv, &sales, iterations, learning_rate);
+    let normal_z =
+        LinearFit::fit_normal_equation(&fit.x, fit.y.as_flattened()).expect("non-singular");
+    let normal = LinearFit::fit_normal_equation(&tv, sales.as_flattened()).expect("non-singular");
 
     let mut results = Results {
         data: rows.iter().map(|r| (r[0], r[1])).collect(),
-        costs,
-        net,
-        scalers: (sx, sy),
+        costs: fit.costs,
+        net: fit.net,
+        scalers: fit.scalers,
         normal_z,
         normal,
         predictions: [0.0; 3],
@@ -106,9 +84,7 @@ fn main() {
         sy.mean()[0],
         sy.scale()[0]
     );
-    for (i, cost) in r.costs.iter().enumerate() {
-        println!("Cost after iteration {i}: {cost:.6}");
-    }
+    lesson::print_costs(&r.costs, 1);
     let (w, b) = (r.net.0.weights[0][0], r.net.0.biases[0]);
     println!("W = [[{w:.8}]], b = [{b:.8}] (z-scored units)");
     println!(
@@ -150,10 +126,7 @@ fn main() {
     plot::xy_chart(
         &cost_path,
         &Axes::new("Cost per iteration", "iteration", "cost 1/(2m) Σ(ŷ − y)²"),
-        &[Series::line(
-            "",
-            r.costs.iter().enumerate().map(|(i, &c)| (i as f32, c)),
-        )],
+        &[lesson::cost_line(&r.costs)],
     )
     .expect("plot written");
     println!("plot: {}", cost_path.display());

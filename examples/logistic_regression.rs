@@ -20,6 +20,7 @@ use stacknet::init::{standard_normal, uniform01};
 use stacknet::metrics::BinaryConfusion;
 use stacknet::prelude::*;
 
+use common::lesson;
 use common::plot::{self, Regions, Series};
 
 /// `p = σ(wᵀz + b)`.
@@ -88,31 +89,18 @@ impl Results {
 /// Trains on `n` engines from `seed` for `iterations` steps of `learning_rate`.
 pub fn run(n: usize, seed: u64, iterations: u32, learning_rate: f32) -> Results {
     let (x, y) = make_data(n, seed);
-    let mut z = x.clone();
-    let scaler = StandardScaler::fit_transform(&mut z).expect("finite inputs");
+    let (z, scaler) = lesson::zscore(&x);
     let data = Dataset::new(&z, &y).expect("valid data");
     let mut rng = XorShiftRng::seed_from_u64(seed);
     let mut net = Net::random(Init::SMALL_NORMAL, &mut rng);
     let mut trainer = Trainer::new(Sgd::default(), BinaryCrossEntropy);
-    let config = FitConfig {
-        epochs: iterations,
-        batch: Batch::Full,
-        learning_rate,
-        shuffle: false,
-        ..FitConfig::default()
-    };
-    let mut costs = Vec::new();
-    let mut record = |r: &EpochReport| costs.push(r.train_loss);
-    trainer
-        .fit(
-            &mut net,
-            &data,
-            &config,
-            &mut vec![0; n],
-            &mut rng,
-            &mut record,
-        )
-        .expect("training runs");
+    let costs = lesson::full_batch(
+        &mut trainer,
+        &mut net,
+        &data,
+        (iterations, learning_rate),
+        &mut rng,
+    );
     let probabilities: Vec<f32> = z.iter().map(|z| net.forward(z)[0]).collect();
     let confusion = BinaryConfusion::from_probabilities(&probabilities, y.as_flattened())
         .expect("equal lengths");
@@ -134,11 +122,7 @@ pub fn run(n: usize, seed: u64, iterations: u32, learning_rate: f32) -> Results 
 
 fn main() {
     let r = run(200, 7, 1000, 1.0);
-    for (i, cost) in r.costs.iter().enumerate() {
-        if i % 100 == 0 || i + 1 == r.costs.len() {
-            println!("Cost after iteration {i}: {cost:.6}");
-        }
-    }
+    lesson::print_costs(&r.costs, 100);
     let (w, b) = (r.net.0.weights[0], r.net.0.biases[0]);
     println!(
         "W = [[{:.4} {:.4}]], b = [{:.4}] (on z-scores)",

@@ -16,6 +16,7 @@ mod common;
 use stacknet::prelude::*;
 use stacknet::{LinearFit, StandardScaler};
 
+use common::lesson;
 use common::plot::{self, Axes, Series};
 
 /// Two inputs, one output, no activation: `ŷ = w₁ x₁ + w₂ x₂ + b`.
@@ -57,37 +58,15 @@ pub fn run(iterations: u32, learning_rate: f32) -> Results {
         ["GrLivArea", "OverallQual", "SalePrice"],
     );
     let x: Vec<[f32; 2]> = rows.iter().map(|r| [r[0], r[1]]).collect();
-    let y: Vec<f32> = rows.iter().map(|r| r[2]).collect();
-    let mut xz = x.clone();
-    let mut yz: Vec<[f32; 1]> = y.iter().map(|&v| [v]).collect();
-    let sx = StandardScaler::fit_transform(&mut xz).expect("finite inputs");
-    let sy = StandardScaler::fit_transform(&mut yz).expect("finite prices");
-    let data = Dataset::new(&xz, &yz).expect("valid data");
-
-    let mut rng = XorShiftRng::seed_from_u64(3);
-    let mut net = Net::random(Init::SMALL_NORMAL, &mut rng);
-    let mut trainer = Trainer::new(Sgd::default(), HalfMeanSquaredError);
-    let config = FitConfig {
-        epochs: iterations,
-        batch: Batch::Full,
-        learning_rate,
-        shuffle: false,
-        ..FitConfig::default()
-    };
-    let mut costs = Vec::new();
-    let mut record = |r: &EpochReport| costs.push(r.train_loss);
-    let mut order = vec![0; x.len()];
-    trainer
-        .fit(&mut net, &data, &config, &mut order, &mut rng, &mut record)
-        .expect("training runs");
-
-    let normal = LinearFit::fit_normal_equation(&x, &y).expect("non-singular");
+    let price: Vec<[f32; 1]> = rows.iter().map(|r| [r[2]]).collect();
+    let fit = lesson::zscored_regression::<Net, 2>(&x, &price, iterations, learning_rate);
+    let normal = LinearFit::fit_normal_equation(&x, price.as_flattened()).expect("non-singular");
     let mut results = Results {
         x,
-        y,
-        costs,
-        net,
-        scalers: (sx, sy),
+        y: price.as_flattened().to_vec(),
+        costs: fit.costs,
+        net: fit.net,
+        scalers: fit.scalers,
         normal,
         predictions: [0.0; 3],
     };
@@ -97,11 +76,7 @@ pub fn run(iterations: u32, learning_rate: f32) -> Results {
 
 fn main() {
     let r = run(100, 1.2);
-    for (i, cost) in r.costs.iter().enumerate() {
-        if i % 10 == 0 || i + 1 == r.costs.len() {
-            println!("Cost after iteration {i}: {cost:.6}");
-        }
-    }
+    lesson::print_costs(&r.costs, 10);
     let w = r.net.0.weights[0];
     println!(
         "W = [[{:.8} {:.8}]], b = [{:.8}] (z-scored units)",
@@ -131,10 +106,7 @@ fn main() {
             "iteration",
             "cost 1/(2m) Σ(ŷ − y)² (z-scores)",
         ),
-        &[Series::line(
-            "",
-            r.costs.iter().enumerate().map(|(i, &c)| (i as f32, c)),
-        )],
+        &[lesson::cost_line(&r.costs)],
     )
     .expect("plot written");
     println!("plot: {}", cost_path.display());

@@ -18,6 +18,7 @@ use stacknet::metrics::{mean_squared_error, r2_score};
 use stacknet::optim::Optimizer;
 use stacknet::prelude::*;
 
+use common::lesson;
 use common::plot::{self, Axes, Series};
 
 /// The lesson's network: 1 → 10 sigmoid → 1.
@@ -76,25 +77,13 @@ where
     let mut rng = XorShiftRng::seed_from_u64(seed);
     let mut net = N::random(Init::XavierUniform, &mut rng);
     let mut trainer = Trainer::new(optimizer, MeanSquaredError);
-    let config = FitConfig {
-        epochs: iterations,
-        batch: Batch::Full,
-        learning_rate,
-        shuffle: false,
-        ..FitConfig::default()
-    };
-    let mut costs = Vec::new();
-    let mut record = |r: &EpochReport| costs.push(r.train_loss);
-    trainer
-        .fit(
-            &mut net,
-            &data,
-            &config,
-            &mut vec![0; x.len()],
-            &mut rng,
-            &mut record,
-        )
-        .expect("training runs");
+    let costs = lesson::full_batch(
+        &mut trainer,
+        &mut net,
+        &data,
+        (iterations, learning_rate),
+        &mut rng,
+    );
     let predictions: Vec<f32> = x.iter().map(|x| net.forward(x)[0]).collect();
     let targets = y.as_flattened();
     Row {
@@ -104,12 +93,7 @@ where
         costs,
         mse: mean_squared_error(&predictions, targets).expect("same length"),
         r2: r2_score(&predictions, targets).expect("same length"),
-        curve: (0..=80)
-            .map(|i| {
-                let x = -2.0 + i as f32 * 0.05;
-                (x, net.forward(&[x])[0])
-            })
-            .collect(),
+        curve: lesson::curve(-2.0, 2.0, |x| net.forward(&[x])[0]),
     }
 }
 
@@ -175,15 +159,9 @@ fn main() {
         Series::dots("data", x.iter().zip(&y).map(|(x, y)| (x[0], y[0])))
             .color(plot::RGBColor(150, 150, 150))
             .size(2),
-        Series::line(
-            "2x²",
-            (0..=80).map(|i| {
-                let x = -2.0 + i as f32 * 0.05;
-                (x, 2.0 * x * x)
-            }),
-        )
-        .color(plot::RGBColor(0, 0, 0))
-        .size(1),
+        Series::line("2x²", lesson::curve(-2.0, 2.0, |x| 2.0 * x * x))
+            .color(plot::RGBColor(0, 0, 0))
+            .size(1),
     ];
     // the palette without its grey, which the data use
     let colors = [0, 1, 2, 3, 4, 5, 6, 8, 9].map(plot::color);

@@ -8,23 +8,10 @@
 //! change of the output, rewrite them with
 //! `STACKNET_BLESS=1 cargo test --features std --test bake`.
 
+mod common;
+
+use common::{AllLayers, Housing, bits};
 use stacknet::prelude::*;
-
-type Housing = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
-
-type AllLayers = (
-    Dense<3, 4>,
-    LeakyRelu<4>,
-    Dense<4, 4>,
-    Tanh<4>,
-    Dense<4, 3>,
-    Sigmoid<3>,
-    Identity<3>,
-    Dense<3, 3>,
-    Relu<3>,
-    Dense<3, 2>,
-    Softmax<2>,
-);
 
 mod baked_housing {
     include!("fixtures/baked_housing.rs");
@@ -65,12 +52,6 @@ fn all_layers() -> AllLayers {
     net.0.biases = [-0.0, 1.0e-40, f32::MAX, f32::MIN_POSITIVE];
     net.9.biases = [core::f32::consts::PI, -1.0 / 3.0];
     net
-}
-
-fn bits<P: Params>(net: &P) -> Vec<u32> {
-    let mut flat = vec![0.0f32; P::NUM_PARAMS];
-    net.copy_to_slice(&mut flat).unwrap();
-    flat.iter().map(|p| p.to_bits()).collect()
 }
 
 #[test]

@@ -1,9 +1,11 @@
 //! stacknet never touches the heap: a counting global allocator sees zero
-//! allocations while a network is built, run forward and backward, and updated.
+//! allocations while a network is built, run forward and backward, and
+//! updated, and while records are written, read, refused and checked.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use stacknet::persist::{LoadError, Persist, crc32, read_header};
 use stacknet::prelude::*;
 
 struct Counting;
@@ -34,7 +36,7 @@ fn allocations_during(f: impl FnOnce()) -> usize {
 }
 
 #[test]
-fn core_operations_allocate_nothing() {
+fn core_operations_and_persistence_allocate_nothing() {
     let mut sink = 0.0f32;
     let count = allocations_during(|| {
         let mut rng = XorShiftRng::seed_from_u64(5);
@@ -72,4 +74,47 @@ fn core_operations_allocate_nothing() {
     });
     assert!(sink.is_finite());
     assert_eq!(count, 0, "stacknet allocated {count} times");
+
+    // saving and loading
+    let mut outcomes = [Ok(0); 8];
+    let mut same = false;
+    let count = allocations_during(|| {
+        let mut rng = XorShiftRng::seed_from_u64(3);
+        let net = Net::random(Init::HeNormal, &mut rng);
+        let mut bytes = [0u8; Net::ENCODED_LEN];
+        let mut loaded = Net::ZERO;
+        outcomes[0] = net
+            .save(&mut bytes)
+            .map_err(|_| LoadError::BadMagic { found: [0; 4] });
+        outcomes[1] = loaded.load(&bytes);
+        same = loaded == net;
+
+        let mut damaged = bytes;
+        damaged[40] ^= 0x10;
+        outcomes[2] = loaded.load(&damaged);
+        outcomes[3] = loaded.load(&bytes[..100]);
+        let mut transposed = Dense::<4, 2>::ZERO;
+        outcomes[4] = transposed.load(&bytes);
+        damaged = bytes;
+        damaged[0] = b'X';
+        outcomes[5] = loaded.load(&damaged);
+        outcomes[6] = read_header(&bytes).map(|h| h.num_params as usize);
+        outcomes[7] = Ok(crc32(&bytes) as usize);
+    });
+    assert_eq!(count, 0, "persist allocated {count} times");
+    assert!(same);
+    assert_eq!(outcomes[0], Ok(Net::ENCODED_LEN));
+    assert_eq!(outcomes[1], Ok(Net::ENCODED_LEN));
+    assert!(matches!(outcomes[2], Err(LoadError::BadChecksum { .. })));
+    assert!(matches!(
+        outcomes[3],
+        Err(LoadError::TooShort {
+            needed: 144,
+            found: 100
+        })
+    ));
+    assert!(matches!(outcomes[4], Err(LoadError::ShapeMismatch { .. })));
+    assert!(matches!(outcomes[5], Err(LoadError::BadMagic { .. })));
+    assert_eq!(outcomes[6], Ok(31));
+    assert!(matches!(outcomes[7], Ok(c) if c != 0));
 }

@@ -2,27 +2,12 @@
 //! documented layout byte for byte, and every damaged record refused with
 //! the network left as it was.
 
+mod common;
+
+use common::{AllLayers, Housing, bits};
 use stacknet::persist::{LoadError, Persist, SaveError, crc32, read_header};
 use stacknet::prelude::*;
 use stacknet::rand_core::RngCore;
-
-/// The 2-4-3-1 house-price MLP.
-type Housing = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
-
-/// Every layer type in one network.
-type AllLayers = (
-    Dense<3, 4>,
-    LeakyRelu<4>,
-    Dense<4, 4>,
-    Tanh<4>,
-    Dense<4, 3>,
-    Sigmoid<3>,
-    Identity<3>,
-    Dense<3, 3>,
-    Relu<3>,
-    Dense<3, 2>,
-    Softmax<2>,
-);
 
 /// Sets every parameter to an arbitrary finite bit pattern: large, tiny,
 /// subnormal, negative zero, so that a round trip through decimal or any
@@ -39,12 +24,6 @@ fn scramble<P: Params>(net: &mut P, seed: u64) {
             };
         }
     });
-}
-
-fn bits<P: Params>(net: &P) -> Vec<u32> {
-    let mut flat = vec![0.0f32; P::NUM_PARAMS];
-    net.copy_to_slice(&mut flat).unwrap();
-    flat.iter().map(|p| p.to_bits()).collect()
 }
 
 fn round_trip<L: Layer + Persist>(original: &L, fresh: L) {

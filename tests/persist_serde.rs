@@ -3,16 +3,11 @@
 //! are refused. Run with `cargo test --features serde --test persist_serde`.
 #![cfg(feature = "serde")]
 
+mod common;
+
+use common::{AllLayers, Housing, bits};
 use stacknet::persist::{Flat, flat};
 use stacknet::prelude::*;
-
-type Housing = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
-
-fn bits<P: Params>(net: &P) -> Vec<u32> {
-    let mut flat = vec![0.0f32; P::NUM_PARAMS];
-    net.copy_to_slice(&mut flat).unwrap();
-    flat.iter().map(|p| p.to_bits()).collect()
-}
 
 fn trained() -> Housing {
     let mut rng = XorShiftRng::seed_from_u64(11);
@@ -55,24 +50,11 @@ fn json_value_has_the_documented_shape() {
 
 #[test]
 fn every_layer_type_round_trips() {
-    type All = (
-        Dense<3, 4>,
-        LeakyRelu<4>,
-        Dense<4, 4>,
-        Tanh<4>,
-        Dense<4, 3>,
-        Sigmoid<3>,
-        Identity<3>,
-        Dense<3, 3>,
-        Relu<3>,
-        Dense<3, 2>,
-        Softmax<2>,
-    );
     let mut rng = XorShiftRng::seed_from_u64(12);
-    let mut net = All::random(Init::XavierNormal, &mut rng);
+    let mut net = AllLayers::random(Init::XavierNormal, &mut rng);
     net.9.biases = [0.25, -0.5];
     let json = serde_json::to_string(&Flat(net)).unwrap();
-    let back: Flat<All> = serde_json::from_str(&json).unwrap();
+    let back: Flat<AllLayers> = serde_json::from_str(&json).unwrap();
     assert_eq!(back.0, net);
 }
 

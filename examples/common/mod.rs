@@ -4,6 +4,7 @@
 //! `#[path = "../examples/common/mod.rs"] mod common;` (tests).
 #![allow(dead_code)]
 
+pub mod lesson;
 pub mod plot;
 
 use std::path::PathBuf;

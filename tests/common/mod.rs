@@ -1,0 +1,31 @@
+//! Shared by the integration tests: the networks they build and a way to
+//! compare parameters bit for bit. Include with `mod common;`.
+#![allow(dead_code)]
+
+use stacknet::prelude::*;
+
+/// The 2-4-3-1 house-price MLP.
+pub type Housing = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+
+/// Every layer type in one network.
+pub type AllLayers = (
+    Dense<3, 4>,
+    LeakyRelu<4>,
+    Dense<4, 4>,
+    Tanh<4>,
+    Dense<4, 3>,
+    Sigmoid<3>,
+    Identity<3>,
+    Dense<3, 3>,
+    Relu<3>,
+    Dense<3, 2>,
+    Softmax<2>,
+);
+
+/// The parameters of `net` as bit patterns, so that `-0.0`, subnormals and
+/// NaN payloads compare exactly.
+pub fn bits<P: Params>(net: &P) -> Vec<u32> {
+    let mut flat = vec![0.0f32; P::NUM_PARAMS];
+    net.copy_to_slice(&mut flat).unwrap();
+    flat.iter().map(|p| p.to_bits()).collect()
+}
