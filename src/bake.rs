@@ -1,16 +1,18 @@
 //! Baking a trained network into firmware as Rust source (feature `std`).
 //!
-//! On the host, [`to_rust_source`] writes a `pub const` that builds the
-//! trained network; the firmware crate includes the file and gets the
-//! network with no loading code, no buffer and no runtime cost:
+//! On the host, [`write_rust_source`] writes a `pub const` that builds the
+//! trained network into any [`core::fmt::Write`] (a `String`, a file
+//! wrapper, a serial port); the firmware crate includes the file and gets
+//! the network with no loading code, no buffer and no runtime cost:
 //!
 //! ```
-//! use stacknet::bake::to_rust_source;
+//! use stacknet::bake::write_rust_source;
 //! use stacknet::{Dense, Relu};
 //!
 //! type Net = (Dense<2, 1>, Relu<1>);
 //! let trained: Net = (Dense::from_arrays([[0.5, -1.25]], [0.1]), Relu);
-//! let source = to_rust_source(&trained, "NET");
+//! let mut source = String::new();
+//! write_rust_source(&trained, "NET", &mut source).unwrap();
 //! assert_eq!(
 //!     source,
 //!     "\
@@ -45,106 +47,100 @@
 //! Every layer type and every tuple of up to 12 [`Bake`] values implements
 //! [`Bake`]; a layer type of your own can implement it too.
 
-extern crate std;
-
-use std::format;
-use std::string::String;
+use core::fmt::{Result, Write};
 
 use crate::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh};
 
 /// A value that can write itself as Rust source: its type and a constant
 /// expression that builds it. Paths start at `::stacknet`.
 pub trait Bake {
-    /// Appends the Rust type of `Self`; `indent` is the indentation, in
+    /// Writes the Rust type of `Self`; `indent` is the indentation, in
     /// levels of four spaces, of the line the type starts on.
-    fn write_type(out: &mut String, indent: usize);
+    fn write_type<W: Write>(out: &mut W, indent: usize) -> Result;
 
-    /// Appends a constant expression equal to `self`; `indent` as for
+    /// Writes a constant expression equal to `self`; `indent` as for
     /// [`write_type`](Bake::write_type).
-    fn write_value(&self, out: &mut String, indent: usize);
+    fn write_value<W: Write>(&self, out: &mut W, indent: usize) -> Result;
 }
 
-/// Rust source for `pub const {name}: <type> = <value>;`, with a doc comment.
-/// `name` should be an upper-case identifier such as `NET`.
-pub fn to_rust_source<N: Bake>(net: &N, name: &str) -> String {
-    let mut out = String::new();
-    out.push_str(
+/// Writes Rust source for `pub const {name}: <type> = <value>;`, with a doc
+/// comment. `name` should be an upper-case identifier such as `NET`.
+pub fn write_rust_source<N: Bake, W: Write>(net: &N, name: &str, out: &mut W) -> Result {
+    out.write_str(
         "/// A trained network, baked by `stacknet::bake`. Regenerate it rather than editing it.\n",
-    );
+    )?;
     // Trained weights can land near π or e; they are data, not constants.
-    out.push_str("#[allow(clippy::approx_constant)]\n");
-    out.push_str("pub const ");
-    out.push_str(name);
-    out.push_str(": ");
-    N::write_type(&mut out, 0);
-    out.push_str(" = ");
-    net.write_value(&mut out, 0);
-    out.push_str(";\n");
-    out
+    out.write_str("#[allow(clippy::approx_constant)]\n")?;
+    write!(out, "pub const {name}: ")?;
+    N::write_type(out, 0)?;
+    out.write_str(" = ")?;
+    net.write_value(out, 0)?;
+    out.write_str(";\n")
 }
 
-/// Appends `x` as a Rust expression of type `f32` that has the same bits.
-pub fn write_f32(out: &mut String, x: f32) {
+/// Writes `x` as a Rust expression of type `f32` that has the same bits.
+pub fn write_f32<W: Write>(out: &mut W, x: f32) -> Result {
     if x.is_finite() {
         // Debug and Display give the shortest decimal that parses back to
         // the same value; Debug always includes a `.` or an exponent.
-        out.push_str(&format!("{x:?}"));
+        write!(out, "{x:?}")
     } else {
-        out.push_str(&format!("f32::from_bits({:#010x})", x.to_bits()));
+        write!(out, "f32::from_bits({:#010x})", x.to_bits())
     }
 }
 
-fn newline(out: &mut String, indent: usize) {
-    out.push('\n');
+fn newline<W: Write>(out: &mut W, indent: usize) -> Result {
+    out.write_char('\n')?;
     for _ in 0..indent {
-        out.push_str("    ");
+        out.write_str("    ")?;
     }
+    Ok(())
 }
 
-fn write_row(out: &mut String, row: &[f32]) {
-    out.push('[');
+fn write_row<W: Write>(out: &mut W, row: &[f32]) -> Result {
+    out.write_char('[')?;
     for (i, &x) in row.iter().enumerate() {
         if i > 0 {
-            out.push_str(", ");
+            out.write_str(", ")?;
         }
-        write_f32(out, x);
+        write_f32(out, x)?;
     }
-    out.push(']');
+    out.write_char(']')
 }
 
 impl<const I: usize, const O: usize> Bake for Dense<I, O> {
-    fn write_type(out: &mut String, _indent: usize) {
-        out.push_str(&format!("::stacknet::Dense<{I}, {O}>"));
+    fn write_type<W: Write>(out: &mut W, _indent: usize) -> Result {
+        write!(out, "::stacknet::Dense<{I}, {O}>")
     }
 
-    fn write_value(&self, out: &mut String, indent: usize) {
-        out.push_str("::stacknet::Dense::from_arrays(");
-        newline(out, indent + 1);
-        out.push('[');
+    fn write_value<W: Write>(&self, out: &mut W, indent: usize) -> Result {
+        out.write_str("::stacknet::Dense::from_arrays(")?;
+        newline(out, indent + 1)?;
+        out.write_char('[')?;
         for row in &self.weights {
-            newline(out, indent + 2);
-            write_row(out, row);
-            out.push(',');
+            newline(out, indent + 2)?;
+            write_row(out, row)?;
+            out.write_char(',')?;
         }
-        newline(out, indent + 1);
-        out.push_str("],");
-        newline(out, indent + 1);
-        write_row(out, &self.biases);
-        out.push(',');
-        newline(out, indent);
-        out.push(')');
+        newline(out, indent + 1)?;
+        out.write_str("],")?;
+        newline(out, indent + 1)?;
+        write_row(out, &self.biases)?;
+        out.write_char(',')?;
+        newline(out, indent)?;
+        out.write_char(')')
     }
 }
 
 impl<const N: usize> Bake for LeakyRelu<N> {
-    fn write_type(out: &mut String, _indent: usize) {
-        out.push_str(&format!("::stacknet::LeakyRelu<{N}>"));
+    fn write_type<W: Write>(out: &mut W, _indent: usize) -> Result {
+        write!(out, "::stacknet::LeakyRelu<{N}>")
     }
 
-    fn write_value(&self, out: &mut String, _indent: usize) {
-        out.push_str("::stacknet::LeakyRelu::with_slope(");
-        write_f32(out, self.slope);
-        out.push(')');
+    fn write_value<W: Write>(&self, out: &mut W, _indent: usize) -> Result {
+        out.write_str("::stacknet::LeakyRelu::with_slope(")?;
+        write_f32(out, self.slope)?;
+        out.write_char(')')
     }
 }
 
@@ -152,12 +148,12 @@ impl<const N: usize> Bake for LeakyRelu<N> {
 macro_rules! bake_unit {
     ($($layer:ident),+) => {$(
         impl<const N: usize> Bake for $layer<N> {
-            fn write_type(out: &mut String, _indent: usize) {
-                out.push_str(&format!(concat!("::stacknet::", stringify!($layer), "<{}>"), N));
+            fn write_type<W: Write>(out: &mut W, _indent: usize) -> Result {
+                write!(out, concat!("::stacknet::", stringify!($layer), "<{}>"), N)
             }
 
-            fn write_value(&self, out: &mut String, _indent: usize) {
-                out.push_str(concat!("::stacknet::", stringify!($layer)));
+            fn write_value<W: Write>(&self, out: &mut W, _indent: usize) -> Result {
+                out.write_str(concat!("::stacknet::", stringify!($layer)))
             }
         }
     )+};
@@ -169,11 +165,11 @@ bake_unit!(Identity, Relu, Sigmoid, Softmax, Tanh);
 ///
 /// ```text
 /// impl<A: Bake, B: Bake> Bake for (A, B) {
-///     fn write_type(out: &mut String, indent: usize) {
-///         out.push('(');
-///         newline(out, indent + 1); A::write_type(out, indent + 1); out.push(',');
-///         newline(out, indent + 1); B::write_type(out, indent + 1); out.push(',');
-///         newline(out, indent); out.push(')');
+///     fn write_type<W: Write>(out: &mut W, indent: usize) -> Result {
+///         out.write_char('(')?;
+///         newline(out, indent + 1); A::write_type(out, indent + 1); out.write_char(',')?;
+///         newline(out, indent + 1); B::write_type(out, indent + 1); out.write_char(',')?;
+///         newline(out, indent); out.write_char(')')?;
 ///     }
 ///     // write_value: the same with self.0.write_value(..), self.1.write_value(..)
 /// }
@@ -181,26 +177,26 @@ bake_unit!(Identity, Relu, Sigmoid, Softmax, Tanh);
 macro_rules! bake_tuple {
     ($($T:ident $i:tt),+) => {
         impl<$($T: Bake),+> Bake for ($($T,)+) {
-            fn write_type(out: &mut String, indent: usize) {
-                out.push('(');
+            fn write_type<W: Write>(out: &mut W, indent: usize) -> Result {
+                out.write_char('(')?;
                 $(
-                    newline(out, indent + 1);
-                    $T::write_type(out, indent + 1);
-                    out.push(',');
+                    newline(out, indent + 1)?;
+                    $T::write_type(out, indent + 1)?;
+                    out.write_char(',')?;
                 )+
-                newline(out, indent);
-                out.push(')');
+                newline(out, indent)?;
+                out.write_char(')')
             }
 
-            fn write_value(&self, out: &mut String, indent: usize) {
-                out.push('(');
+            fn write_value<W: Write>(&self, out: &mut W, indent: usize) -> Result {
+                out.write_char('(')?;
                 $(
-                    newline(out, indent + 1);
-                    self.$i.write_value(out, indent + 1);
-                    out.push(',');
+                    newline(out, indent + 1)?;
+                    self.$i.write_value(out, indent + 1)?;
+                    out.write_char(',')?;
                 )+
-                newline(out, indent);
-                out.push(')');
+                newline(out, indent)?;
+                out.write_char(')')
             }
         }
     };
@@ -223,9 +219,11 @@ bake_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, J 8, K 9, L 10, M 11);
 mod tests {
     use super::*;
 
-    fn f32_source(x: f32) -> String {
-        let mut s = String::new();
-        write_f32(&mut s, x);
+    type Text = heapless::String<128>;
+
+    fn f32_source(x: f32) -> Text {
+        let mut s = Text::new();
+        write_f32(&mut s, x).unwrap();
         s
     }
 
@@ -251,14 +249,16 @@ mod tests {
 
     #[test]
     fn activations_write_their_paths() {
-        let mut s = String::new();
-        <(Identity<2>, Softmax<2>)>::write_type(&mut s, 0);
+        let mut s = Text::new();
+        <(Identity<2>, Softmax<2>)>::write_type(&mut s, 0).unwrap();
         assert_eq!(
             s,
             "(\n    ::stacknet::Identity<2>,\n    ::stacknet::Softmax<2>,\n)"
         );
-        let mut s = String::new();
-        LeakyRelu::<3>::with_slope(0.2).write_value(&mut s, 0);
+        let mut s = Text::new();
+        LeakyRelu::<3>::with_slope(0.2)
+            .write_value(&mut s, 0)
+            .unwrap();
         assert_eq!(s, "::stacknet::LeakyRelu::with_slope(0.2)");
     }
 }

@@ -2,7 +2,7 @@
 //! same network, bit for bit.
 //!
 //! The files in `tests/fixtures/` were written by
-//! `stacknet::bake::to_rust_source` and are compiled here with `include!`,
+//! `stacknet::bake::write_rust_source` and are compiled here with `include!`,
 //! as a firmware crate would. With `--features std`, a second test checks
 //! that the generator still writes exactly these files; after a deliberate
 //! change of the output, rewrite them with
@@ -89,16 +89,21 @@ fn baked_network_of_every_layer_type_is_the_original() {
 #[cfg(feature = "std")]
 #[test]
 fn generator_writes_exactly_the_compiled_fixtures() {
-    use stacknet::bake::to_rust_source;
+    use stacknet::bake::{Bake, write_rust_source};
+    fn to_rust_source<N: Bake>(net: &N) -> String {
+        let mut source = String::new();
+        write_rust_source(net, "NET", &mut source).unwrap();
+        source
+    }
     let cases = [
         (
             "tests/fixtures/baked_housing.rs",
-            to_rust_source(&trained_housing(), "NET"),
+            to_rust_source(&trained_housing()),
             include_str!("fixtures/baked_housing.rs"),
         ),
         (
             "tests/fixtures/baked_all_layers.rs",
-            to_rust_source(&all_layers(), "NET"),
+            to_rust_source(&all_layers()),
             include_str!("fixtures/baked_all_layers.rs"),
         ),
     ];
