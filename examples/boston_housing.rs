@@ -6,7 +6,7 @@
 //! with the `sgd` solver: mini-batches of 32, Nesterov momentum 0.9, early
 //! stopping on a 10% validation split (tolerance 1e-4, patience 10), inputs
 //! standardised on the training rows. On top of that, the recipe of
-//! `examples/common/housing.rs`: He init with ReLU biases starting at 0.2, a
+//! `examples/common/housing.rs`: Glorot init with ReLU biases starting at 0.2, a
 //! standardised target and weight decay on the weights.
 //!
 //! Trains seed 0, prints its test error and a few predictions in dollars,

