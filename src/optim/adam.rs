@@ -1,6 +1,6 @@
 //! Adam: adaptive moment estimation with bias correction.
 
-use super::{NonFiniteStep, Optimizer, Penalty, all_or_nothing};
+use super::{NonFiniteStep, Optimizer, Penalty, Regularise, all_or_nothing, with_penalty};
 use crate::{Params, Zero};
 
 /// Adam (Kingma and Ba, 2015). At step `t` (from 1):
@@ -65,28 +65,30 @@ impl<P: Params> Optimizer<P> for Adam {
         let t = state.t.saturating_add(1);
         let correction1 = 1.0 - libm::powf(b1, t as f32);
         let correction2 = 1.0 - libm::powf(b2, t as f32);
-        all_or_nothing(|commit| {
-            let mut finite = true;
-            for k in 0..P::NUM_BLOCKS {
-                let bias = P::is_bias_block(k);
-                let moments = state.m.block_mut(k).iter_mut().zip(state.v.block_mut(k));
-                let params = params.block_mut(k).iter_mut().zip(grads.block(k));
-                for ((p, &g), (m, v)) in params.zip(moments) {
-                    let g = g + self.penalty.gradient(*p, bias);
-                    let new_m = b1 * *m + (1.0 - b1) * g;
-                    let new_v = b2 * *v + (1.0 - b2) * g * g;
-                    let m_hat = new_m / correction1;
-                    let v_hat = new_v / correction2;
-                    let new_p = *p - lr * m_hat / (libm::sqrtf(v_hat) + self.epsilon);
-                    finite &= new_p.is_finite() && new_m.is_finite() && new_v.is_finite();
-                    if commit {
-                        *p = new_p;
-                        *m = new_m;
-                        *v = new_v;
+        with_penalty!(&self.penalty, P, |regularise| {
+            all_or_nothing(|commit| {
+                let mut finite = true;
+                for k in 0..P::NUM_BLOCKS {
+                    let reg = regularise(k);
+                    let moments = state.m.block_mut(k).iter_mut().zip(state.v.block_mut(k));
+                    let params = params.block_mut(k).iter_mut().zip(grads.block(k));
+                    for ((p, &g), (m, v)) in params.zip(moments) {
+                        let g = reg.grad(g, *p);
+                        let new_m = b1 * *m + (1.0 - b1) * g;
+                        let new_v = b2 * *v + (1.0 - b2) * g * g;
+                        let m_hat = new_m / correction1;
+                        let v_hat = new_v / correction2;
+                        let new_p = *p - lr * m_hat / (libm::sqrtf(v_hat) + self.epsilon);
+                        finite &= new_p.is_finite() & new_m.is_finite() & new_v.is_finite();
+                        if commit {
+                            *p = new_p;
+                            *m = new_m;
+                            *v = new_v;
+                        }
                     }
                 }
-            }
-            finite
+                finite
+            })
         })?;
         state.t = t;
         Ok(())

@@ -94,17 +94,18 @@ impl Penalty {
     /// The penalty's gradient for one parameter `p` (in a bias block or not).
     #[inline(always)]
     pub fn gradient(&self, p: f32, is_bias: bool) -> f32 {
+        self.strengths(is_bias).grad(0.0, p)
+    }
+
+    /// The strengths that apply to a block: zero for biases unless they are
+    /// penalised.
+    #[inline(always)]
+    fn strengths(&self, is_bias: bool) -> Penalised {
         if is_bias && !self.biases {
-            return 0.0;
-        }
-        let sign = if p > 0.0 {
-            1.0
-        } else if p < 0.0 {
-            -1.0
+            Penalised(0.0, 0.0)
         } else {
-            0.0
-        };
-        self.l2 * p + self.l1 * sign
+            Penalised(self.l1, self.l2)
+        }
     }
 
     /// The penalty's value for a whole network, `l2/2 Σθ² + l1 Σ|θ|` over
@@ -122,6 +123,56 @@ impl Penalty {
         total
     }
 }
+
+/// How a step adds the penalty's gradient to a parameter's gradient. The
+/// optimizers are generic over it, so a step without a penalty (the common
+/// case) runs loops with no penalty code in them at all.
+trait Regularise: Copy {
+    /// The gradient `g` of parameter `p` with the penalty's gradient added.
+    fn grad(self, g: f32, p: f32) -> f32;
+}
+
+/// No penalty: the gradient as it is.
+#[derive(Clone, Copy)]
+struct Unpenalised;
+
+impl Regularise for Unpenalised {
+    #[inline(always)]
+    fn grad(self, g: f32, _: f32) -> f32 {
+        g
+    }
+}
+
+/// A penalty's strengths `(l1, l2)` for one block (zeros where it does not
+/// apply): `g + (l2 · p + l1 · sign(p))`.
+#[derive(Clone, Copy)]
+struct Penalised(f32, f32);
+
+impl Regularise for Penalised {
+    #[inline(always)]
+    fn grad(self, g: f32, p: f32) -> f32 {
+        let Penalised(l1, l2) = self;
+        let sign = f32::from(u8::from(p > 0.0)) - f32::from(u8::from(p < 0.0));
+        g + (l2 * p + l1 * sign)
+    }
+}
+
+/// Runs `step(per_block)` with [`Unpenalised`] when `penalty` is
+/// [`Penalty::NONE`], and otherwise with the [`Penalised`] strengths of
+/// each block.
+macro_rules! with_penalty {
+    ($penalty:expr, $P:ty, |$reg:ident| $step:expr) => {{
+        let penalty: &$crate::optim::Penalty = $penalty;
+        if *penalty == $crate::optim::Penalty::NONE {
+            let $reg = |_k: usize| $crate::optim::Unpenalised;
+            $step
+        } else {
+            let $reg = |k: usize| penalty.strengths(<$P as $crate::Params>::is_bias_block(k));
+            $step
+        }
+    }};
+}
+use with_penalty;
 
 /// Runs `pass(false)` to check that every new value is finite, then
 /// `pass(true)` to write them: a step is all or nothing, with no copy.

@@ -1,6 +1,6 @@
 //! Gradient descent with momentum, optionally Nesterov's.
 
-use super::{NonFiniteStep, Optimizer, Penalty, all_or_nothing};
+use super::{NonFiniteStep, Optimizer, Penalty, Regularise, all_or_nothing, with_penalty};
 use crate::Params;
 
 /// Momentum in scikit-learn's form (its `sgd` solver):
@@ -39,27 +39,29 @@ impl<P: Params> Optimizer<P> for Momentum {
         lr: f32,
     ) -> Result<(), NonFiniteStep> {
         let mu = self.momentum;
-        all_or_nothing(|commit| {
-            let mut finite = true;
-            for k in 0..P::NUM_BLOCKS {
-                let bias = P::is_bias_block(k);
-                let pairs = params.block_mut(k).iter_mut().zip(velocity.block_mut(k));
-                for ((p, v), &g) in pairs.zip(grads.block(k)) {
-                    let step = lr * (g + self.penalty.gradient(*p, bias));
-                    let new_v = mu * *v - step;
-                    let new_p = if self.nesterov {
-                        *p + mu * new_v - step
-                    } else {
-                        *p + new_v
-                    };
-                    finite &= new_p.is_finite() && new_v.is_finite();
-                    if commit {
-                        *p = new_p;
-                        *v = new_v;
+        with_penalty!(&self.penalty, P, |regularise| {
+            all_or_nothing(|commit| {
+                let mut finite = true;
+                for k in 0..P::NUM_BLOCKS {
+                    let reg = regularise(k);
+                    let pairs = params.block_mut(k).iter_mut().zip(velocity.block_mut(k));
+                    for ((p, v), &g) in pairs.zip(grads.block(k)) {
+                        let step = lr * reg.grad(g, *p);
+                        let new_v = mu * *v - step;
+                        let new_p = if self.nesterov {
+                            *p + mu * new_v - step
+                        } else {
+                            *p + new_v
+                        };
+                        finite &= new_p.is_finite() & new_v.is_finite();
+                        if commit {
+                            *p = new_p;
+                            *v = new_v;
+                        }
                     }
                 }
-            }
-            finite
+                finite
+            })
         })
     }
 }

@@ -1,6 +1,6 @@
 //! Plain (stochastic) gradient descent.
 
-use super::{NonFiniteStep, Optimizer, Penalty, all_or_nothing};
+use super::{NonFiniteStep, Optimizer, Penalty, Regularise, all_or_nothing, with_penalty};
 use crate::Params;
 
 /// `θ ← θ − lr · (g + penalty'(θ))`.
@@ -24,19 +24,21 @@ impl<P: Params> Optimizer<P> for Sgd {
 
     #[inline]
     fn step(&self, params: &mut P, grads: &P, _: &mut (), lr: f32) -> Result<(), NonFiniteStep> {
-        all_or_nothing(|commit| {
-            let mut finite = true;
-            for k in 0..P::NUM_BLOCKS {
-                let bias = P::is_bias_block(k);
-                for (p, &g) in params.block_mut(k).iter_mut().zip(grads.block(k)) {
-                    let new = *p - lr * (g + self.penalty.gradient(*p, bias));
-                    finite &= new.is_finite();
-                    if commit {
-                        *p = new;
+        with_penalty!(&self.penalty, P, |regularise| {
+            all_or_nothing(|commit| {
+                let mut finite = true;
+                for k in 0..P::NUM_BLOCKS {
+                    let reg = regularise(k);
+                    for (p, &g) in params.block_mut(k).iter_mut().zip(grads.block(k)) {
+                        let new = *p - lr * reg.grad(g, *p);
+                        finite &= new.is_finite();
+                        if commit {
+                            *p = new;
+                        }
                     }
                 }
-            }
-            finite
+                finite
+            })
         })
     }
 }
