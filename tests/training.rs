@@ -671,3 +671,43 @@ fn a_trainer_without_best_weights_is_smaller_and_keeps_the_last_weights() {
     );
     assert_ne!(kept, last);
 }
+
+#[test]
+fn decaying_optimizer_state_reaches_zero_not_a_subnormal() {
+    // With a zero gradient (a dead unit) the velocity and Adam's moments
+    // shrink by a factor each step; without flushing they would stop at the
+    // smallest subnormal (0.9 · 1.4e-45 rounds back to 1.4e-45), which is
+    // many times slower to compute with.
+    let zero = Dense::<1, 1>::ZERO;
+    let mut layer = Dense::from_arrays([[1.0]], [0.0]);
+    let mut velocity = Dense::from_arrays([[1e-30]], [1e-30]);
+    let mut adam = AdamState {
+        m: Dense::from_arrays([[1e-30]], [1e-30]),
+        v: Dense::from_arrays([[1e-30]], [1e-30]),
+        t: 0,
+    };
+    for _ in 0..2000 {
+        Momentum::default()
+            .step(&mut layer, &zero, &mut velocity, 0.1)
+            .unwrap();
+    }
+    // v shrinks by β2 = 0.999 a step: 1e-30 is subnormal after ~18,400 steps
+    for _ in 0..30_000 {
+        Adam::default()
+            .step(&mut layer, &zero, &mut adam, 0.1)
+            .unwrap();
+    }
+    assert_eq!(velocity, Dense::ZERO);
+    assert_eq!((adam.m, adam.v), (Dense::ZERO, Dense::ZERO));
+    // the state on the way down is untouched while it is normal
+    let mut velocity = Dense::from_arrays([[1.0]], [0.0]);
+    Momentum::default()
+        .step(
+            &mut Dense::from_arrays([[1.0]], [0.0]),
+            &zero,
+            &mut velocity,
+            0.1,
+        )
+        .unwrap();
+    assert_eq!(velocity.weights, [[0.9]]);
+}

@@ -1,6 +1,8 @@
 //! Adam: adaptive moment estimation with bias correction.
 
-use super::{NonFiniteStep, Optimizer, Penalty, Regularise, all_or_nothing, with_penalty};
+use super::{
+    NonFiniteStep, Optimizer, Penalty, Regularise, all_or_nothing, flush_subnormal, with_penalty,
+};
 use crate::{Params, Zero};
 
 /// Adam (Kingma and Ba, 2015). At step `t` (from 1):
@@ -74,8 +76,8 @@ impl<P: Params> Optimizer<P> for Adam {
                     let params = params.block_mut(k).iter_mut().zip(grads.block(k));
                     for ((p, &g), (m, v)) in params.zip(moments) {
                         let g = reg.grad(g, *p);
-                        let new_m = b1 * *m + (1.0 - b1) * g;
-                        let new_v = b2 * *v + (1.0 - b2) * g * g;
+                        let new_m = flush_subnormal(b1 * *m + (1.0 - b1) * g);
+                        let new_v = flush_subnormal(b2 * *v + (1.0 - b2) * g * g);
                         let m_hat = new_m / correction1;
                         let v_hat = new_v / correction2;
                         let new_p = *p - lr * m_hat / (libm::sqrtf(v_hat) + self.epsilon);

@@ -174,6 +174,17 @@ macro_rules! with_penalty {
 }
 use with_penalty;
 
+/// `x`, or 0 when `x` is subnormal. Optimizer state that decays by a
+/// factor each step (a velocity or moment whose gradient is 0, as for a
+/// dead ReLU unit) ends in the smallest subnormals and stays there, since
+/// `0.9 · 1e-45` rounds back to `1e-45`; arithmetic on subnormals is many
+/// times slower on common CPUs, and the values are too small to move any
+/// normal parameter, so the state is flushed to zero instead.
+#[inline(always)]
+fn flush_subnormal(x: f32) -> f32 {
+    if x.abs() < f32::MIN_POSITIVE { 0.0 } else { x }
+}
+
 /// Runs `pass(false)` to check that every new value is finite, then
 /// `pass(true)` to write them: a step is all or nothing, with no copy.
 #[inline(always)]
