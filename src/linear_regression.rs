@@ -26,6 +26,8 @@
 //! The working memory is an `F × F` array and a few `F`-long arrays of
 //! `f64`, all on the stack: of the order of `8·F²` bytes.
 
+use crate::train::{DataError, check_rows};
+
 /// A pivot of the equilibrated (unit-diagonal) `XcᵀXc` at or below this is
 /// taken as zero: the features are linearly dependent, or so nearly that the
 /// solution would be noise.
@@ -41,25 +43,8 @@ pub const SINGULAR_TOLERANCE: f64 = 1e-10;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RegressionError {
-    /// There are no samples.
-    Empty,
-    /// Inputs and targets have different lengths.
-    LengthMismatch {
-        /// Number of input rows.
-        inputs: usize,
-        /// Number of targets.
-        targets: usize,
-    },
-    /// An input value is NaN or infinite.
-    NonFiniteInput {
-        /// The row that holds it.
-        row: usize,
-    },
-    /// A target is NaN or infinite.
-    NonFiniteTarget {
-        /// Its row.
-        row: usize,
-    },
+    /// The data was refused: empty, of different lengths, or not finite.
+    Data(DataError),
     /// `XcᵀXc` is singular or numerically singular (a pivot at or below
     /// [`SINGULAR_TOLERANCE`]): a constant column, a column that is a linear
     /// combination of others, or fewer than `F + 1` samples. The weights are
@@ -72,12 +57,7 @@ pub enum RegressionError {
 impl core::fmt::Display for RegressionError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            RegressionError::Empty => f.write_str("no samples to fit"),
-            RegressionError::LengthMismatch { inputs, targets } => {
-                write!(f, "{inputs} input rows but {targets} targets")
-            }
-            RegressionError::NonFiniteInput { row } => write!(f, "input row {row} is not finite"),
-            RegressionError::NonFiniteTarget { row } => write!(f, "target {row} is not finite"),
+            RegressionError::Data(e) => write!(f, "bad data: {e}"),
             RegressionError::Singular => {
                 f.write_str("the features are linearly dependent (singular normal equation)")
             }
@@ -87,6 +67,12 @@ impl core::fmt::Display for RegressionError {
 }
 
 impl core::error::Error for RegressionError {}
+
+impl From<DataError> for RegressionError {
+    fn from(e: DataError) -> Self {
+        RegressionError::Data(e)
+    }
+}
 
 /// A fitted linear model `ŷ = wᵀx + intercept` over `F` features.
 ///
@@ -186,22 +172,7 @@ impl<const F: usize> LinearFit<F> {
 }
 
 fn check<const F: usize>(x: &[[f32; F]], y: &[f32]) -> Result<(), RegressionError> {
-    if x.len() != y.len() {
-        return Err(RegressionError::LengthMismatch {
-            inputs: x.len(),
-            targets: y.len(),
-        });
-    }
-    if x.is_empty() {
-        return Err(RegressionError::Empty);
-    }
-    if let Some(row) = x.iter().position(|r| r.iter().any(|v| !v.is_finite())) {
-        return Err(RegressionError::NonFiniteInput { row });
-    }
-    if let Some(row) = y.iter().position(|t| !t.is_finite()) {
-        return Err(RegressionError::NonFiniteTarget { row });
-    }
-    Ok(())
+    Ok(check_rows(x, y.len(), y)?)
 }
 
 /// Solves the symmetric positive semi-definite system `a w = b` after
@@ -404,23 +375,23 @@ mod tests {
     fn bad_input_is_refused() {
         assert_eq!(
             LinearFit::fit_normal_equation(&[[1.0]; 3], &[1.0; 2]),
-            Err(RegressionError::LengthMismatch {
+            Err(RegressionError::Data(DataError::LengthMismatch {
                 inputs: 3,
                 targets: 2
-            })
+            }))
         );
         let none: [[f32; 1]; 0] = [];
         assert_eq!(
             LinearFit::fit_normal_equation(&none, &[]),
-            Err(RegressionError::Empty)
+            Err(RegressionError::Data(DataError::Empty))
         );
         assert_eq!(
             LinearFit::fit_normal_equation(&[[1.0], [f32::INFINITY]], &[1.0, 2.0]),
-            Err(RegressionError::NonFiniteInput { row: 1 })
+            Err(RegressionError::Data(DataError::NonFiniteInput { row: 1 }))
         );
         assert_eq!(
             LinearFit::fit_normal_equation(&[[1.0], [2.0]], &[f32::NAN, 2.0]),
-            Err(RegressionError::NonFiniteTarget { row: 0 })
+            Err(RegressionError::Data(DataError::NonFiniteTarget { row: 0 }))
         );
     }
 }

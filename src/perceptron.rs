@@ -17,25 +17,14 @@
 //! [`Perceptron::fit`] takes an epoch limit.
 
 use crate::Zero;
+use crate::train::{DataError, check_rows};
 
 /// Why perceptron training was refused or stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PerceptronError {
-    /// There are no samples.
-    Empty,
-    /// Inputs and labels have different lengths.
-    LengthMismatch {
-        /// Number of input rows.
-        inputs: usize,
-        /// Number of labels.
-        labels: usize,
-    },
-    /// An input value is NaN or infinite.
-    NonFiniteInput {
-        /// The row that holds it.
-        row: usize,
-    },
+    /// The data was refused: empty, of different lengths, or not finite.
+    Data(DataError),
     /// A label is neither `−1.0` nor `+1.0`.
     InvalidLabel {
         /// Its row.
@@ -58,11 +47,7 @@ pub enum PerceptronError {
 impl core::fmt::Display for PerceptronError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            PerceptronError::Empty => f.write_str("no samples to train on"),
-            PerceptronError::LengthMismatch { inputs, labels } => {
-                write!(f, "{inputs} input rows but {labels} labels")
-            }
-            PerceptronError::NonFiniteInput { row } => write!(f, "input row {row} is not finite"),
+            PerceptronError::Data(e) => write!(f, "bad data: {e}"),
             PerceptronError::InvalidLabel { row } => write!(f, "label {row} is not -1 or +1"),
             PerceptronError::InvalidLearningRate => {
                 f.write_str("the learning rate is not a finite positive number")
@@ -76,6 +61,12 @@ impl core::fmt::Display for PerceptronError {
 }
 
 impl core::error::Error for PerceptronError {}
+
+impl From<DataError> for PerceptronError {
+    fn from(e: DataError) -> Self {
+        PerceptronError::Data(e)
+    }
+}
 
 /// How a [`Perceptron::fit`] call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,18 +186,7 @@ impl<const I: usize> Perceptron<I> {
 }
 
 fn check<const I: usize>(inputs: &[[f32; I]], labels: &[f32]) -> Result<(), PerceptronError> {
-    if inputs.len() != labels.len() {
-        return Err(PerceptronError::LengthMismatch {
-            inputs: inputs.len(),
-            labels: labels.len(),
-        });
-    }
-    if inputs.is_empty() {
-        return Err(PerceptronError::Empty);
-    }
-    if let Some(row) = inputs.iter().position(|x| x.iter().any(|v| !v.is_finite())) {
-        return Err(PerceptronError::NonFiniteInput { row });
-    }
+    check_rows(inputs, labels.len(), labels)?;
     if let Some(row) = labels.iter().position(|&y| y != 1.0 && y != -1.0) {
         return Err(PerceptronError::InvalidLabel { row });
     }
@@ -316,15 +296,18 @@ mod tests {
         let mut p = start;
         assert_eq!(
             p.fit(&X, &AND[..3], 0.1, 10),
-            Err(PerceptronError::LengthMismatch {
+            Err(PerceptronError::Data(DataError::LengthMismatch {
                 inputs: 4,
-                labels: 3
-            })
+                targets: 3
+            }))
         );
-        assert_eq!(p.fit(&[], &[], 0.1, 10), Err(PerceptronError::Empty));
+        assert_eq!(
+            p.fit(&[], &[], 0.1, 10),
+            Err(PerceptronError::Data(DataError::Empty))
+        );
         assert_eq!(
             p.fit(&[[0.0, f32::NAN]], &[1.0], 0.1, 10),
-            Err(PerceptronError::NonFiniteInput { row: 0 })
+            Err(PerceptronError::Data(DataError::NonFiniteInput { row: 0 }))
         );
         assert_eq!(
             p.fit(&X, &[1.0, 0.0, 1.0, 1.0], 0.1, 10),

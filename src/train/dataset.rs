@@ -60,21 +60,7 @@ impl core::error::Error for DataError {}
 impl<'a, const I: usize, const O: usize> Dataset<'a, I, O> {
     /// Checks and borrows the data.
     pub fn new(inputs: &'a [[f32; I]], targets: &'a [[f32; O]]) -> Result<Self, DataError> {
-        if inputs.len() != targets.len() {
-            return Err(DataError::LengthMismatch {
-                inputs: inputs.len(),
-                targets: targets.len(),
-            });
-        }
-        if inputs.is_empty() {
-            return Err(DataError::Empty);
-        }
-        if let Some(row) = first_non_finite(inputs) {
-            return Err(DataError::NonFiniteInput { row });
-        }
-        if let Some(row) = first_non_finite(targets) {
-            return Err(DataError::NonFiniteTarget { row });
-        }
+        check_rows(inputs, targets.len(), targets.as_flattened())?;
         Ok(Dataset { inputs, targets })
     }
 
@@ -115,7 +101,34 @@ impl<'a, const I: usize, const O: usize> Dataset<'a, I, O> {
     }
 }
 
-fn first_non_finite<const N: usize>(rows: &[[f32; N]]) -> Option<usize> {
-    rows.iter()
+/// The checks of [`Dataset::new`], for every fit that takes input rows and
+/// `target_rows` rows of targets (`targets` holds them flat, row by row):
+/// equal lengths, not empty, every value finite.
+pub(crate) fn check_rows<const I: usize>(
+    inputs: &[[f32; I]],
+    target_rows: usize,
+    targets: &[f32],
+) -> Result<(), DataError> {
+    if inputs.len() != target_rows {
+        return Err(DataError::LengthMismatch {
+            inputs: inputs.len(),
+            targets: target_rows,
+        });
+    }
+    if inputs.is_empty() {
+        return Err(DataError::Empty);
+    }
+    if let Some(row) = inputs
+        .iter()
         .position(|row| row.iter().any(|v| !v.is_finite()))
+    {
+        return Err(DataError::NonFiniteInput { row });
+    }
+    if let Some(i) = targets.iter().position(|v| !v.is_finite()) {
+        let per_row = targets.len() / target_rows;
+        return Err(DataError::NonFiniteTarget {
+            row: i.checked_div(per_row).unwrap_or(i),
+        });
+    }
+    Ok(())
 }

@@ -34,6 +34,7 @@ mod dataset;
 mod shuffle;
 mod trainer;
 
+pub(crate) use dataset::check_rows;
 pub use dataset::{DataError, Dataset};
 pub use shuffle::{below, shuffle};
 pub use trainer::{
