@@ -109,11 +109,7 @@ pub trait BatchLayer<const B: usize>: Layer {
 #[inline]
 pub fn to_batch<const N: usize, const B: usize>(samples: &[[f32; N]; B]) -> [[f32; B]; N] {
     let mut batch = [[0.0; B]; N];
-    for (s, sample) in samples.iter().enumerate() {
-        for (feature, &v) in batch.iter_mut().zip(sample) {
-            feature[s] = v;
-        }
-    }
+    load_batch(samples, &mut batch);
     batch
 }
 
@@ -121,11 +117,7 @@ pub fn to_batch<const N: usize, const B: usize>(samples: &[[f32; N]; B]) -> [[f3
 #[inline]
 pub fn from_batch<const N: usize, const B: usize>(batch: &[[f32; B]; N]) -> [[f32; N]; B] {
     let mut samples = [[0.0; N]; B];
-    for (n, feature) in batch.iter().enumerate() {
-        for (sample, &v) in samples.iter_mut().zip(feature) {
-            sample[n] = v;
-        }
-    }
+    store_batch(batch, &mut samples);
     samples
 }
 
