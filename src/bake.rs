@@ -1,4 +1,4 @@
-//! Baking a trained network into firmware as Rust source (feature `std`).
+//! Baking a trained network into firmware as Rust source.
 //!
 //! On the host, [`write_rust_source`] writes a `pub const` that builds the
 //! trained network into any [`core::fmt::Write`] (a `String`, a file
@@ -44,12 +44,11 @@
 //! A `const` is copied into each place that uses it. To keep exactly one
 //! copy in flash, bind it once: `static MODEL: Net = NET;`.
 //!
-//! Every layer type and every tuple of up to 12 [`Bake`] values implements
-//! [`Bake`]; a layer type of your own can implement it too.
+//! Every layer type implements [`Bake`] in its own file, and so does every
+//! tuple of up to 12 [`Bake`] values; a layer type of your own can implement
+//! it too. Only `core::fmt` is used, so baking needs no feature.
 
 use core::fmt::{Result, Write};
-
-use crate::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh};
 
 /// A value that can write itself as Rust source: its type and a constant
 /// expression that builds it. Paths start at `::stacknet`.
@@ -89,7 +88,7 @@ pub fn write_f32<W: Write>(out: &mut W, x: f32) -> Result {
     }
 }
 
-fn newline<W: Write>(out: &mut W, indent: usize) -> Result {
+pub(crate) fn newline<W: Write>(out: &mut W, indent: usize) -> Result {
     out.write_char('\n')?;
     for _ in 0..indent {
         out.write_str("    ")?;
@@ -97,7 +96,7 @@ fn newline<W: Write>(out: &mut W, indent: usize) -> Result {
     Ok(())
 }
 
-fn write_row<W: Write>(out: &mut W, row: &[f32]) -> Result {
+pub(crate) fn write_row<W: Write>(out: &mut W, row: &[f32]) -> Result {
     out.write_char('[')?;
     for (i, &x) in row.iter().enumerate() {
         if i > 0 {
@@ -108,116 +107,30 @@ fn write_row<W: Write>(out: &mut W, row: &[f32]) -> Result {
     out.write_char(']')
 }
 
-impl<const I: usize, const O: usize> Bake for Dense<I, O> {
-    fn write_type<W: Write>(out: &mut W, _indent: usize) -> Result {
-        write!(out, "::stacknet::Dense<{I}, {O}>")
-    }
-
-    fn write_value<W: Write>(&self, out: &mut W, indent: usize) -> Result {
-        out.write_str("::stacknet::Dense::from_arrays(")?;
-        newline(out, indent + 1)?;
-        out.write_char('[')?;
-        for row in &self.weights {
-            newline(out, indent + 2)?;
-            write_row(out, row)?;
-            out.write_char(',')?;
-        }
-        newline(out, indent + 1)?;
-        out.write_str("],")?;
-        newline(out, indent + 1)?;
-        write_row(out, &self.biases)?;
-        out.write_char(',')?;
-        newline(out, indent)?;
-        out.write_char(')')
-    }
-}
-
-impl<const N: usize> Bake for LeakyRelu<N> {
-    fn write_type<W: Write>(out: &mut W, _indent: usize) -> Result {
-        write!(out, "::stacknet::LeakyRelu<{N}>")
-    }
-
-    fn write_value<W: Write>(&self, out: &mut W, _indent: usize) -> Result {
-        out.write_str("::stacknet::LeakyRelu::with_slope(")?;
-        write_f32(out, self.slope)?;
-        out.write_char(')')
-    }
-}
-
-/// `Bake` for activations without any field.
+/// `Bake` for a layer with no fields: its path is its value.
 macro_rules! bake_unit {
-    ($($layer:ident),+) => {$(
-        impl<const N: usize> Bake for $layer<N> {
-            fn write_type<W: Write>(out: &mut W, _indent: usize) -> Result {
+    ($layer:ident) => {
+        impl<const N: usize> $crate::bake::Bake for $layer<N> {
+            fn write_type<W: core::fmt::Write>(out: &mut W, _indent: usize) -> core::fmt::Result {
                 write!(out, concat!("::stacknet::", stringify!($layer), "<{}>"), N)
             }
 
-            fn write_value<W: Write>(&self, out: &mut W, _indent: usize) -> Result {
+            fn write_value<W: core::fmt::Write>(
+                &self,
+                out: &mut W,
+                _indent: usize,
+            ) -> core::fmt::Result {
                 out.write_str(concat!("::stacknet::", stringify!($layer)))
-            }
-        }
-    )+};
-}
-
-bake_unit!(Identity, Relu, Sigmoid, Softmax, Tanh);
-
-/// `Bake` for tuples: each element on its own line. For two elements:
-///
-/// ```text
-/// impl<A: Bake, B: Bake> Bake for (A, B) {
-///     fn write_type<W: Write>(out: &mut W, indent: usize) -> Result {
-///         out.write_char('(')?;
-///         newline(out, indent + 1); A::write_type(out, indent + 1); out.write_char(',')?;
-///         newline(out, indent + 1); B::write_type(out, indent + 1); out.write_char(',')?;
-///         newline(out, indent); out.write_char(')')?;
-///     }
-///     // write_value: the same with self.0.write_value(..), self.1.write_value(..)
-/// }
-/// ```
-macro_rules! bake_tuple {
-    ($($T:ident $i:tt),+) => {
-        impl<$($T: Bake),+> Bake for ($($T,)+) {
-            fn write_type<W: Write>(out: &mut W, indent: usize) -> Result {
-                out.write_char('(')?;
-                $(
-                    newline(out, indent + 1)?;
-                    $T::write_type(out, indent + 1)?;
-                    out.write_char(',')?;
-                )+
-                newline(out, indent)?;
-                out.write_char(')')
-            }
-
-            fn write_value<W: Write>(&self, out: &mut W, indent: usize) -> Result {
-                out.write_char('(')?;
-                $(
-                    newline(out, indent + 1)?;
-                    self.$i.write_value(out, indent + 1)?;
-                    out.write_char(',')?;
-                )+
-                newline(out, indent)?;
-                out.write_char(')')
             }
         }
     };
 }
-
-bake_tuple!(A 0);
-bake_tuple!(A 0, B 1);
-bake_tuple!(A 0, B 1, C 2);
-bake_tuple!(A 0, B 1, C 2, D 3);
-bake_tuple!(A 0, B 1, C 2, D 3, E 4);
-bake_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
-bake_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-bake_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-bake_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, J 8);
-bake_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, J 8, K 9);
-bake_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, J 8, K 9, L 10);
-bake_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, J 8, K 9, L 10, M 11);
+pub(crate) use bake_unit;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Identity, LeakyRelu, Softmax};
 
     type Text = heapless::String<128>;
 

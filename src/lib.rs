@@ -76,7 +76,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-#[cfg(feature = "std")]
 pub mod bake;
 pub mod batch;
 pub mod fused;
@@ -95,7 +94,7 @@ pub mod scale;
 pub mod train;
 
 pub use batch::BatchLayer;
-pub use fused::SgdStep;
+pub use fused::{FusedStep, SgdStep};
 pub use init::Init;
 pub use layer::Layer;
 pub use layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh, sigmoid};

@@ -49,9 +49,20 @@
 //!     // forward_train, init and SIGNATURE follow the same pattern.
 //! }
 //! ```
+//!
+//! The same macro gives tuples every other kernel the layers have, chained
+//! the same way: [`BatchLayer`] (each layer's `BatchInput` is the previous
+//! layer's `BatchOutput`), [`FusedStep`] (the backward sweep last to first,
+//! the update sweep first to last) and [`Bake`] (each layer on its own
+//! line). A new layer is written in its own file and composes at once.
+
+use core::fmt::{Result, Write};
 
 use rand_core::RngCore;
 
+use crate::bake::{Bake, newline};
+use crate::batch::BatchLayer;
+use crate::fused::{FusedStep, Update};
 use crate::layer::chain_signature;
 use crate::{Init, Layer, Params, Zero};
 
@@ -154,6 +165,102 @@ macro_rules! tuple_impls {
             #[inline]
             fn init<R: RngCore + ?Sized>(&mut self, init: Init, rng: &mut R) {
                 $(self.$i.init(init, rng);)+
+            }
+        }
+
+        impl<const BATCH: usize, $($T),+> BatchLayer<BATCH> for ($($T,)+)
+        where
+            $First: BatchLayer<BATCH>,
+            $(
+                $Next: Layer<Input = <$Prev as Layer>::Output>
+                    + BatchLayer<BATCH, BatchInput = <$Prev as BatchLayer<BATCH>>::BatchOutput>,
+            )*
+        {
+            type BatchInput = <$First as BatchLayer<BATCH>>::BatchInput;
+            type BatchOutput = <$Last as BatchLayer<BATCH>>::BatchOutput;
+            type BatchCache = ($(<$T as BatchLayer<BATCH>>::BatchCache,)+);
+
+            #[inline(always)]
+            fn forward_batch(&self, x: &Self::BatchInput) -> Self::BatchOutput {
+                $(let x = &self.$i.forward_batch(x);)+
+                *x
+            }
+
+            #[inline(always)]
+            fn forward_batch_train(
+                &self,
+                x: &Self::BatchInput,
+                cache: &mut Self::BatchCache,
+            ) -> Self::BatchOutput {
+                $(let x = &self.$i.forward_batch_train(x, &mut cache.$i);)+
+                *x
+            }
+
+            #[inline(always)]
+            fn backward_batch(
+                &self,
+                cache: &Self::BatchCache,
+                g: &Self::BatchOutput,
+                grads: &mut Self,
+            ) -> Self::BatchInput {
+                $(let g = &self.$r.backward_batch(&cache.$r, g, &mut grads.$r);)+
+                *g
+            }
+        }
+
+        impl<$($T),+> FusedStep for ($($T,)+)
+        where
+            $First: FusedStep,
+            $($Next: FusedStep + Layer<Input = <$Prev as Layer>::Output>,)*
+        {
+            type Pending = ($(<$T as FusedStep>::Pending,)+);
+
+            #[inline(always)]
+            fn backward_pending(
+                &self,
+                cache: &Self::Cache,
+                g: &Self::Output,
+                pending: &mut Self::Pending,
+                size: &mut f32,
+            ) -> Self::Input {
+                $(let g = &self.$r.backward_pending(&cache.$r, g, &mut pending.$r, size);)+
+                *g
+            }
+
+            #[inline(always)]
+            fn apply_pending<U: Update>(
+                &mut self,
+                cache: &Self::Cache,
+                pending: &Self::Pending,
+                lr: f32,
+                slots: &mut Self,
+                rule: U,
+            ) {
+                $(self.$i.apply_pending(&cache.$i, &pending.$i, lr, &mut slots.$i, rule);)+
+            }
+        }
+
+        impl<$($T: Bake),+> Bake for ($($T,)+) {
+            fn write_type<W: Write>(out: &mut W, indent: usize) -> Result {
+                out.write_char('(')?;
+                $(
+                    newline(out, indent + 1)?;
+                    $T::write_type(out, indent + 1)?;
+                    out.write_char(',')?;
+                )+
+                newline(out, indent)?;
+                out.write_char(')')
+            }
+
+            fn write_value<W: Write>(&self, out: &mut W, indent: usize) -> Result {
+                out.write_char('(')?;
+                $(
+                    newline(out, indent + 1)?;
+                    self.$i.write_value(out, indent + 1)?;
+                    out.write_char(',')?;
+                )+
+                newline(out, indent)?;
+                out.write_char(')')
             }
         }
     };

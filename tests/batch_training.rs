@@ -88,8 +88,10 @@ fn mini_batches_in_blocks_match_per_sample_training() {
     }
 }
 
+/// The fused step applies the learning rate once per output, `θ − (lr·g)·x`
+/// instead of `θ − lr·(g·x)`: the two trajectories differ by rounding only.
 #[test]
-fn fused_batch_one_training_matches_backward_then_step() {
+fn fused_batch_one_training_follows_backward_then_step() {
     let (xs, ys) = data();
     let start = Net::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(5));
     let (mut plain, mut fused) = (start, start);
@@ -104,7 +106,12 @@ fn fused_batch_one_training_matches_backward_then_step() {
             let p = fused.forward_train(x, &mut cache);
             fused.backward_sgd(&cache, &[p[0] - y], 0.01);
         }
-        assert_eq!(bits(&plain), bits(&fused));
+        let (mut a, mut b) = ([0.0; Net::NUM_PARAMS], [0.0; Net::NUM_PARAMS]);
+        plain.copy_to_slice(&mut a).unwrap();
+        fused.copy_to_slice(&mut b).unwrap();
+        for (a, b) in a.iter().zip(&b) {
+            assert!((a - b).abs() < 1e-4 * (1.0 + a.abs()), "{a} vs {b}");
+        }
     }
     assert!(
         mse(&fused, &xs, &ys) < 0.5 * mse(&start, &xs, &ys),

@@ -1,6 +1,9 @@
 //! The identity activation, for linear outputs.
 
 use super::{kind, no_params};
+use crate::bake::bake_unit;
+use crate::batch::BatchLayer;
+use crate::fused::no_params_fused;
 use crate::layer::leaf_signature;
 use crate::{Layer, Zero};
 
@@ -35,6 +38,30 @@ impl<const N: usize> Layer for Identity<N> {
         *g
     }
 }
+
+impl<const N: usize, const B: usize> BatchLayer<B> for Identity<N> {
+    type BatchInput = [[f32; B]; N];
+    type BatchOutput = [[f32; B]; N];
+    type BatchCache = ();
+
+    #[inline(always)]
+    fn forward_batch(&self, x: &[[f32; B]; N]) -> [[f32; B]; N] {
+        *x
+    }
+
+    #[inline(always)]
+    fn forward_batch_train(&self, x: &[[f32; B]; N], _cache: &mut ()) -> [[f32; B]; N] {
+        *x
+    }
+
+    #[inline(always)]
+    fn backward_batch(&self, _cache: &(), g: &[[f32; B]; N], _grads: &mut Self) -> [[f32; B]; N] {
+        *g
+    }
+}
+
+no_params_fused!(Identity);
+bake_unit!(Identity);
 
 #[cfg(test)]
 mod tests {

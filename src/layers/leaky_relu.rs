@@ -1,8 +1,10 @@
 //! The leaky rectified linear unit.
 
-use super::{backward_elementwise, kind, map, no_params};
-use crate::layer::leaf_signature;
-use crate::{Layer, Zero};
+use super::{Elementwise, elementwise_layer, kind};
+use core::fmt::{self, Write};
+
+use crate::Zero;
+use crate::bake::{Bake, write_f32};
 
 /// `y = x` for `x > 0`, `y = slope · x` otherwise; the slope (default 0.01)
 /// is a hyperparameter, not trained. A positive slope keeps units from dying.
@@ -40,37 +42,35 @@ impl<const N: usize> Zero for LeakyRelu<N> {
     const ZERO: Self = Self::with_slope(Self::DEFAULT_SLOPE);
 }
 
-no_params!(LeakyRelu);
-
-impl<const N: usize> Layer for LeakyRelu<N> {
-    type Input = [f32; N];
-    type Output = [f32; N];
-    type Cache = [f32; N];
-    const SIGNATURE: u32 = leaf_signature(kind::LEAKY_RELU, N, N);
-
-    #[inline]
-    fn forward(&self, x: &[f32; N]) -> [f32; N] {
-        let slope = self.slope;
-        map(x, |x| if x > 0.0 { x } else { slope * x })
+impl<const N: usize> Elementwise for LeakyRelu<N> {
+    #[inline(always)]
+    fn f(&self, x: f32) -> f32 {
+        if x > 0.0 { x } else { self.slope * x }
     }
 
-    #[inline]
-    fn forward_train(&self, x: &[f32; N], cache: &mut [f32; N]) -> [f32; N] {
-        *cache = self.forward(x);
-        *cache
-    }
-
-    /// The derivative is 1 for `x > 0` and `slope` otherwise (also at 0).
-    #[inline]
-    fn backward(&self, y: &[f32; N], g: &[f32; N], _grads: &mut Self) -> [f32; N] {
-        let slope = self.slope;
-        backward_elementwise(y, g, |y| if y > 0.0 { 1.0 } else { slope })
+    #[inline(always)]
+    fn df(&self, y: f32) -> f32 {
+        if y > 0.0 { 1.0 } else { self.slope }
     }
 }
 
+elementwise_layer!(LeakyRelu, kind::LEAKY_RELU);
+
+impl<const N: usize> Bake for LeakyRelu<N> {
+    fn write_type<W: Write>(out: &mut W, _indent: usize) -> fmt::Result {
+        write!(out, "::stacknet::LeakyRelu<{N}>")
+    }
+
+    fn write_value<W: Write>(&self, out: &mut W, _indent: usize) -> fmt::Result {
+        out.write_str("::stacknet::LeakyRelu::with_slope(")?;
+        write_f32(out, self.slope)?;
+        out.write_char(')')
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Layer;
 
     #[test]
     fn negative_side_has_the_slope() {

@@ -1,8 +1,13 @@
 //! The layer types: one fully connected layer and the activations.
 //!
-//! Each file holds one layer with its backward pass right beside its forward
-//! pass. Activations have no parameters and cache their *output*: every
-//! derivative here is cheapest written in terms of the output.
+//! Each file holds one layer and every kernel of it: forward beside backward,
+//! per sample ([`Layer`](crate::Layer)), batched
+//! ([`BatchLayer`](crate::batch::BatchLayer)), fused with the update
+//! ([`FusedStep`](crate::fused::FusedStep)) and as Rust source
+//! ([`Bake`](crate::bake::Bake)). Element-wise activations define `f` and
+//! `f′` once ([`Elementwise`]) and get every kernel from one macro. They have
+//! no parameters and cache their *output*: every derivative here is cheapest
+//! written in terms of the output.
 
 mod dense;
 mod identity;
@@ -20,30 +25,95 @@ pub use sigmoid::{Sigmoid, sigmoid};
 pub use softmax::Softmax;
 pub use tanh::Tanh;
 
-/// Applies `f` to every element.
-#[inline(always)]
-fn map<const N: usize>(x: &[f32; N], f: impl Fn(f32) -> f32) -> [f32; N] {
-    let mut y = [0.0; N];
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = f(x);
-    }
-    y
+/// An element-wise activation: `f` and its derivative, written once and
+/// used by every path (per sample, batched, fused).
+///
+/// The derivative is taken from the *output* `y = f(x)`, which is what the
+/// layer caches: every activation here has a cheap f′ in terms of y.
+pub(crate) trait Elementwise: Copy {
+    /// `f(x)`. A NaN input gives a NaN output.
+    fn f(&self, x: f32) -> f32;
+    /// `f′` at the point where `f` returned `y`.
+    fn df(&self, y: f32) -> f32;
 }
 
-/// Backward of an element-wise activation: `∂x_i = ∂y_i · f'(y_i)`, where
-/// `derivative` gives f' from the cached output.
-#[inline(always)]
-fn backward_elementwise<const N: usize>(
-    output: &[f32; N],
-    grad_output: &[f32; N],
-    derivative: impl Fn(f32) -> f32,
-) -> [f32; N] {
-    let mut g = [0.0; N];
-    for ((g, &y), &dy) in g.iter_mut().zip(output).zip(grad_output) {
-        *g = dy * derivative(y);
-    }
-    g
+/// `Params`, `Layer`, `BatchLayer` and `FusedStep` for an element-wise
+/// activation `$layer<N>` that implements [`Elementwise`] and caches its
+/// output. Backward is `∂x = ∂y · f′(y)`: a product, so a NaN gradient stays
+/// NaN.
+macro_rules! elementwise_layer {
+    ($layer:ident, $kind:expr) => {
+        $crate::layers::no_params!($layer);
+
+        impl<const N: usize> $crate::Layer for $layer<N> {
+            type Input = [f32; N];
+            type Output = [f32; N];
+            /// The output.
+            type Cache = [f32; N];
+            const SIGNATURE: u32 = $crate::layer::leaf_signature($kind, N, N);
+
+            #[inline]
+            fn forward(&self, x: &[f32; N]) -> [f32; N] {
+                x.map(|x| $crate::layers::Elementwise::f(self, x))
+            }
+
+            #[inline]
+            fn forward_train(&self, x: &[f32; N], cache: &mut [f32; N]) -> [f32; N] {
+                *cache = $crate::Layer::forward(self, x);
+                *cache
+            }
+
+            #[inline]
+            fn backward(&self, y: &[f32; N], g: &[f32; N], _grads: &mut Self) -> [f32; N] {
+                let mut dx = [0.0; N];
+                for ((dx, &y), &g) in dx.iter_mut().zip(y).zip(g) {
+                    *dx = g * $crate::layers::Elementwise::df(self, y);
+                }
+                dx
+            }
+        }
+
+        impl<const N: usize, const B: usize> $crate::batch::BatchLayer<B> for $layer<N> {
+            type BatchInput = [[f32; B]; N];
+            type BatchOutput = [[f32; B]; N];
+            /// The outputs.
+            type BatchCache = [[f32; B]; N];
+
+            #[inline(always)]
+            fn forward_batch(&self, x: &[[f32; B]; N]) -> [[f32; B]; N] {
+                x.map(|x| x.map(|x| $crate::layers::Elementwise::f(self, x)))
+            }
+
+            #[inline(always)]
+            fn forward_batch_train(
+                &self,
+                x: &[[f32; B]; N],
+                cache: &mut [[f32; B]; N],
+            ) -> [[f32; B]; N] {
+                *cache = $crate::batch::BatchLayer::forward_batch(self, x);
+                *cache
+            }
+
+            #[inline(always)]
+            fn backward_batch(
+                &self,
+                y: &[[f32; B]; N],
+                g: &[[f32; B]; N],
+                _grads: &mut Self,
+            ) -> [[f32; B]; N] {
+                let mut dx = [[0.0; B]; N];
+                let pairs = y.as_flattened().iter().zip(g.as_flattened());
+                for (dx, (&y, &g)) in dx.as_flattened_mut().iter_mut().zip(pairs) {
+                    *dx = g * $crate::layers::Elementwise::df(self, y);
+                }
+                dx
+            }
+        }
+
+        $crate::fused::no_params_fused!($layer);
+    };
 }
+pub(crate) use elementwise_layer;
 
 /// `Params` for a layer without trainable parameters.
 macro_rules! no_params {
@@ -62,7 +132,7 @@ macro_rules! no_params {
         }
     };
 }
-use no_params;
+pub(crate) use no_params;
 
 /// Kind tags hashed into [`Layer::SIGNATURE`](crate::Layer::SIGNATURE).
 /// They are part of the file format: never renumber them.

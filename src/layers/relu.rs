@@ -1,46 +1,37 @@
 //! The rectified linear unit.
 
-use super::{backward_elementwise, kind, map, no_params};
-use crate::layer::leaf_signature;
-use crate::{Layer, Zero};
+use super::{Elementwise, elementwise_layer, kind};
+use crate::Zero;
+use crate::bake::bake_unit;
 
 /// `y = max(x, 0)`. The derivative is 1 for `x > 0` and 0 otherwise
-/// (0 at `x = 0`, as in PyTorch and scikit-learn).
+/// (0 at `x = 0`, as in PyTorch and scikit-learn). A NaN input stays NaN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Relu<const N: usize>;
 
 impl<const N: usize> Zero for Relu<N> {
     const ZERO: Self = Relu;
 }
-no_params!(Relu);
 
-impl<const N: usize> Layer for Relu<N> {
-    type Input = [f32; N];
-    type Output = [f32; N];
-    /// The output: `y > 0` exactly when `x > 0`.
-    type Cache = [f32; N];
-    const SIGNATURE: u32 = leaf_signature(kind::RELU, N, N);
-
-    #[inline]
-    fn forward(&self, x: &[f32; N]) -> [f32; N] {
-        map(x, |x| if x > 0.0 { x } else { 0.0 })
+impl<const N: usize> Elementwise for Relu<N> {
+    #[inline(always)]
+    fn f(&self, x: f32) -> f32 {
+        if x < 0.0 { 0.0 } else { x }
     }
 
-    #[inline]
-    fn forward_train(&self, x: &[f32; N], cache: &mut [f32; N]) -> [f32; N] {
-        *cache = self.forward(x);
-        *cache
-    }
-
-    #[inline]
-    fn backward(&self, y: &[f32; N], g: &[f32; N], _grads: &mut Self) -> [f32; N] {
-        backward_elementwise(y, g, |y| if y > 0.0 { 1.0 } else { 0.0 })
+    #[inline(always)]
+    fn df(&self, y: f32) -> f32 {
+        if y > 0.0 { 1.0 } else { 0.0 }
     }
 }
+
+elementwise_layer!(Relu, kind::RELU);
+bake_unit!(Relu);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Layer;
 
     #[test]
     fn clips_negatives_and_has_zero_derivative_at_zero() {
@@ -53,5 +44,11 @@ mod tests {
             Relu.backward(&y, &[5.0; 4], &mut Relu),
             [0.0, 0.0, 5.0, 0.0]
         );
+    }
+
+    #[test]
+    fn nan_is_not_masked() {
+        assert!(Relu.forward(&[f32::NAN])[0].is_nan());
+        assert!(Relu.backward(&[0.0], &[f32::NAN], &mut Relu)[0].is_nan());
     }
 }

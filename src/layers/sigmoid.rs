@@ -1,8 +1,8 @@
 //! The logistic sigmoid.
 
-use super::{backward_elementwise, kind, map, no_params};
-use crate::layer::leaf_signature;
-use crate::{Layer, Zero};
+use super::{Elementwise, elementwise_layer, kind};
+use crate::Zero;
+use crate::bake::bake_unit;
 
 /// The logistic function `σ(x) = 1 / (1 + e^(−x))`, computed without
 /// overflow for any `x` (`e^(−x)` is only taken for `x ≥ 0`).
@@ -29,34 +29,25 @@ pub struct Sigmoid<const N: usize>;
 impl<const N: usize> Zero for Sigmoid<N> {
     const ZERO: Self = Sigmoid;
 }
-no_params!(Sigmoid);
 
-impl<const N: usize> Layer for Sigmoid<N> {
-    type Input = [f32; N];
-    type Output = [f32; N];
-    type Cache = [f32; N];
-    const SIGNATURE: u32 = leaf_signature(kind::SIGMOID, N, N);
-
-    #[inline]
-    fn forward(&self, x: &[f32; N]) -> [f32; N] {
-        map(x, sigmoid)
+impl<const N: usize> Elementwise for Sigmoid<N> {
+    #[inline(always)]
+    fn f(&self, x: f32) -> f32 {
+        sigmoid(x)
     }
 
-    #[inline]
-    fn forward_train(&self, x: &[f32; N], cache: &mut [f32; N]) -> [f32; N] {
-        *cache = self.forward(x);
-        *cache
-    }
-
-    #[inline]
-    fn backward(&self, y: &[f32; N], g: &[f32; N], _grads: &mut Self) -> [f32; N] {
-        backward_elementwise(y, g, |y| y * (1.0 - y))
+    #[inline(always)]
+    fn df(&self, y: f32) -> f32 {
+        y * (1.0 - y)
     }
 }
 
+elementwise_layer!(Sigmoid, kind::SIGMOID);
+bake_unit!(Sigmoid);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Layer;
 
     #[test]
     fn values_and_derivative() {

@@ -1,6 +1,9 @@
 //! The softmax over a vector, for class probabilities.
 
 use super::{kind, no_params};
+use crate::bake::bake_unit;
+use crate::batch::BatchLayer;
+use crate::fused::no_params_fused;
 use crate::layer::leaf_signature;
 use crate::{Layer, Zero};
 
@@ -59,6 +62,70 @@ impl<const N: usize> Layer for Softmax<N> {
         dx
     }
 }
+
+impl<const N: usize, const B: usize> BatchLayer<B> for Softmax<N> {
+    type BatchInput = [[f32; B]; N];
+    type BatchOutput = [[f32; B]; N];
+    /// The outputs.
+    type BatchCache = [[f32; B]; N];
+
+    /// The per-sample max, exponentials and sum, in order of the features,
+    /// vectorised over samples.
+    #[inline(always)]
+    fn forward_batch(&self, x: &[[f32; B]; N]) -> [[f32; B]; N] {
+        let mut max = [f32::NEG_INFINITY; B];
+        for x in x {
+            for (m, &v) in max.iter_mut().zip(x) {
+                *m = m.max(v);
+            }
+        }
+        let mut y = [[0.0; B]; N];
+        let mut sum = [0.0; B];
+        for (y, x) in y.iter_mut().zip(x) {
+            for (((y, &x), &m), sum) in y.iter_mut().zip(x).zip(&max).zip(&mut sum) {
+                *y = libm::expf(x - m);
+                *sum += *y;
+            }
+        }
+        for y in &mut y {
+            for (y, &sum) in y.iter_mut().zip(&sum) {
+                *y /= sum;
+            }
+        }
+        y
+    }
+
+    #[inline(always)]
+    fn forward_batch_train(&self, x: &[[f32; B]; N], cache: &mut [[f32; B]; N]) -> [[f32; B]; N] {
+        *cache = self.forward_batch(x);
+        *cache
+    }
+
+    /// `∂x_i = y_i (∂y_i − Σ_j ∂y_j y_j)` for each sample, the sum taken
+    /// exactly as [`Layer::backward`] takes it.
+    #[inline(always)]
+    fn backward_batch(
+        &self,
+        y: &[[f32; B]; N],
+        g: &[[f32; B]; N],
+        _grads: &mut Self,
+    ) -> [[f32; B]; N] {
+        let mut dot = [0.0; B];
+        for (s, dot) in dot.iter_mut().enumerate() {
+            *dot = y.iter().zip(g).map(|(y, g)| y[s] * g[s]).sum();
+        }
+        let mut dx = [[0.0; B]; N];
+        for ((dx, y), g) in dx.iter_mut().zip(y).zip(g) {
+            for (((dx, &y), &g), &dot) in dx.iter_mut().zip(y).zip(g).zip(&dot) {
+                *dx = y * (g - dot);
+            }
+        }
+        dx
+    }
+}
+
+no_params_fused!(Softmax);
+bake_unit!(Softmax);
 
 #[cfg(test)]
 mod tests {

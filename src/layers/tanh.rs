@@ -1,8 +1,8 @@
 //! The hyperbolic tangent.
 
-use super::{backward_elementwise, kind, map, no_params};
-use crate::layer::leaf_signature;
-use crate::{Layer, Zero};
+use super::{Elementwise, elementwise_layer, kind};
+use crate::Zero;
+use crate::bake::bake_unit;
 
 /// `y = tanh(x)`, element-wise (`libm::tanhf`); `tanh'(x) = 1 − y²`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -11,34 +11,25 @@ pub struct Tanh<const N: usize>;
 impl<const N: usize> Zero for Tanh<N> {
     const ZERO: Self = Tanh;
 }
-no_params!(Tanh);
 
-impl<const N: usize> Layer for Tanh<N> {
-    type Input = [f32; N];
-    type Output = [f32; N];
-    type Cache = [f32; N];
-    const SIGNATURE: u32 = leaf_signature(kind::TANH, N, N);
-
-    #[inline]
-    fn forward(&self, x: &[f32; N]) -> [f32; N] {
-        map(x, libm::tanhf)
+impl<const N: usize> Elementwise for Tanh<N> {
+    #[inline(always)]
+    fn f(&self, x: f32) -> f32 {
+        libm::tanhf(x)
     }
 
-    #[inline]
-    fn forward_train(&self, x: &[f32; N], cache: &mut [f32; N]) -> [f32; N] {
-        *cache = self.forward(x);
-        *cache
-    }
-
-    #[inline]
-    fn backward(&self, y: &[f32; N], g: &[f32; N], _grads: &mut Self) -> [f32; N] {
-        backward_elementwise(y, g, |y| 1.0 - y * y)
+    #[inline(always)]
+    fn df(&self, y: f32) -> f32 {
+        1.0 - y * y
     }
 }
 
+elementwise_layer!(Tanh, kind::TANH);
+bake_unit!(Tanh);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Layer;
 
     #[test]
     fn values_and_derivative() {
