@@ -71,7 +71,7 @@ pub fn train<N>(
     seed: u64,
 ) -> Row
 where
-    N: Layer<Input = [f32; 1], Output = [f32; 1]>,
+    N: Network<1, 1>,
 {
     let data = Dataset::new(x, y).expect("finite data");
     let mut rng = XorShiftRng::seed_from_u64(seed);

@@ -70,7 +70,7 @@ pub fn fit<N, O>(
     seed: u64,
 ) -> Row
 where
-    N: Layer<Input = [f32; 1], Output = [f32; 1]>,
+    N: Network<1, 1>,
     O: Optimizer<N>,
 {
     let data = Dataset::new(x, y).expect("finite data");

@@ -99,6 +99,7 @@ pub use init::Init;
 pub use layer::Layer;
 pub use layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh, sigmoid};
 pub use linear_regression::LinearFit;
+pub use network::Network;
 pub use params::{LengthMismatch, Params, Zero};
 pub use perceptron::Perceptron;
 pub use persist::Persist;
@@ -117,7 +118,8 @@ pub mod prelude {
     pub use crate::persist::Persist;
     pub use crate::train::{Batch, Dataset, EarlyStopping, EpochReport, FitConfig, Trainer};
     pub use crate::{
-        Dense, Identity, Init, Layer, LeakyRelu, Params, Relu, Sigmoid, Softmax, Tanh, Zero,
+        Dense, Identity, Init, Layer, LeakyRelu, Network, Params, Relu, Sigmoid, Softmax, Tanh,
+        Zero,
     };
     pub use rand_core::SeedableRng;
     pub use rand_xorshift::XorShiftRng;

@@ -64,7 +64,37 @@ use crate::bake::{Bake, newline};
 use crate::batch::BatchLayer;
 use crate::fused::{FusedStep, Update};
 use crate::layer::chain_signature;
+use crate::train::BLOCK;
 use crate::{Init, Layer, Params, Zero};
+
+/// A network the [`Trainer`](crate::train::Trainer) can train: a [`Layer`]
+/// from `[f32; I]` to `[f32; O]` with the fused batch-1 kernel
+/// ([`FusedStep`]) and the batched kernel in blocks of
+/// [`BLOCK`](crate::train::BLOCK) ([`BatchLayer`]). Every layer of the crate
+/// and every tuple of them is one; the bound for generic code is
+/// `N: Network<I, O>`.
+///
+/// ```
+/// use stacknet::prelude::*;
+/// fn trained_output<N: Network<2, 1>>(net: &N) -> f32 {
+///     net.forward(&[0.5, 0.5])[0]
+/// }
+/// type Net = (Dense<2, 4>, Relu<4>, Dense<4, 1>);
+/// assert_eq!(trained_output(&Net::ZERO), 0.0);
+/// ```
+pub trait Network<const I: usize, const O: usize>:
+    Layer<Input = [f32; I], Output = [f32; O]>
+    + FusedStep
+    + BatchLayer<BLOCK, BatchInput = [[f32; BLOCK]; I], BatchOutput = [[f32; BLOCK]; O]>
+{
+}
+
+impl<T, const I: usize, const O: usize> Network<I, O> for T where
+    T: Layer<Input = [f32; I], Output = [f32; O]>
+        + FusedStep
+        + BatchLayer<BLOCK, BatchInput = [[f32; BLOCK]; I], BatchOutput = [[f32; BLOCK]; O]>
+{
+}
 
 macro_rules! tuple_impls {
     (

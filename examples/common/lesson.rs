@@ -25,7 +25,7 @@ pub fn full_batch<N, Opt, L, const I: usize, const O: usize>(
     rng: &mut XorShiftRng,
 ) -> Vec<f32>
 where
-    N: Layer<Input = [f32; I], Output = [f32; O]>,
+    N: Network<I, O>,
     Opt: Optimizer<N>,
     L: Loss<O>,
 {
@@ -75,7 +75,7 @@ pub fn zscored_regression<N, const I: usize>(
     learning_rate: f32,
 ) -> ZFit<N, I>
 where
-    N: Layer<Input = [f32; I], Output = [f32; 1]>,
+    N: Network<I, 1>,
 {
     let (xz, sx) = zscore(x);
     let (yz, sy) = zscore(y);

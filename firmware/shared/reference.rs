@@ -13,8 +13,8 @@
 use stacknet::loss::{BinaryCrossEntropy, HalfMeanSquaredError, Loss};
 use stacknet::optim::{Momentum, Optimizer, Penalty, Schedule};
 use stacknet::prelude::{
-    Batch, Dataset, Dense, FitConfig, Init, Layer, Params, Relu, SeedableRng, Sigmoid, Tanh,
-    Trainer, XorShiftRng,
+    Batch, Dataset, Dense, FitConfig, Init, Layer, Network, Params, Relu, SeedableRng, Sigmoid,
+    Tanh, Trainer, XorShiftRng,
 };
 use stacknet::train::{FitSummary, NoBestWeights, Reporter, TrainError};
 
@@ -53,7 +53,7 @@ fn fnv1a(mut hash: u32, word: u32) -> u32 {
 /// Mean squared error of `net` over `inputs`/`targets`, summed in row order.
 pub fn mse<N, const I: usize>(net: &N, inputs: &[[f32; I]], targets: &[[f32; 1]]) -> f32
 where
-    N: Layer<Input = [f32; I], Output = [f32; 1]>,
+    N: Network<I, 1>,
 {
     let total: f32 = inputs
         .iter()
@@ -101,7 +101,7 @@ pub struct FitCall<'a, 'd, N: Layer, Opt: Optimizer<N>, L> {
 
 impl<N, Opt, L> FitCall<'_, '_, N, Opt, L>
 where
-    N: Layer<Input = [f32; 2], Output = [f32; 1]>,
+    N: Network<2, 1>,
     Opt: Optimizer<N>,
     L: Loss<1>,
 {

@@ -34,6 +34,17 @@ pub trait Loss<const N: usize> {
     /// ∂loss/∂prediction for one sample.
     fn gradient(&self, prediction: &[f32; N], target: &[f32; N]) -> [f32; N];
 
+    /// The loss and its gradient together, the same bits as
+    /// [`loss`](Loss::loss) and [`gradient`](Loss::gradient); losses whose two
+    /// share work compute them in one pass.
+    #[inline]
+    fn loss_and_gradient(&self, prediction: &[f32; N], target: &[f32; N]) -> (f32, [f32; N]) {
+        (
+            self.loss(prediction, target),
+            self.gradient(prediction, target),
+        )
+    }
+
     /// How much one sample counts in a batch of `batch_len` samples:
     /// `1 / batch_len` for mean losses, 1 for summed ones.
     #[inline]
@@ -44,6 +55,24 @@ pub trait Loss<const N: usize> {
             1.0
         }
     }
+}
+
+/// `(Σ_k (ŷ_k − y_k)², (ŷ − y) · factor)`: the sum of squares and the
+/// gradient of every squared loss here, from one pass over the differences.
+#[inline(always)]
+fn squares_and_scaled_difference<const N: usize>(
+    p: &[f32; N],
+    y: &[f32; N],
+    factor: f32,
+) -> (f32, [f32; N]) {
+    let mut g = [0.0; N];
+    let mut sum = 0.0;
+    for ((g, p), y) in g.iter_mut().zip(p).zip(y) {
+        let d = p - y;
+        sum += d * d;
+        *g = d * factor;
+    }
+    (sum, g)
 }
 
 /// Element-wise `(ŷ − y) · factor`, the gradient of every squared loss here.

@@ -6,10 +6,17 @@
 //! starts as [`crate::Zero::ZERO`], so its size is a compile-time
 //! constant and it can live in a `static`.
 //!
-//! Every optimizer takes a [`Penalty`] (L2 and/or L1 regularisation) and
-//! never commits a step that would make a parameter or its state non-finite:
-//! it checks every new value first and returns [`NonFiniteStep`], leaving
-//! everything as it was.
+//! Every optimizer takes a [`Penalty`] (L2 and/or L1 regularisation).
+//!
+//! ## What each stepping path guarantees
+//!
+//! | path | non-finite values | notes |
+//! | --- | --- | --- |
+//! | [`Optimizer::step`] | never committed: a check pass, then a write pass; [`NonFiniteStep`] leaves parameters and state as they were | any gradient, any batch |
+//! | [`Trainer`](crate::train::Trainer) at batch 1 with [`Sgd`] or [`Momentum`] | never committed: [`StepBounds`] proves every new value finite before the one write pass, or the step is refused | fused kernel ([`FusedStep`](crate::fused::FusedStep)), no gradient buffer |
+//! | [`Params::sgd_step`], [`FusedStep::backward_sgd`](crate::fused::FusedStep::backward_sgd) | not checked: bare kernels | for hand-written loops |
+//!
+//! All of them give the same bits on every target for the same inputs.
 
 mod adam;
 mod momentum;
@@ -21,7 +28,8 @@ pub use momentum::Momentum;
 pub use schedule::Schedule;
 pub use sgd::Sgd;
 
-use crate::{Params, Zero};
+use crate::fused::FusedStep;
+use crate::{Layer, Params, Zero};
 
 /// Updates parameters of type `P` from a gradient of the same type.
 pub trait Optimizer<P: Params> {
@@ -36,6 +44,100 @@ pub trait Optimizer<P: Params> {
         state: &mut Self::State,
         learning_rate: f32,
     ) -> Result<(), NonFiniteStep>;
+
+    /// `true` when the optimizer has a per-parameter rule for the fused
+    /// batch-1 kernel ([`apply_fused`](Optimizer::apply_fused)); the trainer
+    /// then trains batch 1 without a gradient buffer.
+    const FUSED: bool = false;
+
+    /// The bounds after one fused step of learning rate `lr` whose layers
+    /// reported `size` (see [`FusedStep::backward_pending`]). Only called
+    /// when [`FUSED`](Optimizer::FUSED) is `true`.
+    #[inline]
+    fn fused_bounds(&self, bounds: StepBounds, lr: f32, size: f32) -> StepBounds {
+        let _ = (lr, size);
+        bounds
+    }
+
+    /// The write pass of the fused kernel: every parameter of `net` and its
+    /// state, from the backward sweep's `pending`. `spare` is a value of the
+    /// network's type the rule may use as its slots when it has no state of
+    /// its own. Only called when [`FUSED`](Optimizer::FUSED) is `true`.
+    #[inline]
+    fn apply_fused(
+        &self,
+        net: &mut P,
+        cache: &<P as Layer>::Cache,
+        pending: &<P as FusedStep>::Pending,
+        state: &mut Self::State,
+        spare: &mut P,
+        lr: f32,
+    ) where
+        P: FusedStep,
+    {
+        let _ = (net, cache, pending, state, spare, lr);
+    }
+
+    /// The largest magnitude in `state` (infinite when any value is not
+    /// finite), for [`StepBounds::measure`].
+    #[inline]
+    fn state_magnitude(state: &Self::State) -> f32 {
+        let _ = state;
+        0.0
+    }
+}
+
+/// Upper bounds on the magnitude of every parameter and every optimizer
+/// state value, carried from step to step so the fused kernel can prove a
+/// step finite without a pass over the parameters.
+///
+/// A step of learning rate `lr` changes no parameter by more than
+/// `Δ = lr · (½ size + l2 · params + l1)`, where `size` is what the
+/// backward sweep reported (`|g_o x_i| ≤ ½(g_o² + x_i²)`). Each optimizer
+/// turns `Δ` into new bounds ([`Optimizer::fused_bounds`]); while both stay
+/// at or below [`LIMIT`](StepBounds::LIMIT), every value the write pass
+/// computes is finite. NaN anywhere makes a bound NaN, which is never within
+/// the limit. When a bound outgrows the limit the trainer measures the real
+/// magnitudes once ([`measure`](StepBounds::measure)) and tries again.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepBounds {
+    /// Bound on `|θ|` over all parameters.
+    pub params: f32,
+    /// Bound on `|s|` over all optimizer state values.
+    pub state: f32,
+}
+
+impl StepBounds {
+    /// The largest bound a step may reach: far enough below `f32::MAX` that
+    /// no product or sum of the write pass can overflow.
+    pub const LIMIT: f32 = 1e30;
+
+    /// The real largest magnitudes of `params` and of `state`.
+    pub fn measure<P: Params, O: Optimizer<P>>(params: &P, state: &O::State) -> StepBounds {
+        StepBounds {
+            params: magnitude(params),
+            state: O::state_magnitude(state),
+        }
+    }
+
+    /// `true` when both bounds are at most [`LIMIT`](StepBounds::LIMIT)
+    /// (and so not NaN).
+    #[inline(always)]
+    pub fn within_limit(&self) -> bool {
+        self.params <= Self::LIMIT && self.state <= Self::LIMIT
+    }
+}
+
+/// The largest `|θ|` in `params`, or infinity when any value is not finite.
+pub(crate) fn magnitude<P: Params>(params: &P) -> f32 {
+    let (mut largest, mut finite) = (0.0f32, true);
+    params.for_each_block(|b| {
+        for p in b {
+            finite &= p.is_finite();
+            largest = largest.max(p.abs());
+        }
+    });
+    if finite { largest } else { f32::INFINITY }
 }
 
 /// The update would have made a parameter or optimizer state NaN or
@@ -127,14 +229,14 @@ impl Penalty {
 /// How a step adds the penalty's gradient to a parameter's gradient. The
 /// optimizers are generic over it, so a step without a penalty (the common
 /// case) runs loops with no penalty code in them at all.
-trait Regularise: Copy {
+pub(crate) trait Regularise: Copy {
     /// The gradient `g` of parameter `p` with the penalty's gradient added.
     fn grad(self, g: f32, p: f32) -> f32;
 }
 
 /// No penalty: the gradient as it is.
 #[derive(Clone, Copy)]
-struct Unpenalised;
+pub(crate) struct Unpenalised;
 
 impl Regularise for Unpenalised {
     #[inline(always)]
@@ -146,7 +248,7 @@ impl Regularise for Unpenalised {
 /// A penalty's strengths `(l1, l2)` for one block (zeros where it does not
 /// apply): `g + (l2 · p + l1 · sign(p))`.
 #[derive(Clone, Copy)]
-struct Penalised(f32, f32);
+pub(crate) struct Penalised(f32, f32);
 
 impl Regularise for Penalised {
     #[inline(always)]
@@ -173,6 +275,40 @@ macro_rules! with_penalty {
     }};
 }
 use with_penalty;
+
+/// A fused rule's regularisers for weights and for biases, with the
+/// strengths scaled by the learning rate (the fused rules receive
+/// `d = lr · ∂θ`): runs `$step` with [`Unpenalised`] for both when `penalty`
+/// is [`Penalty::NONE`].
+macro_rules! with_scaled_penalty {
+    ($penalty:expr, $lr:expr, |$weights:ident, $biases:ident| $step:expr) => {{
+        let penalty: &$crate::optim::Penalty = $penalty;
+        if *penalty == $crate::optim::Penalty::NONE {
+            let ($weights, $biases) = ($crate::optim::Unpenalised, $crate::optim::Unpenalised);
+            $step
+        } else {
+            let scaled = |is_bias| {
+                let $crate::optim::Penalised(l1, l2) = penalty.strengths(is_bias);
+                $crate::optim::Penalised($lr * l1, $lr * l2)
+            };
+            let ($weights, $biases) = (scaled(false), scaled(true));
+            $step
+        }
+    }};
+}
+use with_scaled_penalty;
+
+/// The most a fused step of learning rate `lr` can move a parameter whose
+/// magnitude is at most `params`: `lr · (½ size + l2 · params + l1)`.
+#[inline(always)]
+fn fused_delta(penalty: &Penalty, lr: f32, size: f32, params: f32) -> f32 {
+    let data = 0.5 * size;
+    if *penalty == Penalty::NONE {
+        lr * data
+    } else {
+        lr * (data + (penalty.l2.abs() * params + penalty.l1.abs()))
+    }
+}
 
 /// `x`, or 0 when `x` is subnormal. Optimizer state that decays by a
 /// factor each step (a velocity or moment whose gradient is 0, as for a

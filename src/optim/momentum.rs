@@ -1,9 +1,11 @@
 //! Gradient descent with momentum, optionally Nesterov's.
 
 use super::{
-    NonFiniteStep, Optimizer, Penalty, Regularise, all_or_nothing, flush_subnormal, with_penalty,
+    NonFiniteStep, Optimizer, Penalty, Regularise, StepBounds, all_or_nothing, flush_subnormal,
+    fused_delta, magnitude, with_penalty, with_scaled_penalty,
 };
-use crate::Params;
+use crate::fused::{FusedStep, Update};
+use crate::{Layer, Params};
 
 /// Momentum in scikit-learn's form (its `sgd` solver):
 /// `v ← μ v − lr · g`, then `θ ← θ + v`, or with Nesterov
@@ -41,9 +43,7 @@ impl<P: Params> Optimizer<P> for Momentum {
         lr: f32,
     ) -> Result<(), NonFiniteStep> {
         let mu = self.momentum;
-        // θ ← θ + a·v − b·step: Nesterov's (a, b) = (μ, 1), plain (1, 0), so
-        // the loop has no branch on it
-        let look_ahead = if self.nesterov { (mu, 1.0) } else { (1.0, 0.0) };
+        let look_ahead = self.look_ahead();
         with_penalty!(&self.penalty, P, |regularise| {
             all_or_nothing(|commit| {
                 let mut finite = true;
@@ -59,6 +59,93 @@ impl<P: Params> Optimizer<P> for Momentum {
                 finite
             })
         })
+    }
+
+    const FUSED: bool = true;
+
+    /// `|v′| ≤ μ·V + Δ` and `|θ′| ≤ P + a·|v′| + b·Δ`.
+    #[inline(always)]
+    fn fused_bounds(&self, bounds: StepBounds, lr: f32, size: f32) -> StepBounds {
+        let delta = fused_delta(&self.penalty, lr, size, bounds.params);
+        let (a, b) = self.look_ahead();
+        let state = self.momentum.abs() * bounds.state + delta;
+        StepBounds {
+            params: bounds.params + (a.abs() * state + b * delta),
+            state,
+        }
+    }
+
+    #[inline(always)]
+    fn apply_fused(
+        &self,
+        net: &mut P,
+        cache: &<P as Layer>::Cache,
+        pending: &<P as FusedStep>::Pending,
+        velocity: &mut P,
+        _: &mut P,
+        lr: f32,
+    ) where
+        P: FusedStep,
+    {
+        let (mu, look_ahead) = (self.momentum, self.look_ahead());
+        with_scaled_penalty!(&self.penalty, lr, |weights, biases| {
+            let rule = MomentumRule {
+                mu,
+                look_ahead,
+                weights,
+                biases,
+            };
+            net.apply_pending(cache, pending, lr, velocity, rule)
+        })
+    }
+
+    fn state_magnitude(velocity: &P) -> f32 {
+        magnitude(velocity)
+    }
+}
+
+impl Momentum {
+    /// θ ← θ + a·v − b·step: Nesterov's (a, b) = (μ, 1), plain (1, 0), so
+    /// the loops have no branch on it.
+    #[inline(always)]
+    fn look_ahead(&self) -> (f32, f32) {
+        if self.nesterov {
+            (self.momentum, 1.0)
+        } else {
+            (1.0, 0.0)
+        }
+    }
+}
+
+/// The fused momentum rule, the same update as [`Momentum`]'s `step` with
+/// `step = d + lr · penalty′(θ)`.
+#[derive(Clone, Copy)]
+struct MomentumRule<R> {
+    mu: f32,
+    look_ahead: (f32, f32),
+    weights: R,
+    biases: R,
+}
+
+impl<R: Regularise> MomentumRule<R> {
+    #[inline(always)]
+    fn apply(self, theta: &mut f32, v: &mut f32, step: f32) {
+        let (a, b) = self.look_ahead;
+        let new_v = flush_subnormal(self.mu * *v - step);
+        *theta = *theta + a * new_v - b * step;
+        *v = new_v;
+    }
+}
+
+impl<R: Regularise> Update for MomentumRule<R> {
+    #[inline(always)]
+    fn weight(self, theta: &mut f32, v: &mut f32, d: f32) {
+        self.apply(theta, v, self.weights.grad(d, *theta));
+    }
+
+    #[inline(always)]
+    fn bias(self, theta: &mut f32, v: &mut f32, d: f32) {
+        self.apply(theta, v, self.biases.grad(d, *theta));
     }
 }
 

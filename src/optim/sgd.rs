@@ -1,7 +1,11 @@
 //! Plain (stochastic) gradient descent.
 
-use super::{NonFiniteStep, Optimizer, Penalty, Regularise, all_or_nothing, with_penalty};
-use crate::Params;
+use super::{
+    NonFiniteStep, Optimizer, Penalty, Regularise, StepBounds, all_or_nothing, fused_delta,
+    with_penalty, with_scaled_penalty,
+};
+use crate::fused::{FusedStep, Update};
+use crate::{Layer, Params};
 
 /// `θ ← θ − lr · (g + penalty'(θ))`.
 ///
@@ -40,5 +44,51 @@ impl<P: Params> Optimizer<P> for Sgd {
                 finite
             })
         })
+    }
+
+    const FUSED: bool = true;
+
+    #[inline(always)]
+    fn fused_bounds(&self, bounds: StepBounds, lr: f32, size: f32) -> StepBounds {
+        StepBounds {
+            params: bounds.params + fused_delta(&self.penalty, lr, size, bounds.params),
+            state: 0.0,
+        }
+    }
+
+    #[inline(always)]
+    fn apply_fused(
+        &self,
+        net: &mut P,
+        cache: &<P as Layer>::Cache,
+        pending: &<P as FusedStep>::Pending,
+        _: &mut (),
+        spare: &mut P,
+        lr: f32,
+    ) where
+        P: FusedStep,
+    {
+        with_scaled_penalty!(&self.penalty, lr, |weights, biases| {
+            net.apply_pending(cache, pending, lr, spare, SgdRule { weights, biases })
+        })
+    }
+}
+
+/// The fused SGD rule: `θ ← θ − (d + lr · penalty′(θ))`.
+#[derive(Clone, Copy)]
+struct SgdRule<R> {
+    weights: R,
+    biases: R,
+}
+
+impl<R: Regularise> Update for SgdRule<R> {
+    #[inline(always)]
+    fn weight(self, theta: &mut f32, _: &mut f32, d: f32) {
+        *theta -= self.weights.grad(d, *theta);
+    }
+
+    #[inline(always)]
+    fn bias(self, theta: &mut f32, _: &mut f32, d: f32) {
+        *theta -= self.biases.grad(d, *theta);
     }
 }

@@ -38,6 +38,6 @@ pub(crate) use dataset::check_rows;
 pub use dataset::{DataError, Dataset};
 pub use shuffle::{below, shuffle};
 pub use trainer::{
-    Batch, BestWeights, EarlyStopping, EpochReport, FitConfig, FitSummary, NoBestWeights, Reporter,
-    TrainError, Trainer,
+    BLOCK, Batch, BestWeights, EarlyStopping, EpochReport, FitConfig, FitSummary, NoBestWeights,
+    Reporter, TrainError, Trainer,
 };

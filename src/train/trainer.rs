@@ -3,8 +3,10 @@
 use rand_core::RngCore;
 
 use super::{DataError, Dataset, shuffle};
+use crate::batch::BatchLayer;
 use crate::loss::Loss;
-use crate::optim::{NonFiniteStep, Optimizer, Schedule};
+use crate::network::Network;
+use crate::optim::{NonFiniteStep, Optimizer, Schedule, StepBounds};
 use crate::{Layer, Params, Zero};
 
 /// How many samples each gradient step sees.
@@ -298,15 +300,21 @@ impl<N: Layer, Opt: Optimizer<N>, L, B> Trainer<N, Opt, L, B> {
         }
     }
 
-    /// The gradient of the last step (of the loss as weighted over its batch).
+    /// The gradient of the last mini-batch step (of the loss as weighted over
+    /// its batch). The fused batch-1 kernel keeps no gradient, so after a
+    /// batch-1 step with `Sgd` or `Momentum` this is not that step's.
     pub fn gradient(&self) -> &N {
         &self.grads
     }
 }
 
+/// Samples per [`BatchLayer`] call on the mini-batch path: a mini-batch is
+/// run in blocks of this many samples, whose arrays stay in registers.
+pub const BLOCK: usize = 8;
+
 impl<N, Opt, L, B, const I: usize, const O: usize> Trainer<N, Opt, L, B>
 where
-    N: Layer<Input = [f32; I], Output = [f32; O]>,
+    N: Layer<Input = [f32; I], Output = [f32; O]> + Network<I, O>,
     Opt: Optimizer<N>,
     L: Loss<O>,
     B: BestWeights<N>,
@@ -315,8 +323,14 @@ where
     /// loss (the mean, or the sum for summed losses) before the step.
     /// [`Trainer::step_all`] steps on all samples in order.
     ///
+    /// The kernel follows the settings: one row with [`Sgd`](crate::optim::Sgd)
+    /// or [`Momentum`](crate::optim::Momentum) runs the fused kernel (no
+    /// gradient buffer); anything else runs the batched kernel in blocks of
+    /// [`BLOCK`] rows into the gradient, then [`Optimizer::step`].
+    ///
     /// On a non-finite loss, gradient or new parameter nothing is changed and
-    /// [`NonFiniteStep`] is returned. Row numbers past the data are skipped.
+    /// [`NonFiniteStep`] is returned. Row numbers past the data are skipped
+    /// and not counted in the batch.
     pub fn step(
         &mut self,
         net: &mut N,
@@ -324,8 +338,15 @@ where
         rows: &[u32],
         learning_rate: f32,
     ) -> Result<f32, NonFiniteStep> {
+        if let ([row], true) = (rows, Opt::FUSED) {
+            if let Some((x, y)) = data.get(*row as usize) {
+                let mut bounds = StepBounds::measure::<N, Opt>(net, &self.state);
+                return self.fused_sample(net, x, y, learning_rate, &mut bounds);
+            }
+        }
+        let used = rows.iter().filter(|&&r| (r as usize) < data.len()).count();
         let samples = rows.iter().filter_map(|&r| data.get(r as usize));
-        self.step_on(net, samples, rows.len(), learning_rate)
+        self.batch_step(net, samples, used, learning_rate)
     }
 
     /// One full-batch gradient step on all of `data`, in order.
@@ -335,28 +356,92 @@ where
         data: &Dataset<'_, I, O>,
         learning_rate: f32,
     ) -> Result<f32, NonFiniteStep> {
-        self.step_on(net, data.iter(), data.len(), learning_rate)
+        self.batch_step(net, data.iter(), data.len(), learning_rate)
     }
 
-    fn step_on<'d>(
+    /// One sample through the fused kernel: forward, the loss with its
+    /// gradient, the backward sweep, the bound check, the write pass. Nothing
+    /// is written unless `bounds` prove every new value finite.
+    #[inline(always)]
+    fn fused_sample(
+        &mut self,
+        net: &mut N,
+        x: &[f32; I],
+        y: &[f32; O],
+        lr: f32,
+        bounds: &mut StepBounds,
+    ) -> Result<f32, NonFiniteStep> {
+        let prediction = net.forward_train(x, &mut self.cache);
+        // a batch of one: the mean and the sum are the sample itself
+        let (loss, g) = self.loss.loss_and_gradient(&prediction, y);
+        let mut pending = N::Pending::ZERO;
+        let mut size = 0.0;
+        net.backward_pending(&self.cache, &g, &mut pending, &mut size);
+        let mut next = self.optimizer.fused_bounds(*bounds, lr, size);
+        if !(loss.is_finite() && next.within_limit()) {
+            if !(loss.is_finite() && size.is_finite()) {
+                return Err(NonFiniteStep);
+            }
+            // the carried bounds may have grown loose: measure and retry once
+            *bounds = StepBounds::measure::<N, Opt>(net, &self.state);
+            next = self.optimizer.fused_bounds(*bounds, lr, size);
+            if !next.within_limit() {
+                return Err(NonFiniteStep);
+            }
+        }
+        self.optimizer.apply_fused(
+            net,
+            &self.cache,
+            &pending,
+            &mut self.state,
+            &mut self.grads,
+            lr,
+        );
+        *bounds = next;
+        Ok(loss)
+    }
+
+    /// A mini-batch of `count` samples through the batched kernel, [`BLOCK`]
+    /// at a time into the gradient, then one optimizer step (whose check
+    /// pass refuses non-finite gradients and parameters).
+    fn batch_step<'d>(
         &mut self,
         net: &mut N,
         samples: impl Iterator<Item = (&'d [f32; I], &'d [f32; O])>,
-        batch_len: usize,
+        count: usize,
         learning_rate: f32,
     ) -> Result<f32, NonFiniteStep> {
-        let weight = L::batch_weight(batch_len);
+        let weight = L::batch_weight(count);
         self.grads.fill(0.0);
+        let mut cache = <N as BatchLayer<BLOCK>>::BatchCache::ZERO;
+        let mut targets = [[0.0; O]; BLOCK];
         let mut loss = 0.0;
-        for (x, y) in samples {
-            let prediction = net.forward_train(x, &mut self.cache);
-            loss += self.loss.loss(&prediction, y);
-            let mut g = self.loss.gradient(&prediction, y);
-            g.iter_mut().for_each(|g| *g *= weight);
-            net.backward(&self.cache, &g, &mut self.grads);
+        let mut samples = samples.peekable();
+        while samples.peek().is_some() {
+            let mut x = [[0.0; BLOCK]; I];
+            let mut lanes = 0;
+            for (s, (row, target)) in (&mut samples).take(BLOCK).enumerate() {
+                for (feature, &v) in x.iter_mut().zip(row) {
+                    feature[s] = v;
+                }
+                targets[s] = *target;
+                lanes = s + 1;
+            }
+            let y = net.forward_batch_train(&x, &mut cache);
+            // lanes past the last sample keep a zero gradient: they add nothing
+            let mut g = [[0.0; BLOCK]; O];
+            for (s, target) in targets.iter().enumerate().take(lanes) {
+                let prediction: [f32; O] = core::array::from_fn(|k| y[k][s]);
+                let (l, gs) = self.loss.loss_and_gradient(&prediction, target);
+                loss += l;
+                for (g, gs) in g.iter_mut().zip(gs) {
+                    g[s] = gs * weight;
+                }
+            }
+            net.backward_batch(&cache, &g, &mut self.grads);
         }
         let loss = loss * weight;
-        if !loss.is_finite() || !self.grads.is_finite() {
+        if !loss.is_finite() {
             return Err(NonFiniteStep);
         }
         self.optimizer
@@ -445,18 +530,33 @@ where
             stopped_early: false,
         };
         let mut stale_epochs = 0u32;
+        let fused = batch == 1 && Opt::FUSED;
+        let mut bounds = StepBounds::measure::<N, Opt>(net, &self.state);
         for epoch in 0..config.epochs {
             let learning_rate = config.schedule.rate(config.learning_rate, epoch);
             if config.shuffle {
                 shuffle(train, rng);
             }
+            let diverged = |NonFiniteStep| TrainError::Diverged { epoch };
             let mut train_loss = 0.0;
-            for rows in train.chunks(batch) {
-                let loss = self
-                    .step(net, data, rows, learning_rate)
-                    .map_err(|NonFiniteStep| TrainError::Diverged { epoch })?;
-                // back to a per-sample total, then weighted over the epoch
-                train_loss += loss / L::batch_weight(rows.len());
+            if fused {
+                for &row in train.iter() {
+                    let (x, y) = data
+                        .get(row as usize)
+                        .ok_or(TrainError::Diverged { epoch })?;
+                    train_loss += self
+                        .fused_sample(net, x, y, learning_rate, &mut bounds)
+                        .map_err(diverged)?;
+                }
+            } else {
+                for rows in train.chunks(batch) {
+                    let samples = rows.iter().filter_map(|&r| data.get(r as usize));
+                    let loss = self
+                        .batch_step(net, samples, rows.len(), learning_rate)
+                        .map_err(diverged)?;
+                    // back to a per-sample total, then weighted over the epoch
+                    train_loss += loss / L::batch_weight(rows.len());
+                }
             }
             let train_loss = train_loss * L::batch_weight(n_train);
             let validation_loss = config.early_stopping.map(|es| {
