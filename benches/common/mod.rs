@@ -1,11 +1,16 @@
-//! The workload and the contenders shared by the `mlp` (criterion) and
+//! The workloads and the contenders shared by the `mlp` (criterion) and
 //! `summary` benches.
 //!
-//! Workload: the 2-4-3-1 ReLU MLP, MSE loss, plain SGD with learning rate
-//! 0.01, `f32`, on the 404 Boston training rows (rm, lstat → medv, every
-//! column standardised with the training rows' mean and population standard
-//! deviation), 200 epochs in the file's row order, from one set of initial
-//! weights (He normal, seed 0) shared by every contender.
+//! Workloads, both MSE (`HalfMeanSquaredError`: gradient `ŷ − y`, the mean
+//! over a batch), plain SGD with learning rate 0.01, `f32`, the rows in data
+//! order, from one set of initial weights (He normal, seed 0) shared by every
+//! contender:
+//! - [`boston`]: the 2-4-3-1 ReLU MLP on the 404 Boston training rows (rm,
+//!   lstat → medv, every column standardised with the training rows' mean
+//!   and population standard deviation), 200 epochs.
+//! - [`wide`]: the 16-64-64-4 ReLU MLP on [`WIDE_ROWS`] synthetic rows
+//!   (uniform inputs, targets from a fixed random tanh network), generated
+//!   deterministically here, [`WIDE_EPOCHS`] epochs.
 //!
 //! Contenders:
 //! 1. [`HeapMlp`]: `Vec<f32>` weights with sizes known at run time and a new
@@ -14,20 +19,33 @@
 //! 2. [`PreallocMlp`]: the same with every buffer allocated once.
 //! 3. [`NdMlp`]: `ndarray`, batch-major matrix products.
 //!
-//! and stacknet: the per-sample [`Layer`] path, and the batched
-//! [`BatchLayer`] path.
+//! and stacknet: `Trainer::fit` (what users call), the per-sample [`Layer`]
+//! path, [`SgdStep`] for batch 1 and the batched [`BatchLayer`] path.
 
 #![allow(dead_code)]
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2, Axis};
 use stacknet::batch::{BatchLayer, forward_rows, load_batch};
 use stacknet::fused::SgdStep;
 use stacknet::prelude::*;
+use stacknet::rand_core::RngCore;
 
-/// The network every contender trains.
+/// The network of the Boston workload.
 pub type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
-/// Epochs of training.
+/// The network of the wide workload.
+pub type WideNet = (
+    Dense<16, 64>,
+    Relu<64>,
+    Dense<64, 64>,
+    Relu<64>,
+    Dense<64, 4>,
+);
+/// Epochs of training on the Boston rows.
 pub const EPOCHS: usize = 200;
+/// Rows of the wide workload.
+pub const WIDE_ROWS: usize = 512;
+/// Epochs of the wide workload.
+pub const WIDE_EPOCHS: usize = 8;
 /// Learning rate.
 pub const LR: f32 = 0.01;
 /// Mini-batch size for the batched workloads.
@@ -38,16 +56,149 @@ pub const BLOCK: usize = 8;
 /// Largest allowed difference between two contenders' final training MSE.
 pub const LOSS_TOLERANCE: f32 = 1e-3;
 
-/// Training rows: standardised inputs and targets.
-pub struct Data {
-    /// `[rm, lstat]`, standardised.
-    pub x: Vec<[f32; 2]>,
-    /// medv, standardised.
-    pub y: Vec<f32>,
+/// Layer widths, input first, of a network of `Dense` layers with a ReLU
+/// between each two: what the `Vec` and `ndarray` contenders build.
+pub trait Shape {
+    /// Widths, input first.
+    const SIZES: &'static [usize];
+}
+
+impl Shape for Net {
+    const SIZES: &'static [usize] = &[2, 4, 3, 1];
+}
+
+impl Shape for WideNet {
+    const SIZES: &'static [usize] = &[16, 64, 64, 4];
+}
+
+/// What the generic stacknet contenders need of a network.
+pub trait BenchNet<const I: usize, const O: usize>:
+    Layer<Input = [f32; I], Output = [f32; O]>
+    + BatchLayer<BLOCK, BatchInput = [[f32; BLOCK]; I], BatchOutput = [[f32; BLOCK]; O]>
+    + SgdStep
+    + Copy
+    + Shape
+{
+}
+
+impl<T, const I: usize, const O: usize> BenchNet<I, O> for T where
+    T: Layer<Input = [f32; I], Output = [f32; O]>
+        + BatchLayer<BLOCK, BatchInput = [[f32; BLOCK]; I], BatchOutput = [[f32; BLOCK]; O]>
+        + SgdStep
+        + Copy
+        + Shape
+{
+}
+
+/// Training rows: inputs and targets.
+pub struct Data<const I: usize, const O: usize> {
+    /// Inputs.
+    pub x: Vec<[f32; I]>,
+    /// Targets.
+    pub y: Vec<[f32; O]>,
+}
+
+/// `Trainer::fit` on a workload: `(net, data, batch, epochs, order buffer)`.
+pub type FitFn<N, const I: usize, const O: usize> =
+    fn(&mut N, &Dataset<'_, I, O>, usize, usize, &mut [u32]);
+
+/// One workload: data, initial weights, epochs, and how `fit` is called.
+pub struct Workload<N, const I: usize, const O: usize> {
+    /// For the table heading.
+    pub title: &'static str,
+    /// Short name, for saved results.
+    pub key: &'static str,
+    /// The training rows.
+    pub data: Data<I, O>,
+    /// Initial weights every contender starts from.
+    pub start: N,
+    /// Epochs of one training run.
+    pub epochs: usize,
+    /// Every contender's final loss must be below this share of the
+    /// initial loss.
+    pub must_reach: f32,
+    /// `Trainer::fit`, called with the concrete network type.
+    pub fit: FitFn<N, I, O>,
+}
+
+/// `Trainer::fit` as a user calls it: `Sgd::default()`, the bench's MSE,
+/// the rows in data order. (A function per network type, so it only needs
+/// the bounds `fit` itself asks for.)
+macro_rules! fit_fn {
+    ($name:ident, $net:ty, $i:literal, $o:literal) => {
+        /// `Trainer::fit` with `Sgd::default()` and `HalfMeanSquaredError`,
+        /// no shuffling, learning rate [`LR`].
+        #[inline(never)]
+        pub fn $name(
+            net: &mut $net,
+            data: &Dataset<'_, $i, $o>,
+            batch: usize,
+            epochs: usize,
+            order: &mut [u32],
+        ) {
+            let mut trainer = Trainer::new(Sgd::default(), HalfMeanSquaredError);
+            let config = FitConfig {
+                epochs: epochs as u32,
+                batch: Batch::Size(batch),
+                learning_rate: LR,
+                shuffle: false,
+                ..FitConfig::default()
+            };
+            let mut rng = XorShiftRng::seed_from_u64(0);
+            trainer
+                .fit(net, data, &config, order, &mut rng, &mut ())
+                .expect("fit");
+        }
+    };
+}
+
+fit_fn!(fit_boston, Net, 2, 1);
+fit_fn!(fit_wide, WideNet, 16, 4);
+
+/// The Boston workload.
+pub fn boston() -> Workload<Net, 2, 1> {
+    Workload {
+        title: "2-4-3-1 MLP, Boston",
+        key: "boston",
+        data: boston_train(),
+        start: initial_net(),
+        epochs: EPOCHS,
+        must_reach: 0.5,
+        fit: fit_boston,
+    }
+}
+
+/// The wide workload.
+pub fn wide() -> Workload<WideNet, 16, 4> {
+    Workload {
+        title: "16-64-64-4 MLP, synthetic",
+        key: "wide",
+        data: wide_data(),
+        start: WideNet::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(0)),
+        epochs: WIDE_EPOCHS,
+        must_reach: 0.5,
+        fit: fit_wide,
+    }
+}
+
+/// [`WIDE_ROWS`] rows: inputs uniform in [-1, 1) (seed 1), targets the
+/// outputs of a fixed 16-8-4 tanh network (Xavier uniform, seed 2).
+pub fn wide_data() -> Data<16, 4> {
+    let mut rng = XorShiftRng::seed_from_u64(1);
+    let mut uniform = || (rng.next_u32() >> 8) as f32 / (1u32 << 23) as f32 - 1.0;
+    let teacher = <(Dense<16, 8>, Tanh<8>, Dense<8, 4>)>::random(
+        Init::XavierUniform,
+        &mut XorShiftRng::seed_from_u64(2),
+    );
+    let x: Vec<[f32; 16]> = (0..WIDE_ROWS)
+        .map(|_| core::array::from_fn(|_| uniform()))
+        .collect();
+    let y = x.iter().map(|x| teacher.forward(x)).collect();
+    Data { x, y }
 }
 
 /// The 404 Boston training rows, in the order of `boston_split.csv`.
-pub fn boston_train() -> Data {
+pub fn boston_train() -> Data<2, 1> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
     let mut rows =
         csv::Reader::from_path(format!("{dir}/boston_islp.csv")).expect("boston_islp.csv");
@@ -81,22 +232,31 @@ pub fn boston_train() -> Data {
     let s = |r: &[f64; 3], j: usize| ((r[j] - z[j].0) / z[j].1) as f32;
     Data {
         x: train.iter().map(|r| [s(r, 0), s(r, 1)]).collect(),
-        y: train.iter().map(|r| s(r, 2)).collect(),
+        y: train.iter().map(|r| [s(r, 2)]).collect(),
     }
 }
 
-/// The initial weights every contender starts from.
+/// The initial weights of the Boston workload.
 pub fn initial_net() -> Net {
     Net::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(0))
 }
 
-/// Mean squared error of `predict` over the data.
-pub fn mse(data: &Data, mut predict: impl FnMut(&[f32; 2]) -> f32) -> f32 {
+/// Mean over rows of the squared error summed over outputs.
+pub fn mse<const I: usize, const O: usize>(
+    data: &Data<I, O>,
+    mut predict: impl FnMut(&[f32; I]) -> [f32; O],
+) -> f32 {
     let sum: f64 = data
         .x
         .iter()
         .zip(&data.y)
-        .map(|(x, y)| f64::from(predict(x) - y).powi(2))
+        .map(|(x, y)| {
+            let p = predict(x);
+            p.iter()
+                .zip(y)
+                .map(|(p, y)| f64::from(p - y).powi(2))
+                .sum::<f64>()
+        })
         .sum();
     (sum / data.x.len() as f64) as f32
 }
@@ -105,39 +265,49 @@ pub fn mse(data: &Data, mut predict: impl FnMut(&[f32; 2]) -> f32) -> f32 {
 
 /// One epoch with batch 1 through the per-sample [`Layer`] path.
 #[inline(never)]
-pub fn stacknet_epoch_b1(net: &mut Net, data: &Data) {
-    let mut cache = <Net as Layer>::Cache::ZERO;
-    let mut grads = Net::ZERO;
+pub fn stacknet_epoch_b1<N: BenchNet<I, O>, const I: usize, const O: usize>(
+    net: &mut N,
+    data: &Data<I, O>,
+) {
+    let mut cache = <N as Layer>::Cache::ZERO;
+    let mut grads = N::ZERO;
     for (x, y) in data.x.iter().zip(&data.y) {
         let p = net.forward_train(x, &mut cache);
         grads.fill(0.0);
-        net.backward(&cache, &[p[0] - y], &mut grads);
+        net.backward(&cache, &core::array::from_fn(|o| p[o] - y[o]), &mut grads);
         net.sgd_step(&grads, LR);
     }
 }
 
 /// One epoch with batch 1 through [`SgdStep`] (backward and step fused).
 #[inline(never)]
-pub fn stacknet_epoch_b1_fused(net: &mut Net, data: &Data) {
-    let mut cache = <Net as Layer>::Cache::ZERO;
+pub fn stacknet_epoch_b1_fused<N: BenchNet<I, O>, const I: usize, const O: usize>(
+    net: &mut N,
+    data: &Data<I, O>,
+) {
+    let mut cache = <N as Layer>::Cache::ZERO;
     for (x, y) in data.x.iter().zip(&data.y) {
         let p = net.forward_train(x, &mut cache);
-        net.backward_sgd(&cache, &[p[0] - y], LR);
+        net.backward_sgd(&cache, &core::array::from_fn(|o| p[o] - y[o]), LR);
     }
 }
 
 /// One epoch of mini-batches of [`BATCH`] through the per-sample [`Layer`]
 /// path: gradients accumulated sample by sample, then one step.
 #[inline(never)]
-pub fn stacknet_epoch_per_sample_minibatch(net: &mut Net, data: &Data) {
-    let mut cache = <Net as Layer>::Cache::ZERO;
-    let mut grads = Net::ZERO;
+pub fn stacknet_epoch_per_sample_minibatch<N: BenchNet<I, O>, const I: usize, const O: usize>(
+    net: &mut N,
+    data: &Data<I, O>,
+) {
+    let mut cache = <N as Layer>::Cache::ZERO;
+    let mut grads = N::ZERO;
     for (xs, ys) in data.x.chunks(BATCH).zip(data.y.chunks(BATCH)) {
         let n = xs.len() as f32;
         grads.fill(0.0);
         for (x, y) in xs.iter().zip(ys) {
             let p = net.forward_train(x, &mut cache);
-            net.backward(&cache, &[(p[0] - y) / n], &mut grads);
+            let g = core::array::from_fn(|o| (p[o] - y[o]) / n);
+            net.backward(&cache, &g, &mut grads);
         }
         net.sgd_step(&grads, LR);
     }
@@ -147,10 +317,13 @@ pub fn stacknet_epoch_per_sample_minibatch(net: &mut Net, data: &Data) {
 /// of [`BLOCK`] samples: rows are transposed into the batch layout as they
 /// are used (that copy is timed).
 #[inline(never)]
-pub fn stacknet_epoch_batched(net: &mut Net, data: &Data) {
-    let mut cache = <Net as BatchLayer<BLOCK>>::BatchCache::ZERO;
-    let mut grads = Net::ZERO;
-    let mut x = [[0.0; BLOCK]; 2];
+pub fn stacknet_epoch_batched<N: BenchNet<I, O>, const I: usize, const O: usize>(
+    net: &mut N,
+    data: &Data<I, O>,
+) {
+    let mut cache = <N as BatchLayer<BLOCK>>::BatchCache::ZERO;
+    let mut grads = N::ZERO;
+    let mut x = [[0.0; BLOCK]; I];
     for (xs, ys) in data.x.chunks(BATCH).zip(data.y.chunks(BATCH)) {
         let n = xs.len() as f32;
         grads.fill(0.0);
@@ -158,9 +331,11 @@ pub fn stacknet_epoch_batched(net: &mut Net, data: &Data) {
             load_batch(xs, &mut x);
             let p = net.forward_batch_train(&x, &mut cache);
             // lanes past the end of the data keep a zero gradient
-            let mut g = [[0.0; BLOCK]; 1];
-            for ((g, p), y) in g[0].iter_mut().zip(&p[0]).zip(ys) {
-                *g = (p - y) / n;
+            let mut g = [[0.0; BLOCK]; O];
+            for (o, (g, p)) in g.iter_mut().zip(&p).enumerate() {
+                for ((g, p), y) in g.iter_mut().zip(p).zip(ys) {
+                    *g = (p - y[o]) / n;
+                }
             }
             net.backward_batch(&cache, &g, &mut grads);
         }
@@ -170,16 +345,24 @@ pub fn stacknet_epoch_batched(net: &mut Net, data: &Data) {
 
 /// Predicts every row, one [`Layer::forward`] per row.
 #[inline(never)]
-pub fn stacknet_predict_each(net: &Net, xs: &[[f32; 2]], out: &mut [f32]) {
+pub fn stacknet_predict_each<N: BenchNet<I, O>, const I: usize, const O: usize>(
+    net: &N,
+    xs: &[[f32; I]],
+    out: &mut [[f32; O]],
+) {
     for (x, o) in xs.iter().zip(out) {
-        *o = net.forward(x)[0];
+        *o = net.forward(x);
     }
 }
 
 /// Predicts every row with [`forward_rows`], [`BLOCK`] rows at a time.
 #[inline(never)]
-pub fn stacknet_predict_batched(net: &Net, xs: &[[f32; 2]], out: &mut [[f32; 1]]) {
-    forward_rows::<BLOCK, 2, 1, Net>(net, xs, out).expect("as many outputs as inputs");
+pub fn stacknet_predict_batched<N: BenchNet<I, O>, const I: usize, const O: usize>(
+    net: &N,
+    xs: &[[f32; I]],
+    out: &mut [[f32; O]],
+) {
+    forward_rows::<BLOCK, I, O, N>(net, xs, out).expect("as many outputs as inputs");
 }
 
 // ------------------------------------------------- contenders 1 and 2: Vec
@@ -198,12 +381,13 @@ pub struct VecDense {
 }
 
 /// Layers of a `Vec` MLP: ReLU after every layer but the last.
-fn vec_layers(net: &Net) -> Vec<VecDense> {
-    let mut flat = vec![0.0; Net::NUM_PARAMS];
+fn vec_layers<N: Params + Shape>(net: &N) -> Vec<VecDense> {
+    let mut flat = vec![0.0; N::NUM_PARAMS];
     net.copy_to_slice(&mut flat).expect("length");
     let mut layers = Vec::new();
     let mut rest = &flat[..];
-    for (n_in, n_out) in [(2, 4), (4, 3), (3, 1)] {
+    for size in N::SIZES.windows(2) {
+        let (n_in, n_out) = (size[0], size[1]);
         let (w, r) = rest.split_at(n_in * n_out);
         let (b, r) = r.split_at(n_out);
         rest = r;
@@ -214,6 +398,7 @@ fn vec_layers(net: &Net) -> Vec<VecDense> {
             n_out,
         });
     }
+    assert!(rest.is_empty(), "Shape::SIZES does not match the network");
     layers
 }
 
@@ -228,7 +413,7 @@ pub struct HeapMlp {
 #[allow(clippy::needless_range_loop)]
 impl HeapMlp {
     /// The same weights as `net`.
-    pub fn new(net: &Net) -> Self {
+    pub fn new<N: Params + Shape>(net: &N) -> Self {
         Self {
             layers: vec_layers(net),
         }
@@ -253,19 +438,25 @@ impl HeapMlp {
         acts
     }
 
-    /// Prediction.
-    pub fn predict(&self, x: &[f32]) -> f32 {
-        self.forward_all(x).last().unwrap()[0]
+    /// Prediction into `out`.
+    pub fn predict(&self, x: &[f32], out: &mut [f32]) {
+        out.copy_from_slice(self.forward_all(x).last().unwrap());
     }
 
     /// One SGD step on the mean loss of the rows.
-    pub fn train_batch(&mut self, xs: &[[f32; 2]], ys: &[f32], lr: f32) {
+    pub fn train_batch<const I: usize, const O: usize>(
+        &mut self,
+        xs: &[[f32; I]],
+        ys: &[[f32; O]],
+        lr: f32,
+    ) {
         let n = xs.len() as f32;
         let mut gw: Vec<Vec<f32>> = self.layers.iter().map(|l| vec![0.0; l.w.len()]).collect();
         let mut gb: Vec<Vec<f32>> = self.layers.iter().map(|l| vec![0.0; l.b.len()]).collect();
         for (x, y) in xs.iter().zip(ys) {
             let acts = self.forward_all(x);
-            let mut delta = vec![(acts.last().unwrap()[0] - y) / n];
+            let out = acts.last().unwrap();
+            let mut delta: Vec<f32> = (0..O).map(|o| (out[o] - y[o]) / n).collect();
             for k in (0..self.layers.len()).rev() {
                 let l = &self.layers[k];
                 let a = &acts[k];
@@ -313,7 +504,7 @@ pub struct PreallocMlp {
 
 impl PreallocMlp {
     /// The same weights as `net`, with every buffer allocated.
-    pub fn new(net: &Net) -> Self {
+    pub fn new<N: Params + Shape>(net: &N) -> Self {
         let layers = vec_layers(net);
         let mut acts = vec![vec![0.0; layers[0].n_in]];
         acts.extend(layers.iter().map(|l| vec![0.0; l.n_out]));
@@ -343,21 +534,32 @@ impl PreallocMlp {
         }
     }
 
-    /// Prediction.
-    pub fn predict(&mut self, x: &[f32]) -> f32 {
+    /// Prediction into `out`.
+    pub fn predict(&mut self, x: &[f32], out: &mut [f32]) {
         self.forward_in_place(x);
-        self.acts.last().unwrap()[0]
+        out.copy_from_slice(self.acts.last().unwrap());
     }
 
     /// One SGD step on the mean loss of the rows.
-    pub fn train_batch(&mut self, xs: &[[f32; 2]], ys: &[f32], lr: f32) {
+    pub fn train_batch<const I: usize, const O: usize>(
+        &mut self,
+        xs: &[[f32; I]],
+        ys: &[[f32; O]],
+        lr: f32,
+    ) {
         let n = xs.len() as f32;
         self.gw.iter_mut().flatten().for_each(|g| *g = 0.0);
         self.gb.iter_mut().flatten().for_each(|g| *g = 0.0);
         let layers = self.layers.len();
         for (x, y) in xs.iter().zip(ys) {
             self.forward_in_place(x);
-            self.deltas[layers][0] = (self.acts[layers][0] - y) / n;
+            for ((d, a), y) in self.deltas[layers]
+                .iter_mut()
+                .zip(&self.acts[layers])
+                .zip(y)
+            {
+                *d = (a - y) / n;
+            }
             for k in (0..layers).rev() {
                 let l = &self.layers[k];
                 let a = &self.acts[k];
@@ -393,7 +595,11 @@ impl PreallocMlp {
 
 /// One epoch of contender 1 in batches of `batch` rows.
 #[inline(never)]
-pub fn heap_epoch(net: &mut HeapMlp, data: &Data, batch: usize) {
+pub fn heap_epoch<const I: usize, const O: usize>(
+    net: &mut HeapMlp,
+    data: &Data<I, O>,
+    batch: usize,
+) {
     for (xs, ys) in data.x.chunks(batch).zip(data.y.chunks(batch)) {
         net.train_batch(xs, ys, LR);
     }
@@ -401,7 +607,11 @@ pub fn heap_epoch(net: &mut HeapMlp, data: &Data, batch: usize) {
 
 /// One epoch of contender 2 in batches of `batch` rows.
 #[inline(never)]
-pub fn prealloc_epoch(net: &mut PreallocMlp, data: &Data, batch: usize) {
+pub fn prealloc_epoch<const I: usize, const O: usize>(
+    net: &mut PreallocMlp,
+    data: &Data<I, O>,
+    batch: usize,
+) {
     for (xs, ys) in data.x.chunks(batch).zip(data.y.chunks(batch)) {
         net.train_batch(xs, ys, LR);
     }
@@ -409,17 +619,25 @@ pub fn prealloc_epoch(net: &mut PreallocMlp, data: &Data, batch: usize) {
 
 /// Contender 1 prediction of every row.
 #[inline(never)]
-pub fn heap_predict_each(net: &HeapMlp, xs: &[[f32; 2]], out: &mut [f32]) {
+pub fn heap_predict_each<const I: usize, const O: usize>(
+    net: &HeapMlp,
+    xs: &[[f32; I]],
+    out: &mut [[f32; O]],
+) {
     for (x, o) in xs.iter().zip(out) {
-        *o = net.predict(x);
+        net.predict(x, o);
     }
 }
 
 /// Contender 2 prediction of every row.
 #[inline(never)]
-pub fn prealloc_predict_each(net: &mut PreallocMlp, xs: &[[f32; 2]], out: &mut [f32]) {
+pub fn prealloc_predict_each<const I: usize, const O: usize>(
+    net: &mut PreallocMlp,
+    xs: &[[f32; I]],
+    out: &mut [[f32; O]],
+) {
     for (x, o) in xs.iter().zip(out) {
-        *o = net.predict(x);
+        net.predict(x, o);
     }
 }
 
@@ -431,12 +649,12 @@ pub struct NdMlp {
     /// Weights, `n_out × n_in`.
     pub w: Vec<Array2<f32>>,
     /// Biases.
-    pub b: Vec<Array1<f32>>,
+    pub b: Vec<ndarray::Array1<f32>>,
 }
 
 impl NdMlp {
     /// The same weights as `net`.
-    pub fn new(net: &Net) -> Self {
+    pub fn new<N: Params + Shape>(net: &N) -> Self {
         let layers = vec_layers(net);
         Self {
             w: layers
@@ -445,7 +663,7 @@ impl NdMlp {
                 .collect(),
             b: layers
                 .iter()
-                .map(|l| Array1::from_vec(l.b.clone()))
+                .map(|l| ndarray::Array1::from_vec(l.b.clone()))
                 .collect(),
         }
     }
@@ -464,7 +682,7 @@ impl NdMlp {
         acts
     }
 
-    /// Predictions for a batch of rows (`n × 2`), `n × 1`.
+    /// Predictions for a batch of rows (`n × inputs`), `n × outputs`.
     pub fn predict(&self, x: ArrayView2<f32>) -> Array2<f32> {
         let mut a = x.dot(&self.w[0].t()) + &self.b[0];
         let last = self.w.len() - 1;
@@ -480,12 +698,12 @@ impl NdMlp {
         a
     }
 
-    /// One SGD step on the mean loss of the rows.
-    pub fn train_batch(&mut self, x: ArrayView2<f32>, y: ArrayView1<f32>, lr: f32) {
+    /// One SGD step on the mean loss of the rows (`n × outputs` targets).
+    pub fn train_batch(&mut self, x: ArrayView2<f32>, y: ArrayView2<f32>, lr: f32) {
         let n = x.nrows() as f32;
         let acts = self.forward_all(x);
         let out = acts.last().expect("output");
-        let mut delta = (out - &y.insert_axis(Axis(1))) / n;
+        let mut delta = (out - &y) / n;
         for k in (0..self.w.len()).rev() {
             let gw = delta.t().dot(&acts[k]);
             let gb = delta.sum_axis(Axis(0));
@@ -501,19 +719,19 @@ impl NdMlp {
 
 /// The data as `ndarray` matrices.
 pub struct NdData {
-    /// `404 × 2`.
+    /// `rows × inputs`.
     pub x: Array2<f32>,
-    /// `404`.
-    pub y: Array1<f32>,
+    /// `rows × outputs`.
+    pub y: Array2<f32>,
 }
 
 impl NdData {
     /// The same rows as `data`.
-    pub fn new(data: &Data) -> Self {
+    pub fn new<const I: usize, const O: usize>(data: &Data<I, O>) -> Self {
+        let rows = data.x.len();
         Self {
-            x: Array2::from_shape_vec((data.x.len(), 2), data.x.as_flattened().to_vec())
-                .expect("shape"),
-            y: Array1::from_vec(data.y.clone()),
+            x: Array2::from_shape_vec((rows, I), data.x.as_flattened().to_vec()).expect("shape"),
+            y: Array2::from_shape_vec((rows, O), data.y.as_flattened().to_vec()).expect("shape"),
         }
     }
 }
@@ -530,11 +748,14 @@ pub fn nd_epoch(net: &mut NdMlp, data: &NdData, batch: usize) {
     }
 }
 
-/// Contender 3 prediction of every row, one `1 × 2` matrix at a time.
+/// Contender 3 prediction of every row, one `1 × inputs` matrix at a time.
 #[inline(never)]
-pub fn nd_predict_each(net: &NdMlp, data: &NdData, out: &mut [f32]) {
+pub fn nd_predict_each<const O: usize>(net: &NdMlp, data: &NdData, out: &mut [[f32; O]]) {
     for (x, o) in data.x.axis_chunks_iter(Axis(0), 1).zip(out) {
-        *o = net.predict(x)[[0, 0]];
+        let p = net.predict(x);
+        for (o, p) in o.iter_mut().zip(p.iter()) {
+            *o = *p;
+        }
     }
 }
 
@@ -546,8 +767,8 @@ pub fn nd_predict_all(net: &NdMlp, data: &NdData) -> Array2<f32> {
 
 // ------------------------------------------------------- the learning check
 
-/// Final training MSE of every contender after [`EPOCHS`] from the same
-/// start, for batch 1 and for batch [`BATCH`].
+/// Final training MSE of every contender after the workload's epochs from
+/// the same start, for batch 1 and for batch [`BATCH`].
 pub struct Losses {
     /// Before training.
     pub initial: f32,
@@ -555,20 +776,22 @@ pub struct Losses {
     pub trained: Vec<(&'static str, f32, f32)>,
 }
 
-/// Trains every contender for [`EPOCHS`] from [`initial_net`] and checks
-/// that all reach the same loss (to [`LOSS_TOLERANCE`]) and that the loss
-/// fell, so no contender is timed doing less work. Also checks that the
-/// `Vec` contenders and stacknet end with the same bits.
-pub fn check_learning(data: &Data) -> Losses {
-    let start = initial_net();
+/// Trains every contender for the workload's epochs from its start and
+/// checks that all reach the same loss (to [`LOSS_TOLERANCE`]) and that the
+/// loss fell, so no contender is timed doing less work. Also checks that the
+/// `Vec` contenders and stacknet's raw kernels end with the same bits.
+pub fn check_learning<N: BenchNet<I, O>, const I: usize, const O: usize>(
+    w: &Workload<N, I, O>,
+) -> Losses {
+    let (data, start, epochs) = (&w.data, w.start, w.epochs);
     let nd_data = NdData::new(data);
-    let initial = mse(data, |x| start.forward(x)[0]);
+    let initial = mse(data, |x| start.forward(x));
     let mut trained = Vec::new();
 
-    let stacknet_loss = |epoch: fn(&mut Net, &Data)| {
+    let stacknet_loss = |epoch: fn(&mut N, &Data<I, O>)| {
         let mut net = start;
-        (0..EPOCHS).for_each(|_| epoch(&mut net, data));
-        (net, mse(data, |x| net.forward(x)[0]))
+        (0..epochs).for_each(|_| epoch(&mut net, data));
+        (net, mse(data, |x| net.forward(x)))
     };
     let (net_b1, loss_b1) = stacknet_loss(stacknet_epoch_b1);
     let (net_fused, _) = stacknet_loss(stacknet_epoch_b1_fused);
@@ -579,25 +802,48 @@ pub fn check_learning(data: &Data) -> Losses {
     trained.push(("stacknet, `SgdStep` and `BatchLayer`", loss_b1, loss_bt));
     assert_eq!(flat(&net_ps), flat(&net_bt), "batched != per-sample bits");
 
+    let dataset = Dataset::new(&data.x, &data.y).expect("valid data");
+    let mut order = vec![0; data.x.len()];
+    let fit_loss = |batch: usize, order: &mut [u32]| {
+        let mut net = start;
+        (w.fit)(&mut net, &dataset, batch, epochs, order);
+        mse(data, |x| net.forward(x))
+    };
+    let fit = (fit_loss(1, &mut order), fit_loss(BATCH, &mut order));
+    trained.push(("stacknet, `Trainer::fit`", fit.0, fit.1));
+
     let mut heap = [HeapMlp::new(&start), HeapMlp::new(&start)];
     let mut pre = [PreallocMlp::new(&start), PreallocMlp::new(&start)];
     let mut nd = [NdMlp::new(&start), NdMlp::new(&start)];
     for (k, batch) in [1, BATCH].into_iter().enumerate() {
-        for _ in 0..EPOCHS {
+        for _ in 0..epochs {
             heap_epoch(&mut heap[k], data, batch);
             prealloc_epoch(&mut pre[k], data, batch);
             nd_epoch(&mut nd[k], &nd_data, batch);
         }
     }
-    let heap_loss = |n: &HeapMlp| mse(data, |x| n.predict(x));
+    let heap_loss = |n: &HeapMlp| {
+        mse(data, |x| {
+            let mut p = [0.0; O];
+            n.predict(x, &mut p);
+            p
+        })
+    };
     let pre_loss = |n: &PreallocMlp| {
         let mut n = n.clone();
-        mse(data, |x| n.predict(x))
+        mse(data, |x| {
+            let mut p = [0.0; O];
+            n.predict(x, &mut p);
+            p
+        })
     };
     let nd_loss = |n: &NdMlp| {
         let p = n.predict(nd_data.x.view());
-        let mut rows = p.iter();
-        mse(data, |_| *rows.next().expect("row"))
+        let mut rows = p.rows().into_iter();
+        mse(data, |_| {
+            let row = rows.next().expect("row");
+            core::array::from_fn(|o| row[o])
+        })
     };
     trained.push((
         "1: Vec, new buffers",
@@ -626,16 +872,21 @@ pub fn check_learning(data: &Data) -> Losses {
         for (loss, reference, what) in [(b1, loss_b1, "batch 1"), (b32, loss_ps, "batch 32")] {
             assert!(
                 (loss - reference).abs() <= LOSS_TOLERANCE,
-                "{name}, {what}: loss {loss} vs stacknet {reference}"
+                "{}: {name}, {what}: loss {loss} vs stacknet {reference}",
+                w.key
             );
-            assert!(loss < 0.5 * initial, "{name}, {what}: did not learn");
+            assert!(
+                loss < w.must_reach * initial,
+                "{}: {name}, {what}: did not learn ({loss} from {initial})",
+                w.key
+            );
         }
     }
     Losses { initial, trained }
 }
 
-fn flat(net: &Net) -> Vec<u32> {
-    let mut v = vec![0.0; Net::NUM_PARAMS];
+fn flat<N: Params>(net: &N) -> Vec<u32> {
+    let mut v = vec![0.0; N::NUM_PARAMS];
     net.copy_to_slice(&mut v).expect("length");
     v.iter().map(|v| v.to_bits()).collect()
 }
