@@ -779,7 +779,8 @@ pub struct Losses {
 /// Trains every contender for the workload's epochs from its start and
 /// checks that all reach the same loss (to [`LOSS_TOLERANCE`]) and that the
 /// loss fell, so no contender is timed doing less work. Also checks that the
-/// `Vec` contenders and stacknet's raw kernels end with the same bits.
+/// `Vec` contenders and stacknet's per-sample and batched kernels end with
+/// the same bits.
 pub fn check_learning<N: BenchNet<I, O>, const I: usize, const O: usize>(
     w: &Workload<N, I, O>,
 ) -> Losses {
@@ -794,12 +795,13 @@ pub fn check_learning<N: BenchNet<I, O>, const I: usize, const O: usize>(
         (net, mse(data, |x| net.forward(x)))
     };
     let (net_b1, loss_b1) = stacknet_loss(stacknet_epoch_b1);
-    let (net_fused, _) = stacknet_loss(stacknet_epoch_b1_fused);
-    assert_eq!(flat(&net_b1), flat(&net_fused), "fused != plain bits");
+    // the fused kernel applies the learning rate once per output, so it
+    // matches the plain path to rounding, not bit for bit: its loss is checked
+    let (_, loss_fused) = stacknet_loss(stacknet_epoch_b1_fused);
     let (net_ps, loss_ps) = stacknet_loss(stacknet_epoch_per_sample_minibatch);
     let (net_bt, loss_bt) = stacknet_loss(stacknet_epoch_batched);
     trained.push(("stacknet, per-sample `Layer`", loss_b1, loss_ps));
-    trained.push(("stacknet, `SgdStep` and `BatchLayer`", loss_b1, loss_bt));
+    trained.push(("stacknet, `SgdStep` and `BatchLayer`", loss_fused, loss_bt));
     assert_eq!(flat(&net_ps), flat(&net_bt), "batched != per-sample bits");
 
     let dataset = Dataset::new(&data.x, &data.y).expect("valid data");

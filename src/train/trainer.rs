@@ -344,9 +344,7 @@ where
                 return self.fused_sample(net, x, y, learning_rate, &mut bounds);
             }
         }
-        let used = rows.iter().filter(|&&r| (r as usize) < data.len()).count();
-        let samples = rows.iter().filter_map(|&r| data.get(r as usize));
-        self.batch_step(net, samples, used, learning_rate)
+        self.batch_step(net, data, Some(rows), learning_rate)
     }
 
     /// One full-batch gradient step on all of `data`, in order.
@@ -356,7 +354,7 @@ where
         data: &Dataset<'_, I, O>,
         learning_rate: f32,
     ) -> Result<f32, NonFiniteStep> {
-        self.batch_step(net, data.iter(), data.len(), learning_rate)
+        self.batch_step(net, data, None, learning_rate)
     }
 
     /// One sample through the fused kernel: forward, the loss with its
@@ -401,41 +399,50 @@ where
         Ok(loss)
     }
 
-    /// A mini-batch of `count` samples through the batched kernel, [`BLOCK`]
-    /// at a time into the gradient, then one optimizer step (whose check
-    /// pass refuses non-finite gradients and parameters).
-    fn batch_step<'d>(
+    /// A mini-batch through the batched kernel, [`BLOCK`] samples at a time
+    /// into the gradient, then one optimizer step (whose check pass refuses
+    /// non-finite gradients and parameters). `rows` are the samples' row
+    /// numbers, or `None` for every row in order; rows past the data are
+    /// skipped and not counted.
+    fn batch_step(
         &mut self,
         net: &mut N,
-        samples: impl Iterator<Item = (&'d [f32; I], &'d [f32; O])>,
-        count: usize,
+        data: &Dataset<'_, I, O>,
+        rows: Option<&[u32]>,
         learning_rate: f32,
     ) -> Result<f32, NonFiniteStep> {
-        let weight = L::batch_weight(count);
+        let (n, len) = (data.len(), rows.map_or(data.len(), <[u32]>::len));
+        let row = |k: usize| rows.map_or(k, |rows| rows.get(k).map_or(n, |&r| r as usize));
+        let used = match rows {
+            Some(rows) => rows.iter().filter(|&&r| (r as usize) < n).count(),
+            None => n,
+        };
+        let weight = L::batch_weight(used);
         self.grads.fill(0.0);
         let mut cache = <N as BatchLayer<BLOCK>>::BatchCache::ZERO;
-        let mut targets = [[0.0; O]; BLOCK];
         let mut loss = 0.0;
-        let mut samples = samples.peekable();
-        while samples.peek().is_some() {
+        for start in (0..len).step_by(BLOCK) {
             let mut x = [[0.0; BLOCK]; I];
-            let mut lanes = 0;
-            for (s, (row, target)) in (&mut samples).take(BLOCK).enumerate() {
-                for (feature, &v) in x.iter_mut().zip(row) {
-                    feature[s] = v;
+            let mut targets = [None; BLOCK];
+            for (s, target) in targets.iter_mut().enumerate() {
+                if let Some((row, y)) = data.get(row(start + s)) {
+                    for (feature, &v) in x.iter_mut().zip(row) {
+                        feature[s] = v;
+                    }
+                    *target = Some(y);
                 }
-                targets[s] = *target;
-                lanes = s + 1;
             }
             let y = net.forward_batch_train(&x, &mut cache);
-            // lanes past the last sample keep a zero gradient: they add nothing
+            // lanes with no sample keep a zero gradient: they add nothing
             let mut g = [[0.0; BLOCK]; O];
-            for (s, target) in targets.iter().enumerate().take(lanes) {
-                let prediction: [f32; O] = core::array::from_fn(|k| y[k][s]);
-                let (l, gs) = self.loss.loss_and_gradient(&prediction, target);
-                loss += l;
-                for (g, gs) in g.iter_mut().zip(gs) {
-                    g[s] = gs * weight;
+            for (s, target) in targets.iter().enumerate() {
+                if let Some(target) = target {
+                    let prediction: [f32; O] = core::array::from_fn(|k| y[k][s]);
+                    let (l, gs) = self.loss.loss_and_gradient(&prediction, target);
+                    loss += l;
+                    for (g, gs) in g.iter_mut().zip(gs) {
+                        g[s] = gs * weight;
+                    }
                 }
             }
             net.backward_batch(&cache, &g, &mut self.grads);
@@ -550,9 +557,8 @@ where
                 }
             } else {
                 for rows in train.chunks(batch) {
-                    let samples = rows.iter().filter_map(|&r| data.get(r as usize));
                     let loss = self
-                        .batch_step(net, samples, rows.len(), learning_rate)
+                        .batch_step(net, data, Some(rows), learning_rate)
                         .map_err(diverged)?;
                     // back to a per-sample total, then weighted over the epoch
                     train_loss += loss / L::batch_weight(rows.len());
