@@ -73,6 +73,17 @@ impl Update for PlainSgd {
     }
 }
 
+/// Work that runs with an update rule an optimizer picks at run time (say,
+/// with or without a penalty): the optimizer calls [`run`](WithRule::run)
+/// once with its rule and the slots the rule updates, so each rule gets its
+/// own copy of the whole sample's code, with no branch inside it.
+pub trait WithRule<P> {
+    /// What the work returns.
+    type Output;
+    /// Runs the work with `rule`, whose per-parameter state is `slots`.
+    fn run<U: Update>(self, rule: U, slots: &mut P) -> Self::Output;
+}
+
 /// Back-propagation and an update with no gradient buffer, in two sweeps.
 ///
 /// Every layer of the crate implements it, in its own file, beside its

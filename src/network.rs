@@ -166,21 +166,21 @@ macro_rules! tuple_impls {
                 s
             };
 
-            #[inline]
+            #[inline(always)]
             fn forward(&self, x: &Self::Input) -> Self::Output {
                 let x = *x;
                 $(let x = self.$i.forward(&x);)+
                 x
             }
 
-            #[inline]
+            #[inline(always)]
             fn forward_train(&self, x: &Self::Input, cache: &mut Self::Cache) -> Self::Output {
                 let x = *x;
                 $(let x = self.$i.forward_train(&x, &mut cache.$i);)+
                 x
             }
 
-            #[inline]
+            #[inline(always)]
             fn backward(
                 &self,
                 cache: &Self::Cache,

@@ -3,7 +3,7 @@
 //! (and as the update formulas) by hand, and no step that would make a value
 //! non-finite is committed.
 
-use stacknet::fused::FusedStep;
+use stacknet::fused::{FusedStep, Update, WithRule};
 use stacknet::init::uniform01;
 use stacknet::optim::{Optimizer, Penalty, StepBounds};
 use stacknet::prelude::*;
@@ -241,6 +241,22 @@ fn non_finite_weights_are_refused_before_any_step() {
     assert_eq!(bits(&net), before);
 }
 
+/// The write pass, for an optimizer to run with its rule.
+struct Apply<'a> {
+    net: &'a mut Net,
+    cache: &'a <Net as Layer>::Cache,
+    pending: &'a <Net as FusedStep>::Pending,
+    lr: f32,
+}
+
+impl WithRule<Net> for Apply<'_> {
+    type Output = ();
+    fn run<U: Update>(self, rule: U, slots: &mut Net) {
+        self.net
+            .apply_pending(self.cache, self.pending, self.lr, slots, rule);
+    }
+}
+
 /// The bounds the fused path carries hold: after every step the real
 /// largest parameter and velocity are within what `fused_bounds` predicted.
 #[test]
@@ -274,7 +290,13 @@ fn carried_bounds_cover_the_real_magnitudes() {
             let (mut pending, mut size) = (<Net as FusedStep>::Pending::ZERO, 0.0);
             net.backward_pending(&cache, &g, &mut pending, &mut size);
             bounds = Optimizer::<Net>::fused_bounds(&optimizer, bounds, 0.02, size);
-            optimizer.apply_fused(&mut net, &cache, &pending, &mut velocity, &mut spare, 0.02);
+            let apply = Apply {
+                net: &mut net,
+                cache: &cache,
+                pending: &pending,
+                lr: 0.02,
+            };
+            optimizer.with_fused_rule(0.02, &mut velocity, &mut spare, apply);
             let real = StepBounds::measure::<Net, Momentum>(&net, &velocity);
             assert!(real.params <= bounds.params && real.state <= bounds.state);
             assert!(bounds.within_limit());

@@ -95,7 +95,7 @@ impl<const I: usize, const O: usize> Layer for Dense<I, O> {
     /// `y[o] = b[o] + Σ_i W[o][i] x[i]`, summed in order of `i`. The loop
     /// over inputs is the outer one, so the `O` sums advance side by side (and
     /// vectorise for wide layers) while each keeps its order.
-    #[inline]
+    #[inline(always)]
     fn forward(&self, x: &[f32; I]) -> [f32; O] {
         let mut y = self.biases;
         for (i, &x) in x.iter().enumerate() {
@@ -106,14 +106,14 @@ impl<const I: usize, const O: usize> Layer for Dense<I, O> {
         y
     }
 
-    #[inline]
+    #[inline(always)]
     fn forward_train(&self, x: &[f32; I], cache: &mut [f32; I]) -> [f32; O] {
         *cache = *x;
         self.forward(x)
     }
 
     /// `∂W[o][i] += g[o] x[i]`, `∂b[o] += g[o]`, returns `∂x[i] = Σ_o W[o][i] g[o]`.
-    #[inline]
+    #[inline(always)]
     fn backward(&self, x: &[f32; I], g: &[f32; O], grads: &mut Self) -> [f32; I] {
         for ((grad_row, grad_b), &g) in grads.weights.iter_mut().zip(&mut grads.biases).zip(g) {
             *grad_b += g;

@@ -22,18 +22,18 @@ impl<const N: usize> Layer for Identity<N> {
     type Cache = ();
     const SIGNATURE: u32 = leaf_signature(kind::IDENTITY, N, N);
 
-    #[inline]
+    #[inline(always)]
     fn forward(&self, x: &[f32; N]) -> [f32; N] {
         *x
     }
 
-    #[inline]
+    #[inline(always)]
     fn forward_train(&self, x: &[f32; N], _cache: &mut ()) -> [f32; N] {
         *x
     }
 
     /// `∂x = ∂y`.
-    #[inline]
+    #[inline(always)]
     fn backward(&self, _cache: &(), g: &[f32; N], _grads: &mut Self) -> [f32; N] {
         *g
     }

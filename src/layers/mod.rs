@@ -52,18 +52,18 @@ macro_rules! elementwise_layer {
             type Cache = [f32; N];
             const SIGNATURE: u32 = $crate::layer::leaf_signature($kind, N, N);
 
-            #[inline]
+            #[inline(always)]
             fn forward(&self, x: &[f32; N]) -> [f32; N] {
                 x.map(|x| $crate::layers::Elementwise::f(self, x))
             }
 
-            #[inline]
+            #[inline(always)]
             fn forward_train(&self, x: &[f32; N], cache: &mut [f32; N]) -> [f32; N] {
                 *cache = $crate::Layer::forward(self, x);
                 *cache
             }
 
-            #[inline]
+            #[inline(always)]
             fn backward(&self, y: &[f32; N], g: &[f32; N], _grads: &mut Self) -> [f32; N] {
                 let mut dx = [0.0; N];
                 for ((dx, &y), &g) in dx.iter_mut().zip(y).zip(g) {

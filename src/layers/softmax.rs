@@ -30,7 +30,7 @@ impl<const N: usize> Layer for Softmax<N> {
     type Cache = [f32; N];
     const SIGNATURE: u32 = leaf_signature(kind::SOFTMAX, N, N);
 
-    #[inline]
+    #[inline(always)]
     fn forward(&self, x: &[f32; N]) -> [f32; N] {
         let max = x.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
         let mut y = [0.0; N];
@@ -45,14 +45,14 @@ impl<const N: usize> Layer for Softmax<N> {
         y
     }
 
-    #[inline]
+    #[inline(always)]
     fn forward_train(&self, x: &[f32; N], cache: &mut [f32; N]) -> [f32; N] {
         *cache = self.forward(x);
         *cache
     }
 
     /// `∂x_i = y_i (∂y_i − Σ_j ∂y_j y_j)`.
-    #[inline]
+    #[inline(always)]
     fn backward(&self, y: &[f32; N], g: &[f32; N], _grads: &mut Self) -> [f32; N] {
         let dot: f32 = y.iter().zip(g).map(|(y, g)| y * g).sum();
         let mut dx = [0.0; N];

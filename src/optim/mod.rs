@@ -28,8 +28,8 @@ pub use momentum::Momentum;
 pub use schedule::Schedule;
 pub use sgd::Sgd;
 
-use crate::fused::FusedStep;
-use crate::{Layer, Params, Zero};
+use crate::fused::WithRule;
+use crate::{Params, Zero};
 
 /// Updates parameters of type `P` from a gradient of the same type.
 pub trait Optimizer<P: Params> {
@@ -46,7 +46,7 @@ pub trait Optimizer<P: Params> {
     ) -> Result<(), NonFiniteStep>;
 
     /// `true` when the optimizer has a per-parameter rule for the fused
-    /// batch-1 kernel ([`apply_fused`](Optimizer::apply_fused)); the trainer
+    /// batch-1 kernel ([`with_fused_rule`](Optimizer::with_fused_rule)); the trainer
     /// then trains batch 1 without a gradient buffer.
     const FUSED: bool = false;
 
@@ -59,23 +59,20 @@ pub trait Optimizer<P: Params> {
         bounds
     }
 
-    /// The write pass of the fused kernel: every parameter of `net` and its
-    /// state, from the backward sweep's `pending`. `spare` is a value of the
-    /// network's type the rule may use as its slots when it has no state of
-    /// its own. Only called when [`FUSED`](Optimizer::FUSED) is `true`.
+    /// Runs `work` with this optimizer's fused rule for learning rate `lr`
+    /// and the slots it updates: its own state, or `spare` (a value of the
+    /// network's type) when it has none. `None` when the optimizer has no
+    /// fused rule ([`FUSED`](Optimizer::FUSED) is `false`).
     #[inline]
-    fn apply_fused(
+    fn with_fused_rule<W: WithRule<P>>(
         &self,
-        net: &mut P,
-        cache: &<P as Layer>::Cache,
-        pending: &<P as FusedStep>::Pending,
+        lr: f32,
         state: &mut Self::State,
         spare: &mut P,
-        lr: f32,
-    ) where
-        P: FusedStep,
-    {
-        let _ = (net, cache, pending, state, spare, lr);
+        work: W,
+    ) -> Option<W::Output> {
+        let _ = (lr, state, spare, work);
+        None
     }
 
     /// The largest magnitude in `state` (infinite when any value is not
@@ -129,6 +126,10 @@ impl StepBounds {
 }
 
 /// The largest `|θ|` in `params`, or infinity when any value is not finite.
+/// Never inlined: it is the rare path of the fused step, and inlined the
+/// compiler would run it speculatively on every sample.
+#[cold]
+#[inline(never)]
 pub(crate) fn magnitude<P: Params>(params: &P) -> f32 {
     let (mut largest, mut finite) = (0.0f32, true);
     params.for_each_block(|b| {
@@ -176,6 +177,13 @@ impl Penalty {
         l2: 0.0,
         biases: false,
     };
+
+    /// `true` when both strengths are zero: the penalty does nothing,
+    /// whatever `biases` says.
+    #[inline(always)]
+    pub fn is_none(&self) -> bool {
+        self.l1 == 0.0 && self.l2 == 0.0
+    }
 
     /// L2 (weight decay) of strength `lambda` on weights.
     pub const fn l2(lambda: f32) -> Self {
@@ -259,13 +267,13 @@ impl Regularise for Penalised {
     }
 }
 
-/// Runs `step(per_block)` with [`Unpenalised`] when `penalty` is
-/// [`Penalty::NONE`], and otherwise with the [`Penalised`] strengths of
+/// Runs `step(per_block)` with [`Unpenalised`] when `penalty`
+/// [`is_none`](Penalty::is_none), and otherwise with the [`Penalised`] strengths of
 /// each block.
 macro_rules! with_penalty {
     ($penalty:expr, $P:ty, |$reg:ident| $step:expr) => {{
         let penalty: &$crate::optim::Penalty = $penalty;
-        if *penalty == $crate::optim::Penalty::NONE {
+        if penalty.is_none() {
             let $reg = |_k: usize| $crate::optim::Unpenalised;
             $step
         } else {
@@ -279,11 +287,11 @@ use with_penalty;
 /// A fused rule's regularisers for weights and for biases, with the
 /// strengths scaled by the learning rate (the fused rules receive
 /// `d = lr · ∂θ`): runs `$step` with [`Unpenalised`] for both when `penalty`
-/// is [`Penalty::NONE`].
+/// [`is_none`](Penalty::is_none).
 macro_rules! with_scaled_penalty {
     ($penalty:expr, $lr:expr, |$weights:ident, $biases:ident| $step:expr) => {{
         let penalty: &$crate::optim::Penalty = $penalty;
-        if *penalty == $crate::optim::Penalty::NONE {
+        if penalty.is_none() {
             let ($weights, $biases) = ($crate::optim::Unpenalised, $crate::optim::Unpenalised);
             $step
         } else {
@@ -303,7 +311,7 @@ use with_scaled_penalty;
 #[inline(always)]
 fn fused_delta(penalty: &Penalty, lr: f32, size: f32, params: f32) -> f32 {
     let data = 0.5 * size;
-    if *penalty == Penalty::NONE {
+    if penalty.is_none() {
         lr * data
     } else {
         lr * (data + (penalty.l2.abs() * params + penalty.l1.abs()))

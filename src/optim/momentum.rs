@@ -4,8 +4,8 @@ use super::{
     NonFiniteStep, Optimizer, Penalty, Regularise, StepBounds, all_or_nothing, flush_subnormal,
     fused_delta, magnitude, with_penalty, with_scaled_penalty,
 };
-use crate::fused::{FusedStep, Update};
-use crate::{Layer, Params};
+use crate::Params;
+use crate::fused::{Update, WithRule};
 
 /// Momentum in scikit-learn's form (its `sgd` solver):
 /// `v ← μ v − lr · g`, then `θ ← θ + v`, or with Nesterov
@@ -76,27 +76,27 @@ impl<P: Params> Optimizer<P> for Momentum {
     }
 
     #[inline(always)]
-    fn apply_fused(
+    fn with_fused_rule<W: WithRule<P>>(
         &self,
-        net: &mut P,
-        cache: &<P as Layer>::Cache,
-        pending: &<P as FusedStep>::Pending,
+        lr: f32,
         velocity: &mut P,
         _: &mut P,
-        lr: f32,
-    ) where
-        P: FusedStep,
-    {
+        work: W,
+    ) -> Option<W::Output> {
         let (mu, look_ahead) = (self.momentum, self.look_ahead());
-        with_scaled_penalty!(&self.penalty, lr, |weights, biases| {
-            let rule = MomentumRule {
-                mu,
-                look_ahead,
-                weights,
-                biases,
-            };
-            net.apply_pending(cache, pending, lr, velocity, rule)
-        })
+        Some(with_scaled_penalty!(
+            &self.penalty,
+            lr,
+            |weights, biases| {
+                let rule = MomentumRule {
+                    mu,
+                    look_ahead,
+                    weights,
+                    biases,
+                };
+                work.run(rule, velocity)
+            }
+        ))
     }
 
     fn state_magnitude(velocity: &P) -> f32 {

@@ -4,8 +4,8 @@ use super::{
     NonFiniteStep, Optimizer, Penalty, Regularise, StepBounds, all_or_nothing, fused_delta,
     with_penalty, with_scaled_penalty,
 };
-use crate::fused::{FusedStep, Update};
-use crate::{Layer, Params};
+use crate::Params;
+use crate::fused::{Update, WithRule};
 
 /// `θ ← θ − lr · (g + penalty'(θ))`.
 ///
@@ -57,20 +57,19 @@ impl<P: Params> Optimizer<P> for Sgd {
     }
 
     #[inline(always)]
-    fn apply_fused(
+    fn with_fused_rule<W: WithRule<P>>(
         &self,
-        net: &mut P,
-        cache: &<P as Layer>::Cache,
-        pending: &<P as FusedStep>::Pending,
+        lr: f32,
         _: &mut (),
         spare: &mut P,
-        lr: f32,
-    ) where
-        P: FusedStep,
-    {
-        with_scaled_penalty!(&self.penalty, lr, |weights, biases| {
-            net.apply_pending(cache, pending, lr, spare, SgdRule { weights, biases })
-        })
+        work: W,
+    ) -> Option<W::Output> {
+        let penalty = &self.penalty;
+        let result = with_scaled_penalty!(penalty, lr, |weights, biases| {
+            let rule = SgdRule { weights, biases };
+            work.run(rule, spare)
+        });
+        Some(result)
     }
 }
 

@@ -4,6 +4,7 @@ use rand_core::RngCore;
 
 use super::{DataError, Dataset, shuffle};
 use crate::batch::BatchLayer;
+use crate::fused::{FusedStep, Update, WithRule};
 use crate::loss::Loss;
 use crate::network::Network;
 use crate::optim::{NonFiniteStep, Optimizer, Schedule, StepBounds};
@@ -308,6 +309,58 @@ impl<N: Layer, Opt: Optimizer<N>, L, B> Trainer<N, Opt, L, B> {
     }
 }
 
+/// Why the fused kernel did not write a step.
+enum Refusal {
+    /// The loss or a gradient is not finite.
+    NonFinite,
+    /// The carried bounds cannot prove the step finite.
+    Loose,
+}
+
+/// One batch-1 sample for [`Optimizer::with_fused_rule`]: everything but the
+/// rule, which the optimizer supplies.
+struct FusedSample<'a, N: FusedStep, Opt, L, const I: usize, const O: usize> {
+    net: &'a mut N,
+    cache: &'a mut N::Cache,
+    optimizer: &'a Opt,
+    loss: &'a L,
+    sample: (&'a [f32; I], &'a [f32; O]),
+    lr: f32,
+    bounds: StepBounds,
+}
+
+impl<N, Opt, L, const I: usize, const O: usize> WithRule<N> for FusedSample<'_, N, Opt, L, I, O>
+where
+    N: FusedStep<Input = [f32; I], Output = [f32; O]>,
+    Opt: Optimizer<N>,
+    L: Loss<O>,
+{
+    /// The sample's loss and the bounds after the step.
+    type Output = Result<(f32, StepBounds), Refusal>;
+
+    #[inline(always)]
+    fn run<U: Update>(self, rule: U, slots: &mut N) -> Self::Output {
+        let (x, y) = self.sample;
+        let prediction = self.net.forward_train(x, self.cache);
+        // a batch of one: the mean and the sum are the sample itself
+        let (loss, g) = self.loss.loss_and_gradient(&prediction, y);
+        let mut pending = N::Pending::ZERO;
+        let mut size = 0.0;
+        self.net
+            .backward_pending(self.cache, &g, &mut pending, &mut size);
+        if !(loss.is_finite() && size.is_finite()) {
+            return Err(Refusal::NonFinite);
+        }
+        let next = self.optimizer.fused_bounds(self.bounds, self.lr, size);
+        if !next.within_limit() {
+            return Err(Refusal::Loose);
+        }
+        self.net
+            .apply_pending(self.cache, &pending, self.lr, slots, rule);
+        Ok((loss, next))
+    }
+}
+
 /// Samples per [`BatchLayer`] call on the mini-batch path: a mini-batch is
 /// run in blocks of this many samples, whose arrays stay in registers.
 pub const BLOCK: usize = 8;
@@ -359,7 +412,9 @@ where
 
     /// One sample through the fused kernel: forward, the loss with its
     /// gradient, the backward sweep, the bound check, the write pass. Nothing
-    /// is written unless `bounds` prove every new value finite.
+    /// is written unless `bounds` prove every new value finite; when the
+    /// carried bounds have grown too loose to prove it, they are measured
+    /// once and the sample is tried again.
     #[inline(always)]
     fn fused_sample(
         &mut self,
@@ -369,34 +424,32 @@ where
         lr: f32,
         bounds: &mut StepBounds,
     ) -> Result<f32, NonFiniteStep> {
-        let prediction = net.forward_train(x, &mut self.cache);
-        // a batch of one: the mean and the sum are the sample itself
-        let (loss, g) = self.loss.loss_and_gradient(&prediction, y);
-        let mut pending = N::Pending::ZERO;
-        let mut size = 0.0;
-        net.backward_pending(&self.cache, &g, &mut pending, &mut size);
-        let mut next = self.optimizer.fused_bounds(*bounds, lr, size);
-        if !(loss.is_finite() && next.within_limit()) {
-            if !(loss.is_finite() && size.is_finite()) {
-                return Err(NonFiniteStep);
-            }
-            // the carried bounds may have grown loose: measure and retry once
-            *bounds = StepBounds::measure::<N, Opt>(net, &self.state);
-            next = self.optimizer.fused_bounds(*bounds, lr, size);
-            if !next.within_limit() {
-                return Err(NonFiniteStep);
+        let mut measured = false;
+        loop {
+            let work = FusedSample {
+                net: &mut *net,
+                cache: &mut self.cache,
+                optimizer: &self.optimizer,
+                loss: &self.loss,
+                sample: (x, y),
+                lr,
+                bounds: *bounds,
+            };
+            match self
+                .optimizer
+                .with_fused_rule(lr, &mut self.state, &mut self.grads, work)
+            {
+                Some(Ok((loss, next))) => {
+                    *bounds = next;
+                    return Ok(loss);
+                }
+                Some(Err(Refusal::Loose)) if !measured => {
+                    *bounds = StepBounds::measure::<N, Opt>(net, &self.state);
+                    measured = true;
+                }
+                _ => return Err(NonFiniteStep),
             }
         }
-        self.optimizer.apply_fused(
-            net,
-            &self.cache,
-            &pending,
-            &mut self.state,
-            &mut self.grads,
-            lr,
-        );
-        *bounds = next;
-        Ok(loss)
     }
 
     /// A mini-batch through the batched kernel, [`BLOCK`] samples at a time
