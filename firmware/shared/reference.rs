@@ -17,8 +17,10 @@ use stacknet::prelude::{
     Batch, Dataset, Dense, FitConfig, Init, Layer, Params, Relu, SeedableRng, Sigmoid, Tanh,
     Trainer, XorShiftRng,
 };
+use stacknet::scale::ScaleError;
+use stacknet::train::DataError;
 use stacknet::train::{FitSummary, NoBestWeights, Reporter, TrainError};
-use stacknet::{SgdStep, Zero};
+use stacknet::{SgdStep, StandardScaler, Zero};
 
 /// FNV-1a (32-bit) over the little-endian bytes of `to_bits()` of every
 /// parameter, in the flat [`Params`] order. Equal checksums mean equal
@@ -164,41 +166,18 @@ pub mod housing {
         )
     }
 
-    /// Per-column mean and population standard deviation of `rows`, in
-    /// `f32`. `StandardScaler::fit` accumulates in `f64`, which on the
-    /// Cortex-M4F (single-precision FPU) pulls soft `f64` routines into
-    /// flash and takes the image over its 32 KB budget; this is the same
-    /// computation in `f32`, used on both sides.
-    pub fn moments(rows: &[[f32; 2]]) -> ([f32; 2], [f32; 2]) {
-        let n = rows.len().max(1) as f32;
-        let mut mean = [0.0f32; 2];
-        for row in rows {
-            for (m, v) in mean.iter_mut().zip(row) {
-                *m += v;
-            }
-        }
-        mean.iter_mut().for_each(|m| *m /= n);
-        let mut var = [0.0f32; 2];
-        for row in rows {
-            for ((s, v), m) in var.iter_mut().zip(row).zip(&mean) {
-                *s += (v - m) * (v - m);
-            }
-        }
-        (mean, var.map(|s| libm::sqrtf(s / n)))
-    }
-
-    /// Writes `(x − mean) / std` of every row of `src` into `dst`.
-    pub fn standardise(src: &[[f32; 2]], dst: &mut [[f32; 2]], mean: &[f32; 2], std: &[f32; 2]) {
+    /// Writes the standardised rows of `src` into `dst`.
+    pub fn standardise(scaler: &StandardScaler<2>, src: &[[f32; 2]], dst: &mut [[f32; 2]]) {
         for (d, s) in dst.iter_mut().zip(src) {
-            for (((d, s), m), sd) in d.iter_mut().zip(s).zip(mean).zip(std) {
-                *d = (s - m) / sd;
-            }
+            *d = scaler.transform(s);
         }
     }
 
     /// The whole run from raw (unscaled) rows: standardise the inputs with
-    /// the training rows' moments into `train_x`/`test_x`, train (through
-    /// `around_fit`, which must make the call), then evaluate.
+    /// the training rows' mean and population standard deviation
+    /// (`StandardScaler::fit_f32`: no `f64`, which the Cortex-M4F's FPU
+    /// lacks) into `train_x`/`test_x`, train (through `around_fit`, which
+    /// must make the call), then evaluate.
     #[allow(clippy::too_many_arguments)]
     pub fn run(
         raw_train_x: &[[f32; 2]],
@@ -210,9 +189,12 @@ pub mod housing {
         order: &mut [u32],
         around_fit: impl FnOnce(FitCall<'_, '_, Net, Momentum, Cost>) -> Result<FitSummary, TrainError>,
     ) -> Result<Outcome, TrainError> {
-        let (mean, std) = moments(raw_train_x);
-        standardise(raw_train_x, train_x, &mean, &std);
-        standardise(raw_test_x, test_x, &mean, &std);
+        let scaler = StandardScaler::fit_f32(raw_train_x).map_err(|e| match e {
+            ScaleError::NonFinite { row, .. } => DataError::NonFiniteInput { row },
+            _ => DataError::Empty,
+        })?;
+        standardise(&scaler, raw_train_x, train_x);
+        standardise(&scaler, raw_test_x, test_x);
         let (mut net, mut trainer, mut rng) = setup();
         let data = Dataset::new(train_x, train_y)?;
         let summary = around_fit(FitCall {
