@@ -1,7 +1,8 @@
 //! The host half of the firmware's bit-exactness check.
 //!
-//! `firmware/shared/reference.rs` defines the Boston housing and XOR runs
-//! that the firmware performs on a Cortex-M4F and a Cortex-M0 under QEMU.
+//! `firmware/shared/reference.rs` defines the Boston housing, XOR and
+//! TinyMind-workload runs that the firmware performs on a Cortex-M4F and a
+//! Cortex-M0 under QEMU.
 //! This test performs the same runs on the host and compares them with
 //! `firmware/expected.txt`, which the firmware bakes in and must match too
 //! (it exits non-zero otherwise, see `firmware/run.sh`). Host = file =
@@ -18,7 +19,7 @@ mod reference;
 
 use std::path::PathBuf;
 
-use reference::{housing, xor};
+use reference::{housing, tinymind, xor};
 
 /// The key=value lines of the host's results, in `expected.txt`'s format.
 fn host_results() -> String {
@@ -42,10 +43,30 @@ fn host_results() -> String {
     assert!(h.test_score <= 20.0, "test MSE {} collapsed", h.test_score);
     let x = xor::run(|call| call.call(&mut ())).expect("xor trains");
     assert_eq!(x.test_score, 4.0, "XOR not learned");
+    let mut xs = vec![[0.0; 2]; tinymind::ROWS];
+    let mut ys = vec![[0.0; 1]; tinymind::ROWS];
+    let mut order = vec![0; tinymind::ROWS];
+    let fit = tinymind::run(&mut xs, &mut ys, |net, xs, ys| {
+        tinymind::fit(net, &mut tinymind::trainer(), xs, ys, &mut order).map(drop)
+    })
+    .expect("fit trains");
+    let fused = tinymind::run(&mut xs, &mut ys, |net, xs, ys| {
+        tinymind::fused(net, &mut tinymind::cache(), xs, ys);
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    assert_eq!((fit.rows, fit.start_mse), (fused.rows, fused.start_mse));
+    for t in [fit, fused] {
+        assert!(t.start_mse > 2.0, "start MSE {}", t.start_mse);
+        assert!(t.final_mse < 0.1, "final MSE {}", t.final_mse);
+    }
     format!(
         "housing.inputs={:#010x}\nhousing.epochs={}\nhousing.train_mse={:#010x}\n\
          housing.test_mse={:#010x}\nhousing.weights={:#010x}\n\
-         xor.epochs={}\nxor.loss={:#010x}\nxor.correct={}\nxor.weights={:#010x}\n",
+         xor.epochs={}\nxor.loss={:#010x}\nxor.correct={}\nxor.weights={:#010x}\n\
+         tinymind.rows={:#010x}\ntinymind.start_mse={:#010x}\n\
+         tinymind.fit.final_mse={:#010x}\ntinymind.fit.weights={:#010x}\n\
+         tinymind.fused.final_mse={:#010x}\ntinymind.fused.weights={:#010x}\n",
         h.inputs,
         h.epochs,
         h.train_loss.to_bits(),
@@ -55,6 +76,12 @@ fn host_results() -> String {
         x.train_loss.to_bits(),
         x.test_score as u32,
         x.weights,
+        fit.rows,
+        fit.start_mse.to_bits(),
+        fit.final_mse.to_bits(),
+        fit.weights,
+        fused.final_mse.to_bits(),
+        fused.weights,
     )
 }
 

@@ -1,6 +1,6 @@
 //! The training runs that the firmware performs and that the host repeats.
 //!
-//! This file is the single definition of both runs: network types, seeds,
+//! This file is the single definition of every run: network types, seeds,
 //! hyperparameters, input standardisation, the order of every operation and
 //! the checksum of the result. The firmware includes it as a module and the
 //! library's test `tests/firmware_reference.rs` includes it with `#[path]`,
@@ -10,13 +10,17 @@
 //! Everything here is `no_std`, allocation-free and panic-free: slices are
 //! walked with iterators, never indexed.
 
-use stacknet::loss::{BinaryCrossEntropy, HalfMeanSquaredError, Loss};
-use stacknet::optim::{Momentum, Optimizer, Penalty, Schedule};
+use stacknet::init::uniform01;
+use stacknet::loss::{BinaryCrossEntropy, HalfMeanSquaredError, Loss, MeanSquaredError};
+use stacknet::optim::{Momentum, Optimizer, Penalty, Schedule, Sgd};
 use stacknet::prelude::{
     Batch, Dataset, Dense, FitConfig, Init, Layer, Network, Params, Relu, SeedableRng, Sigmoid,
     Tanh, Trainer, XorShiftRng,
 };
+use stacknet::scale::ScaleError;
+use stacknet::train::DataError;
 use stacknet::train::{FitSummary, NoBestWeights, Reporter, TrainError};
+use stacknet::{SgdStep, StandardScaler, Zero};
 
 /// FNV-1a (32-bit) over the little-endian bytes of `to_bits()` of every
 /// parameter, in the flat [`Params`] order. Equal checksums mean equal
@@ -162,41 +166,18 @@ pub mod housing {
         )
     }
 
-    /// Per-column mean and population standard deviation of `rows`, in
-    /// `f32`. `StandardScaler::fit` accumulates in `f64`, which on the
-    /// Cortex-M4F (single-precision FPU) pulls soft `f64` routines into
-    /// flash and takes the image over its 32 KB budget; this is the same
-    /// computation in `f32`, used on both sides.
-    pub fn moments(rows: &[[f32; 2]]) -> ([f32; 2], [f32; 2]) {
-        let n = rows.len().max(1) as f32;
-        let mut mean = [0.0f32; 2];
-        for row in rows {
-            for (m, v) in mean.iter_mut().zip(row) {
-                *m += v;
-            }
-        }
-        mean.iter_mut().for_each(|m| *m /= n);
-        let mut var = [0.0f32; 2];
-        for row in rows {
-            for ((s, v), m) in var.iter_mut().zip(row).zip(&mean) {
-                *s += (v - m) * (v - m);
-            }
-        }
-        (mean, var.map(|s| libm::sqrtf(s / n)))
-    }
-
-    /// Writes `(x − mean) / std` of every row of `src` into `dst`.
-    pub fn standardise(src: &[[f32; 2]], dst: &mut [[f32; 2]], mean: &[f32; 2], std: &[f32; 2]) {
+    /// Writes the standardised rows of `src` into `dst`.
+    pub fn standardise(scaler: &StandardScaler<2>, src: &[[f32; 2]], dst: &mut [[f32; 2]]) {
         for (d, s) in dst.iter_mut().zip(src) {
-            for (((d, s), m), sd) in d.iter_mut().zip(s).zip(mean).zip(std) {
-                *d = (s - m) / sd;
-            }
+            *d = scaler.transform(s);
         }
     }
 
     /// The whole run from raw (unscaled) rows: standardise the inputs with
-    /// the training rows' moments into `train_x`/`test_x`, train (through
-    /// `around_fit`, which must make the call), then evaluate.
+    /// the training rows' mean and population standard deviation
+    /// (`StandardScaler::fit_f32`: no `f64`, which the Cortex-M4F's FPU
+    /// lacks) into `train_x`/`test_x`, train (through `around_fit`, which
+    /// must make the call), then evaluate.
     #[allow(clippy::too_many_arguments)]
     pub fn run(
         raw_train_x: &[[f32; 2]],
@@ -208,9 +189,12 @@ pub mod housing {
         order: &mut [u32],
         around_fit: impl FnOnce(FitCall<'_, '_, Net, Momentum, Cost>) -> Result<FitSummary, TrainError>,
     ) -> Result<Outcome, TrainError> {
-        let (mean, std) = moments(raw_train_x);
-        standardise(raw_train_x, train_x, &mean, &std);
-        standardise(raw_test_x, test_x, &mean, &std);
+        let scaler = StandardScaler::fit_f32(raw_train_x).map_err(|e| match e {
+            ScaleError::NonFinite { row, .. } => DataError::NonFiniteInput { row },
+            _ => DataError::Empty,
+        })?;
+        standardise(&scaler, raw_train_x, train_x);
+        standardise(&scaler, raw_test_x, test_x);
         let (mut net, mut trainer, mut rng) = setup();
         let data = Dataset::new(train_x, train_y)?;
         let summary = around_fit(FitCall {
@@ -314,6 +298,137 @@ pub mod xor {
             inputs: rows_checksum(FNV_OFFSET, &INPUTS),
             train_loss: loss(&net),
             test_score: correct(&net) as f32,
+            weights: weights_checksum(&net),
+        })
+    }
+}
+
+/// The workload TinyMind's figures were measured on: a 2-4-3-1 ReLU MLP
+/// trained sample by sample with plain SGD on `y = x0·x1 + 0.5·x0 − x1`
+/// plus a little noise, 20 epochs in a fixed order. Two ways to train it:
+/// the library's `Trainer::fit` ([`fit`](tinymind::fit)) and the
+/// hand-written fused loop ([`fused`](tinymind::fused)).
+pub mod tinymind {
+    use super::*;
+
+    /// The network.
+    pub type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+    /// The loss: `(o − t)²` per sample, gradient `2(o − t)`.
+    pub type Cost = MeanSquaredError;
+    /// The trainer of the `fit` path: gradient, cache, settings.
+    pub type Train = Trainer<Net, Sgd, Cost, NoBestWeights>;
+    /// The forward cache of the fused loop.
+    pub type Cache = <Net as Layer>::Cache;
+
+    /// Rows of data.
+    pub const ROWS: usize = 404;
+    /// Epochs.
+    pub const EPOCHS: u32 = 20;
+    /// Learning rate.
+    pub const LEARNING_RATE: f32 = 0.01;
+    /// Seed of the data (drawn first) and then of the initial weights.
+    pub const SEED: u64 = 42;
+    /// Sample by sample, in a fixed order.
+    pub const CONFIG: FitConfig = FitConfig {
+        epochs: EPOCHS,
+        batch: Batch::Size(1),
+        learning_rate: LEARNING_RATE,
+        schedule: Schedule::Constant,
+        shuffle: false,
+        early_stopping: None,
+    };
+    /// Plain SGD, no penalty.
+    pub const OPTIMIZER: Sgd = Sgd {
+        penalty: Penalty::NONE,
+    };
+
+    /// The function learned, without the noise.
+    pub fn target(x: &[f32; 2]) -> f32 {
+        x[0] * x[1] + 0.5 * x[0] - x[1]
+    }
+
+    /// Fills `xs` with `x ~ U[−2, 2)²` and `ys` with
+    /// `target(x) + U[−0.05, 0.05)`, row by row (x0, x1, then the noise),
+    /// from `rng`.
+    pub fn make_rows(rng: &mut XorShiftRng, xs: &mut [[f32; 2]], ys: &mut [[f32; 1]]) {
+        for (x, [y]) in xs.iter_mut().zip(ys) {
+            for v in x.iter_mut() {
+                *v = 4.0 * uniform01(rng) - 2.0;
+            }
+            *y = target(x) + (0.1 * uniform01(rng) - 0.05);
+        }
+    }
+
+    /// The data and the initial network (Glorot/Xavier uniform), from [`SEED`].
+    pub fn setup(xs: &mut [[f32; 2]], ys: &mut [[f32; 1]]) -> Net {
+        let mut rng = XorShiftRng::seed_from_u64(SEED);
+        make_rows(&mut rng, xs, ys);
+        Net::random(Init::XavierUniform, &mut rng)
+    }
+
+    /// A fresh trainer for the `fit` path.
+    pub fn trainer() -> Train {
+        Trainer::without_best_weights(OPTIMIZER, MeanSquaredError)
+    }
+
+    /// A zero forward cache for the fused loop.
+    pub fn cache() -> Cache {
+        Cache::ZERO
+    }
+
+    /// Trains `net` with `Trainer::fit` (`order` needs [`ROWS`] entries;
+    /// the generator is never drawn from: no shuffling).
+    pub fn fit(
+        net: &mut Net,
+        trainer: &mut Train,
+        xs: &[[f32; 2]],
+        ys: &[[f32; 1]],
+        order: &mut [u32],
+    ) -> Result<FitSummary, TrainError> {
+        let data = Dataset::new(xs, ys)?;
+        let mut rng = XorShiftRng::seed_from_u64(SEED);
+        trainer.fit(net, &data, &CONFIG, order, &mut rng, &mut ())
+    }
+
+    /// Trains `net` with the hand-written fused loop: forward, then the
+    /// backward pass that applies the SGD step as it goes, with the
+    /// gradient of `(o − t)²`.
+    pub fn fused(net: &mut Net, cache: &mut Cache, xs: &[[f32; 2]], ys: &[[f32; 1]]) {
+        for _ in 0..EPOCHS {
+            for (x, [t]) in xs.iter().zip(ys) {
+                let [o] = net.forward_train(x, cache);
+                net.backward_sgd(cache, &[2.0 * (o - t)], LEARNING_RATE);
+            }
+        }
+    }
+
+    /// What both sides print or assert.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct Outcome {
+        /// [`rows_checksum`] of the inputs and then the targets.
+        pub rows: u32,
+        /// MSE of the initial network.
+        pub start_mse: f32,
+        /// MSE after training.
+        pub final_mse: f32,
+        /// [`weights_checksum`] of the trained network.
+        pub weights: u32,
+    }
+
+    /// Makes the data and the network, trains through `train` (which gets
+    /// the network and the rows), and evaluates before and after.
+    pub fn run<E>(
+        xs: &mut [[f32; 2]],
+        ys: &mut [[f32; 1]],
+        train: impl FnOnce(&mut Net, &[[f32; 2]], &[[f32; 1]]) -> Result<(), E>,
+    ) -> Result<Outcome, E> {
+        let mut net = setup(xs, ys);
+        let start_mse = mse(&net, xs, ys);
+        train(&mut net, xs, ys)?;
+        Ok(Outcome {
+            rows: rows_checksum(rows_checksum(FNV_OFFSET, xs), ys),
+            start_mse,
+            final_mse: mse(&net, xs, ys),
             weights: weights_checksum(&net),
         })
     }

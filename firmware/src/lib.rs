@@ -17,3 +17,4 @@ pub mod expected {
 }
 
 pub mod board;
+pub mod tinymind;

@@ -72,6 +72,7 @@ fn main() -> ! {
     hprintln!("housing.weights={:#010x}", outcome.weights);
     hprintln!("train_mse_milli={}", milli(outcome.train_loss));
     hprintln!("test_mse_milli={}", milli(outcome.test_score));
+    hprintln!("train_rows={}", TRAIN);
     hprintln!("instructions_per_epoch={}", instructions / epochs);
     hprintln!(
         "instructions_per_sample={}",
