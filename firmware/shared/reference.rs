@@ -10,7 +10,9 @@
 //! Everything here is `no_std`, allocation-free and panic-free: slices are
 //! walked with iterators, never indexed.
 
+use core::marker::PhantomData;
 use stacknet::init::uniform01;
+
 use stacknet::loss::{BinaryCrossEntropy, HalfMeanSquaredError, Loss, MeanSquaredError};
 use stacknet::optim::{Momentum, Optimizer, Penalty, Schedule, Sgd};
 use stacknet::prelude::{
@@ -88,7 +90,11 @@ pub struct Outcome {
 /// One `Trainer::fit` call, ready to go: lets the firmware wrap exactly
 /// this call with its stack and instruction probes while the host calls it
 /// plainly, through the same [`housing::run`] / [`xor::run`].
-pub struct FitCall<'a, 'd, N: Layer, Opt: Optimizer<N>, L> {
+///
+/// The settings come as a type ([`Settings`]), not a reference, so the
+/// training call sees them as constants and links only the loop they select,
+/// as firmware that calls `fit` directly with a constant does.
+pub struct FitCall<'a, 'd, N: Layer, Opt: Optimizer<N>, L, S> {
     /// The network trained.
     pub net: &'a mut N,
     /// Its training state.
@@ -96,14 +102,20 @@ pub struct FitCall<'a, 'd, N: Layer, Opt: Optimizer<N>, L> {
     /// The training rows.
     pub data: &'a Dataset<'d, 2, 1>,
     /// Settings.
-    pub config: &'a FitConfig,
+    pub settings: PhantomData<S>,
     /// The shuffle order, one entry per row.
     pub order: &'a mut [u32],
     /// Shuffles.
     pub rng: &'a mut XorShiftRng,
 }
 
-impl<N, Opt, L> FitCall<'_, '_, N, Opt, L>
+/// A run's training settings, as a compile-time constant.
+pub trait Settings {
+    /// The settings.
+    const CONFIG: FitConfig;
+}
+
+impl<N, Opt, L, S: Settings> FitCall<'_, '_, N, Opt, L, S>
 where
     N: Network<2, 1>,
     Opt: Optimizer<N>,
@@ -114,7 +126,7 @@ where
         self.trainer.fit(
             self.net,
             self.data,
-            self.config,
+            &S::CONFIG,
             self.order,
             self.rng,
             reporter,
@@ -148,6 +160,13 @@ pub mod housing {
         shuffle: true,
         early_stopping: None,
     };
+
+    /// [`CONFIG`] as a type, for [`FitCall`].
+    pub struct Fit;
+
+    impl Settings for Fit {
+        const CONFIG: FitConfig = CONFIG;
+    }
     /// Momentum 0.9 (Nesterov, scikit-learn's defaults), no penalty.
     pub const OPTIMIZER: Momentum = Momentum {
         momentum: 0.9,
@@ -187,7 +206,9 @@ pub mod housing {
         train_x: &mut [[f32; 2]],
         test_x: &mut [[f32; 2]],
         order: &mut [u32],
-        around_fit: impl FnOnce(FitCall<'_, '_, Net, Momentum, Cost>) -> Result<FitSummary, TrainError>,
+        around_fit: impl FnOnce(
+            FitCall<'_, '_, Net, Momentum, Cost, Fit>,
+        ) -> Result<FitSummary, TrainError>,
     ) -> Result<Outcome, TrainError> {
         let scaler = StandardScaler::fit_f32(raw_train_x).map_err(|e| match e {
             ScaleError::NonFinite { row, .. } => DataError::NonFiniteInput { row },
@@ -201,7 +222,7 @@ pub mod housing {
             net: &mut net,
             trainer: &mut trainer,
             data: &data,
-            config: &CONFIG,
+            settings: PhantomData,
             order,
             rng: &mut rng,
         })?;
@@ -241,6 +262,13 @@ pub mod xor {
         shuffle: false,
         early_stopping: None,
     };
+
+    /// [`CONFIG`] as a type, for [`FitCall`].
+    pub struct Fit;
+
+    impl Settings for Fit {
+        const CONFIG: FitConfig = CONFIG;
+    }
     /// Momentum 0.9, Nesterov.
     pub const OPTIMIZER: Momentum = Momentum {
         momentum: 0.9,
@@ -281,7 +309,9 @@ pub mod xor {
     /// The whole run: train (through `around_fit`, which must make the
     /// call), then evaluate.
     pub fn run(
-        around_fit: impl FnOnce(FitCall<'_, '_, Net, Momentum, Cost>) -> Result<FitSummary, TrainError>,
+        around_fit: impl FnOnce(
+            FitCall<'_, '_, Net, Momentum, Cost, Fit>,
+        ) -> Result<FitSummary, TrainError>,
     ) -> Result<Outcome, TrainError> {
         let (mut net, mut trainer, mut rng) = setup();
         let data = Dataset::new(&INPUTS, &TARGETS)?;
@@ -289,7 +319,7 @@ pub mod xor {
             net: &mut net,
             trainer: &mut trainer,
             data: &data,
-            config: &CONFIG,
+            settings: PhantomData,
             order: &mut [0; 4],
             rng: &mut rng,
         })?;

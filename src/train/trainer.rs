@@ -361,9 +361,28 @@ where
     }
 }
 
-/// Samples per [`BatchLayer`] call on the mini-batch path: a mini-batch is
-/// run in blocks of this many samples, whose arrays stay in registers.
+/// Samples per [`BatchLayer`] call on the mini-batch path: 8 where the
+/// target has SIMD lanes for them (x86, AArch64, wasm `simd128`), whose
+/// arrays then stay in registers; 1 elsewhere (Cortex-M), where a wider
+/// block costs flash and saves no time. The batched kernel adds each
+/// sample's gradient in sample order, exactly as the per-sample path does,
+/// so the block size never changes a bit: host and device agree.
+#[cfg(any(
+    target_arch = "x86_64",
+    target_arch = "x86",
+    target_arch = "aarch64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+))]
 pub const BLOCK: usize = 8;
+/// Samples per [`BatchLayer`] call on the mini-batch path (see the SIMD
+/// targets' value): 1 on targets without SIMD lanes.
+#[cfg(not(any(
+    target_arch = "x86_64",
+    target_arch = "x86",
+    target_arch = "aarch64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
+pub const BLOCK: usize = 1;
 
 impl<N, Opt, L, B, const I: usize, const O: usize> Trainer<N, Opt, L, B>
 where
@@ -379,7 +398,8 @@ where
     /// The kernel follows the settings: one row with [`Sgd`](crate::optim::Sgd)
     /// or [`Momentum`](crate::optim::Momentum) runs the fused kernel (no
     /// gradient buffer); anything else runs the batched kernel in blocks of
-    /// [`BLOCK`] rows into the gradient, then [`Optimizer::step`].
+    /// [`BLOCK`] rows into the gradient (the rows after the last full block
+    /// one at a time), then [`Optimizer::step`].
     ///
     /// On a non-finite loss, gradient or new parameter nothing is changed and
     /// [`NonFiniteStep`] is returned. Row numbers past the data are skipped
@@ -394,7 +414,8 @@ where
         if let ([row], true) = (rows, Opt::FUSED) {
             if let Some((x, y)) = data.get(*row as usize) {
                 let mut bounds = StepBounds::measure::<N, Opt>(net, &self.state);
-                return self.fused_sample(net, x, y, learning_rate, &mut bounds);
+                let mut cache = N::Cache::ZERO;
+                return self.fused_sample(net, &mut cache, (x, y), learning_rate, &mut bounds);
             }
         }
         self.batch_step(net, data, Some(rows), learning_rate)
@@ -415,12 +436,15 @@ where
     /// is written unless `bounds` prove every new value finite; when the
     /// carried bounds have grown too loose to prove it, they are measured
     /// once and the sample is tried again.
+    ///
+    /// `cache` is the caller's, so that a loop over samples can keep it in
+    /// registers.
     #[inline(always)]
     fn fused_sample(
         &mut self,
         net: &mut N,
-        x: &[f32; I],
-        y: &[f32; O],
+        cache: &mut N::Cache,
+        (x, y): (&[f32; I], &[f32; O]),
         lr: f32,
         bounds: &mut StepBounds,
     ) -> Result<f32, NonFiniteStep> {
@@ -428,7 +452,7 @@ where
         loop {
             let work = FusedSample {
                 net: &mut *net,
-                cache: &mut self.cache,
+                cache: &mut *cache,
                 optimizer: &self.optimizer,
                 loss: &self.loss,
                 sample: (x, y),
@@ -474,7 +498,8 @@ where
         self.grads.fill(0.0);
         let mut cache = <N as BatchLayer<BLOCK>>::BatchCache::ZERO;
         let mut loss = 0.0;
-        for start in (0..len).step_by(BLOCK) {
+        let blocks = len - len % BLOCK;
+        for start in (0..blocks).step_by(BLOCK) {
             let mut x = [[0.0; BLOCK]; I];
             let mut targets = [None; BLOCK];
             for (s, target) in targets.iter_mut().enumerate() {
@@ -499,6 +524,17 @@ where
                 }
             }
             net.backward_batch(&cache, &g, &mut self.grads);
+        }
+        // the last samples, too few for a block, one at a time: padded lanes
+        // would cost as much as real ones (transcendentals, soft float)
+        for k in blocks..len {
+            if let Some((x, target)) = data.get(row(k)) {
+                let prediction = net.forward_train(x, &mut self.cache);
+                let (l, mut g) = self.loss.loss_and_gradient(&prediction, target);
+                loss += l;
+                g.iter_mut().for_each(|g| *g *= weight);
+                net.backward(&self.cache, &g, &mut self.grads);
+            }
         }
         let loss = loss * weight;
         if !loss.is_finite() {
@@ -529,6 +565,7 @@ where
     /// Errors are checked before anything changes, except
     /// [`TrainError::Diverged`], which leaves the weights of the last good
     /// step in `net`.
+    #[inline(always)]
     pub fn fit<R: RngCore + ?Sized>(
         &mut self,
         net: &mut N,
@@ -537,6 +574,34 @@ where
         order: &mut [u32],
         rng: &mut R,
         reporter: &mut impl Reporter,
+    ) -> Result<FitSummary, TrainError> {
+        // Decided from the settings alone, so where they are constants (as
+        // in firmware) only the loop that runs is linked.
+        let fused = matches!(config.batch, Batch::Size(1)) && Opt::FUSED;
+        let constant_rate = matches!(config.schedule, Schedule::Constant);
+        let args = (net, data, config, order, rng, reporter);
+        match (fused, constant_rate) {
+            (true, true) => self.fit_with::<true, true, R>(args),
+            (true, false) => self.fit_with::<true, false, R>(args),
+            (false, true) => self.fit_with::<false, true, R>(args),
+            (false, false) => self.fit_with::<false, false, R>(args),
+        }
+    }
+
+    /// [`fit`](Trainer::fit) with the kernel (`FUSED`: batch 1 through
+    /// [`FusedStep`]; otherwise mini-batches through [`BatchLayer`]) and the
+    /// schedule (`CONSTANT_RATE`: no schedule arithmetic at all) fixed.
+    #[allow(clippy::type_complexity)]
+    fn fit_with<const FUSED: bool, const CONSTANT_RATE: bool, R: RngCore + ?Sized>(
+        &mut self,
+        (net, data, config, order, rng, reporter): (
+            &mut N,
+            &Dataset<'_, I, O>,
+            &FitConfig,
+            &mut [u32],
+            &mut R,
+            &mut impl Reporter,
+        ),
     ) -> Result<FitSummary, TrainError> {
         let n = data.len();
         if n > u32::MAX as usize || order.len() < n {
@@ -590,22 +655,26 @@ where
             stopped_early: false,
         };
         let mut stale_epochs = 0u32;
-        let fused = batch == 1 && Opt::FUSED;
         let mut bounds = StepBounds::measure::<N, Opt>(net, &self.state);
+        let mut cache = N::Cache::ZERO;
         for epoch in 0..config.epochs {
-            let learning_rate = config.schedule.rate(config.learning_rate, epoch);
+            let learning_rate = if CONSTANT_RATE {
+                config.learning_rate
+            } else {
+                config.schedule.rate(config.learning_rate, epoch)
+            };
             if config.shuffle {
                 shuffle(train, rng);
             }
             let diverged = |NonFiniteStep| TrainError::Diverged { epoch };
             let mut train_loss = 0.0;
-            if fused {
+            if FUSED {
                 for &row in train.iter() {
-                    let (x, y) = data
+                    let sample = data
                         .get(row as usize)
                         .ok_or(TrainError::Diverged { epoch })?;
                     train_loss += self
-                        .fused_sample(net, x, y, learning_rate, &mut bounds)
+                        .fused_sample(net, &mut cache, sample, learning_rate, &mut bounds)
                         .map_err(diverged)?;
                 }
             } else {

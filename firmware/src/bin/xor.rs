@@ -15,7 +15,7 @@ use stacknet_firmware::board::{self, Clock, StackProbe};
 use stacknet_firmware::expected;
 use stacknet_firmware::reference::{xor, FitCall};
 
-type Call<'a, 'd> = FitCall<'a, 'd, xor::Net, stacknet::optim::Momentum, xor::Cost>;
+type Call<'a, 'd> = FitCall<'a, 'd, xor::Net, stacknet::optim::Momentum, xor::Cost, xor::Fit>;
 
 #[entry]
 fn main() -> ! {
