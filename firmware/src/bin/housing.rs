@@ -24,7 +24,8 @@ static mut TRAIN_X: [[f32; 2]; TRAIN] = [[0.0; 2]; TRAIN];
 static mut TEST_X: [[f32; 2]; TEST] = [[0.0; 2]; TEST];
 static mut ORDER: [u32; TRAIN] = [0; TRAIN];
 
-type Call<'a, 'd> = FitCall<'a, 'd, housing::Net, stacknet::optim::Momentum, housing::Cost, housing::Fit>;
+type Call<'a, 'd> =
+    FitCall<'a, 'd, housing::Net, stacknet::optim::Momentum, housing::Cost, housing::Fit>;
 
 #[entry]
 fn main() -> ! {
