@@ -24,35 +24,52 @@
 //!
 //! ## A tour
 //!
+//! `src/` has five groups, each a module; the modules inside are re-exported
+//! at the root, so `stacknet::layers::Dense` and `stacknet::optim::Sgd` are
+//! the paths to write.
+//!
+//! **[`model`]: the network core.**
 //! - [`layer`]: the [`Layer`] trait: forward, backward (∂input and
 //!   ∂parameters), caches the caller owns.
 //! - [`layers`]: [`Dense`] and the activations [`Identity`], [`Relu`],
-//!   [`LeakyRelu`], [`Sigmoid`], [`Tanh`], [`Softmax`].
+//!   [`LeakyRelu`], [`Sigmoid`], [`Tanh`], [`Softmax`]. Each file holds every
+//!   kernel of its layer: per sample, batched, fused with the update, baked.
 //! - [`network`]: tuples of up to 12 layers are layers too, checked at
-//!   compile time.
+//!   compile time; [`Network`] is the bound for generic training code.
 //! - [`params`]: every parameter in one fixed order, as contiguous `f32`
 //!   blocks; gradients and optimizer state share the network's type.
 //! - [`init`]: small normal, uniform, Xavier/Glorot and He/Kaiming
 //!   initialisation from any [`RngCore`](rand_core::RngCore).
+//! - [`batch`]: [`BatchLayer`], the same forward and backward for `B`
+//!   samples at once, laid out feature-major so the loops vectorise; same
+//!   bits as the per-sample path.
+//! - [`fused`]: [`FusedStep`], batch-1 training with no gradient buffer: a
+//!   backward sweep, then the update in one write pass.
+//!
+//! **[`training`]: losses, optimizers and the loop.**
 //! - [`loss`]: squared errors (mean, half-mean, summed), binary
 //!   cross-entropy (on probabilities and fused with the sigmoid) and softmax
 //!   cross-entropy.
 //! - [`optim`]: SGD, momentum and Nesterov, Adam; L1/L2 penalties;
-//!   learning-rate schedules. State typed from the network.
-//! - [`train`]: validated datasets, the mini-batch loop with shuffling,
-//!   per-epoch reports, early stopping and a divergence guard.
+//!   learning-rate schedules; what each stepping path guarantees.
+//! - [`train`]: validated datasets, the [`Trainer`](train::Trainer), which
+//!   runs the fused kernel at batch 1 and the batched kernel for
+//!   mini-batches; shuffling, per-epoch reports, early stopping and a
+//!   divergence guard.
+//!
+//! **[`data`]: preparing data and scoring models.**
 //! - [`scale`]: z-score and min–max scalers fitted on training data.
 //! - [`metrics`]: MSE, RMSE, MAE, R², accuracy, binary confusion counts.
-//! - [`batch`]: [`BatchLayer`], the same forward and backward for `B`
-//!   samples at once, laid out feature-major so the loops vectorise; same
-//!   bits as the per-sample path.
-//! - [`fused`]: [`SgdStep`], backward and the SGD step in one pass for
-//!   batch-1 training, with the same bits as the two done apart.
-//! - [`persist`]: save and load parameters as bytes (checked header,
-//!   CRC-32, nothing half-loaded); with the `std` feature, `bake` writes
-//!   a trained network as Rust source to build into firmware.
+//!
+//! **[`classic`]: the classic lessons' models.**
 //! - [`perceptron`]: Rosenblatt's perceptron and its learning rule.
 //! - [`linear_regression`]: least squares by the normal equation, on the stack.
+//!
+//! **[`storage`]: keeping what was learned.**
+//! - [`persist`]: save and load parameters as bytes (checked header,
+//!   CRC-32, nothing half-loaded).
+//! - [`bake`]: write a trained network as Rust source to build into
+//!   firmware.
 //!
 //! ## Memory
 //!
@@ -76,50 +93,48 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod bake;
-pub mod batch;
-pub mod fused;
-pub mod init;
-pub mod layer;
-pub mod layers;
-pub mod linear_regression;
-pub mod loss;
-pub mod metrics;
-pub mod network;
-pub mod optim;
-pub mod params;
-pub mod perceptron;
-pub mod persist;
-pub mod scale;
-pub mod train;
+pub mod classic;
+pub mod data;
+pub mod model;
+pub mod storage;
+pub mod training;
 
-pub use batch::BatchLayer;
-pub use fused::{FusedStep, SgdStep};
-pub use init::Init;
-pub use layer::Layer;
-pub use layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh, sigmoid};
-pub use linear_regression::LinearFit;
-pub use network::Network;
-pub use params::{LengthMismatch, Params, Zero};
-pub use perceptron::Perceptron;
-pub use persist::Persist;
-pub use scale::{MinMaxScaler, StandardScaler};
+pub use classic::{linear_regression, perceptron};
+pub use data::{metrics, scale};
+pub use model::{batch, fused, init, layer, layers, network, params};
+pub use storage::{bake, persist};
+pub use training::{loss, optim, train};
+
+pub use classic::linear_regression::LinearFit;
+pub use classic::perceptron::Perceptron;
+pub use data::scale::{MinMaxScaler, StandardScaler};
+pub use model::batch::BatchLayer;
+pub use model::fused::{FusedStep, SgdStep};
+pub use model::init::Init;
+pub use model::layer::Layer;
+pub use model::layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh, sigmoid};
+pub use model::network::Network;
+pub use model::params::{LengthMismatch, Params, Zero};
+pub use storage::persist::Persist;
 
 pub use rand_core;
 pub use rand_xorshift;
 
 /// Everything a typical program needs, in one `use`.
 pub mod prelude {
-    pub use crate::loss::{
+    pub use crate::model::init::Init;
+    pub use crate::model::layer::Layer;
+    pub use crate::model::layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh};
+    pub use crate::model::network::Network;
+    pub use crate::model::params::{Params, Zero};
+    pub use crate::storage::persist::Persist;
+    pub use crate::training::loss::{
         BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HalfMeanSquaredError, Loss,
         MeanSquaredError, SoftmaxCrossEntropy, SumSquaredError,
     };
-    pub use crate::optim::{Adam, Momentum, Optimizer, Penalty, Schedule, Sgd};
-    pub use crate::persist::Persist;
-    pub use crate::train::{Batch, Dataset, EarlyStopping, EpochReport, FitConfig, Trainer};
-    pub use crate::{
-        Dense, Identity, Init, Layer, LeakyRelu, Network, Params, Relu, Sigmoid, Softmax, Tanh,
-        Zero,
+    pub use crate::training::optim::{Adam, Momentum, Optimizer, Penalty, Schedule, Sgd};
+    pub use crate::training::train::{
+        Batch, Dataset, EarlyStopping, EpochReport, FitConfig, Trainer,
     };
     pub use rand_core::SeedableRng;
     pub use rand_xorshift::XorShiftRng;

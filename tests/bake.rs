@@ -86,7 +86,6 @@ fn baked_network_of_every_layer_type_is_the_original() {
     }
 }
 
-#[cfg(feature = "std")]
 #[test]
 fn generator_writes_exactly_the_compiled_fixtures() {
     use stacknet::bake::{Bake, write_rust_source};

@@ -1,0 +1,484 @@
+//! How good are the predictions: regression errors, R², accuracy and the
+//! binary confusion matrix.
+//!
+//! Every function takes predictions and targets as flat `&[f32]` of equal
+//! length (flatten `&[[f32; O]]` with `as_flattened()`), or rows of class
+//! scores for argmax accuracy. Empty input or mismatched lengths return a
+//! [`MetricError`]; nothing panics. Sums are accumulated in `f64` in index
+//! order, so a metric is the same bits on every target. NaN in the data
+//! gives NaN (or, for accuracy, a miss); it is not an error.
+//!
+//! ```
+//! use stacknet::metrics::{mean_squared_error, r2_score};
+//! let predictions = [[2.5], [0.0], [2.0], [8.0]];
+//! let targets = [[3.0], [-0.5], [2.0], [7.0]];
+//! let (p, t) = (predictions.as_flattened(), targets.as_flattened());
+//! assert_eq!(mean_squared_error(p, t), Ok(0.375));
+//! assert!((r2_score(p, t).unwrap() - 0.948_608_1).abs() < 1e-6);
+//! ```
+
+/// Why a metric could not be computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MetricError {
+    /// There are no predictions.
+    Empty,
+    /// Predictions and targets have different lengths.
+    LengthMismatch {
+        /// Number of predictions.
+        predictions: usize,
+        /// Number of targets.
+        targets: usize,
+    },
+}
+
+impl core::fmt::Display for MetricError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            MetricError::Empty => f.write_str("no predictions to score"),
+            MetricError::LengthMismatch {
+                predictions,
+                targets,
+            } => write!(f, "{predictions} predictions but {targets} targets"),
+        }
+    }
+}
+
+impl core::error::Error for MetricError {}
+
+/// Same length, not empty.
+fn check(predictions: usize, targets: usize) -> Result<(), MetricError> {
+    if predictions != targets {
+        Err(MetricError::LengthMismatch {
+            predictions,
+            targets,
+        })
+    } else if predictions == 0 {
+        Err(MetricError::Empty)
+    } else {
+        Ok(())
+    }
+}
+
+/// Mean of `f(prediction − target)` in `f64`, after the checks.
+fn mean_of(
+    predictions: &[f32],
+    targets: &[f32],
+    f: impl Fn(f64) -> f64,
+) -> Result<f64, MetricError> {
+    check(predictions.len(), targets.len())?;
+    let sum: f64 = predictions
+        .iter()
+        .zip(targets)
+        .map(|(&p, &t)| f(f64::from(p) - f64::from(t)))
+        .sum();
+    Ok(sum / predictions.len() as f64)
+}
+
+/// Mean squared error, `Σ (p − t)² / n`.
+pub fn mean_squared_error(predictions: &[f32], targets: &[f32]) -> Result<f32, MetricError> {
+    mean_of(predictions, targets, |d| d * d).map(|m| m as f32)
+}
+
+/// Root mean squared error, `√(Σ (p − t)² / n)`, in the targets' units.
+pub fn root_mean_squared_error(predictions: &[f32], targets: &[f32]) -> Result<f32, MetricError> {
+    mean_of(predictions, targets, |d| d * d).map(|m| libm::sqrt(m) as f32)
+}
+
+/// Mean absolute error, `Σ |p − t| / n`.
+pub fn mean_absolute_error(predictions: &[f32], targets: &[f32]) -> Result<f32, MetricError> {
+    mean_of(predictions, targets, libm::fabs).map(|m| m as f32)
+}
+
+/// Coefficient of determination, `R² = 1 − Σ (t − p)² / Σ (t − t̄)²`.
+///
+/// 1 is a perfect fit, 0 is no better than always predicting the mean of
+/// the targets, and it can be negative. When every target is the same the
+/// ratio is undefined: the result is then 1 for perfect predictions and 0
+/// otherwise, as scikit-learn's `r2_score` does.
+pub fn r2_score(predictions: &[f32], targets: &[f32]) -> Result<f32, MetricError> {
+    check(predictions.len(), targets.len())?;
+    let n = targets.len() as f64;
+    let mean = targets.iter().map(|&t| f64::from(t)).sum::<f64>() / n;
+    let (mut residual, mut total) = (0.0f64, 0.0f64);
+    for (&p, &t) in predictions.iter().zip(targets) {
+        let (p, t) = (f64::from(p), f64::from(t));
+        residual += (t - p) * (t - p);
+        total += (t - mean) * (t - mean);
+    }
+    let r2 = if total != 0.0 {
+        1.0 - residual / total
+    } else if residual == 0.0 {
+        1.0
+    } else {
+        0.0
+    };
+    Ok(r2 as f32)
+}
+
+/// The class of a probability or 0/1 label: positive above 0.5.
+#[inline]
+fn positive(v: f32) -> bool {
+    v > 0.5
+}
+
+/// Fraction of probabilities on the right side of 0.5.
+///
+/// A prediction is positive when it is above 0.5 (as Keras'
+/// `binary_accuracy`); a target is positive when it is above 0.5, so labels
+/// 0/1 and smoothed labels both work. For raw scores (logits), threshold at
+/// 0 yourself or pass them through [`sigmoid`](crate::model::layers::sigmoid) first.
+///
+/// ```
+/// use stacknet::metrics::binary_accuracy;
+/// assert_eq!(binary_accuracy(&[0.9, 0.4, 0.2, 0.6], &[1.0, 1.0, 0.0, 0.0]), Ok(0.5));
+/// ```
+pub fn binary_accuracy(probabilities: &[f32], targets: &[f32]) -> Result<f32, MetricError> {
+    BinaryConfusion::from_probabilities(probabilities, targets).map(|c| c.accuracy())
+}
+
+/// Index of the largest value (the predicted class of a row of scores or
+/// probabilities). Ties go to the lowest index and the first NaN wins, as
+/// numpy's `argmax`.
+///
+/// ```
+/// use stacknet::metrics::argmax;
+/// assert_eq!(argmax(&[0.1, 0.7, 0.2]), 1);
+/// assert_eq!(argmax(&[0.5, 0.5]), 0);
+/// ```
+pub fn argmax<const K: usize>(scores: &[f32; K]) -> usize {
+    const { assert!(K > 0, "argmax needs at least one class") };
+    let mut best = 0;
+    let mut best_value = f32::NEG_INFINITY;
+    for (k, &v) in scores.iter().enumerate() {
+        if v.is_nan() {
+            return k;
+        }
+        if v > best_value || k == 0 {
+            best = k;
+            best_value = v;
+        }
+    }
+    best
+}
+
+/// Fraction of rows whose argmax matches the argmax of the one-hot target
+/// row (Keras' `categorical_accuracy`).
+///
+/// ```
+/// use stacknet::metrics::categorical_accuracy;
+/// let probs = [[0.7, 0.2, 0.1], [0.3, 0.3, 0.4]];
+/// let one_hot = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]];
+/// assert_eq!(categorical_accuracy(&probs, &one_hot), Ok(0.5));
+/// ```
+pub fn categorical_accuracy<const K: usize>(
+    scores: &[[f32; K]],
+    one_hot: &[[f32; K]],
+) -> Result<f32, MetricError> {
+    check(scores.len(), one_hot.len())?;
+    let hits = scores
+        .iter()
+        .zip(one_hot)
+        .filter(|&(s, t)| argmax(s) == argmax(t))
+        .count();
+    Ok(fraction(hits, scores.len()))
+}
+
+/// Fraction of rows whose argmax is the class index in `labels` (Keras'
+/// `sparse_categorical_accuracy`). A label `>= K` is never matched.
+///
+/// ```
+/// use stacknet::metrics::sparse_categorical_accuracy;
+/// let probs = [[0.7, 0.2, 0.1], [0.3, 0.3, 0.4]];
+/// assert_eq!(sparse_categorical_accuracy(&probs, &[0, 2]), Ok(1.0));
+/// ```
+pub fn sparse_categorical_accuracy<const K: usize>(
+    scores: &[[f32; K]],
+    labels: &[usize],
+) -> Result<f32, MetricError> {
+    check(scores.len(), labels.len())?;
+    let hits = scores
+        .iter()
+        .zip(labels)
+        .filter(|&(s, &label)| argmax(s) == label)
+        .count();
+    Ok(fraction(hits, scores.len()))
+}
+
+/// `numerator / denominator` as `f32`, 0 when the denominator is 0.
+fn fraction(numerator: usize, denominator: usize) -> f32 {
+    if denominator == 0 {
+        0.0
+    } else {
+        (numerator as f64 / denominator as f64) as f32
+    }
+}
+
+/// Counts of a binary classifier's outcomes (the 2 × 2 confusion matrix).
+///
+/// Build it from probabilities with
+/// [`from_probabilities`](Self::from_probabilities), or one outcome at a
+/// time with [`record`](Self::record) when the predictions are never all in
+/// memory. Precision, recall and F1 are 0 when their denominator is 0, as
+/// scikit-learn's default.
+///
+/// ```
+/// use stacknet::metrics::BinaryConfusion;
+/// let probs = [0.9, 0.2, 0.7, 0.4, 0.6];
+/// let labels = [1.0, 0.0, 0.0, 1.0, 1.0];
+/// let c = BinaryConfusion::from_probabilities(&probs, &labels).unwrap();
+/// assert_eq!((c.true_positives, c.false_positives), (2, 1));
+/// assert_eq!((c.true_negatives, c.false_negatives), (1, 1));
+/// assert_eq!(c.accuracy(), 0.6);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BinaryConfusion {
+    /// Predicted positive, actually positive.
+    pub true_positives: usize,
+    /// Predicted positive, actually negative.
+    pub false_positives: usize,
+    /// Predicted negative, actually negative.
+    pub true_negatives: usize,
+    /// Predicted negative, actually positive.
+    pub false_negatives: usize,
+}
+
+impl BinaryConfusion {
+    /// No outcomes yet.
+    pub const EMPTY: Self = BinaryConfusion {
+        true_positives: 0,
+        false_positives: 0,
+        true_negatives: 0,
+        false_negatives: 0,
+    };
+
+    /// Counts thresholded probabilities against targets: both are positive
+    /// above 0.5, as in [`binary_accuracy`].
+    pub fn from_probabilities(probabilities: &[f32], targets: &[f32]) -> Result<Self, MetricError> {
+        check(probabilities.len(), targets.len())?;
+        let mut counts = Self::EMPTY;
+        for (&p, &t) in probabilities.iter().zip(targets) {
+            counts.record(positive(p), positive(t));
+        }
+        Ok(counts)
+    }
+
+    /// Adds one outcome.
+    #[inline]
+    pub fn record(&mut self, predicted_positive: bool, actually_positive: bool) {
+        let count = match (predicted_positive, actually_positive) {
+            (true, true) => &mut self.true_positives,
+            (true, false) => &mut self.false_positives,
+            (false, false) => &mut self.true_negatives,
+            (false, true) => &mut self.false_negatives,
+        };
+        *count = count.saturating_add(1);
+    }
+
+    /// Number of outcomes counted.
+    pub fn total(&self) -> usize {
+        self.true_positives
+            .saturating_add(self.false_positives)
+            .saturating_add(self.true_negatives)
+            .saturating_add(self.false_negatives)
+    }
+
+    /// Fraction of outcomes predicted right, `(tp + tn) / total`.
+    pub fn accuracy(&self) -> f32 {
+        let right = self.true_positives.saturating_add(self.true_negatives);
+        fraction(right, self.total())
+    }
+
+    /// Of the predicted positives, the fraction that are positive:
+    /// `tp / (tp + fp)`.
+    pub fn precision(&self) -> f32 {
+        let predicted = self.true_positives.saturating_add(self.false_positives);
+        fraction(self.true_positives, predicted)
+    }
+
+    /// Of the actual positives, the fraction predicted positive:
+    /// `tp / (tp + fn)`.
+    pub fn recall(&self) -> f32 {
+        let actual = self.true_positives.saturating_add(self.false_negatives);
+        fraction(self.true_positives, actual)
+    }
+
+    /// Harmonic mean of precision and recall, `2tp / (2tp + fp + fn)`.
+    pub fn f1(&self) -> f32 {
+        let tp2 = self.true_positives.saturating_mul(2);
+        let denominator = tp2
+            .saturating_add(self.false_positives)
+            .saturating_add(self.false_negatives);
+        fraction(tp2, denominator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f32, b: f64) -> bool {
+        (f64::from(a) - b).abs() <= 1e-6 * b.abs().max(1.0)
+    }
+
+    // scikit-learn's documented example for its regression metrics:
+    // y_true = [3, -0.5, 2, 7], y_pred = [2.5, 0.0, 2, 8].
+    const T: [f32; 4] = [3.0, -0.5, 2.0, 7.0];
+    const P: [f32; 4] = [2.5, 0.0, 2.0, 8.0];
+
+    #[test]
+    fn regression_errors_by_hand() {
+        // Errors −0.5, 0.5, 0, 1: squares 0.25 + 0.25 + 0 + 1 = 1.5, abs 2.
+        assert_eq!(mean_squared_error(&P, &T), Ok(0.375));
+        assert_eq!(mean_absolute_error(&P, &T), Ok(0.5));
+        assert!(close(
+            root_mean_squared_error(&P, &T).unwrap(),
+            0.375f64.sqrt()
+        ));
+    }
+
+    #[test]
+    fn r2_by_hand() {
+        // t̄ = 11.5 / 4 = 2.875; Σ(t − t̄)² = 0.015625 + 11.390625 + 0.765625
+        // + 17.015625 = 29.1875; R² = 1 − 1.5 / 29.1875 = 0.948608137…
+        assert!(close(r2_score(&P, &T).unwrap(), 1.0 - 1.5 / 29.1875));
+        // Predicting the mean scores 0; perfect predictions score 1.
+        assert!(close(r2_score(&[2.875; 4], &T).unwrap(), 0.0));
+        assert_eq!(r2_score(&T, &T), Ok(1.0));
+        // Worse than the mean is negative: errors all 10 → 1 − 400 / 29.1875.
+        let off = T.map(|t| t + 10.0);
+        assert!(close(r2_score(&off, &T).unwrap(), 1.0 - 400.0 / 29.1875));
+    }
+
+    #[test]
+    fn r2_with_constant_targets_is_finite() {
+        assert_eq!(r2_score(&[4.0, 4.0], &[4.0, 4.0]), Ok(1.0));
+        assert_eq!(r2_score(&[4.0, 5.0], &[4.0, 4.0]), Ok(0.0));
+    }
+
+    #[test]
+    fn confusion_counts_precision_recall_f1() {
+        // Thresholded: [1, 0, 1, 0, 1] against [1, 0, 0, 1, 1].
+        let c = BinaryConfusion::from_probabilities(
+            &[0.9, 0.2, 0.7, 0.4, 0.6],
+            &[1.0, 0.0, 0.0, 1.0, 1.0],
+        )
+        .unwrap();
+        let expected = BinaryConfusion {
+            true_positives: 2,
+            false_positives: 1,
+            true_negatives: 1,
+            false_negatives: 1,
+        };
+        assert_eq!(c, expected);
+        assert_eq!(c.total(), 5);
+        assert!(close(c.precision(), 2.0 / 3.0));
+        assert!(close(c.recall(), 2.0 / 3.0));
+        assert!(close(c.f1(), 2.0 / 3.0));
+        assert!(close(c.accuracy(), 0.6));
+
+        // tp 3, fp 1, fn 2: precision 3/4, recall 3/5, F1 = 2·0.75·0.6/1.35 = 6/9.
+        let c = BinaryConfusion {
+            true_positives: 3,
+            false_positives: 1,
+            true_negatives: 4,
+            false_negatives: 2,
+        };
+        assert!(close(c.precision(), 0.75));
+        assert!(close(c.recall(), 0.6));
+        assert!(close(c.f1(), 2.0 * 0.75 * 0.6 / (0.75 + 0.6)));
+        assert!(close(c.accuracy(), 0.7));
+    }
+
+    #[test]
+    fn undefined_ratios_are_zero() {
+        let c = BinaryConfusion::EMPTY;
+        assert_eq!(
+            (c.precision(), c.recall(), c.f1(), c.accuracy()),
+            (0.0, 0.0, 0.0, 0.0)
+        );
+        // Nothing predicted positive, nothing actually positive.
+        let mut c = BinaryConfusion::default();
+        c.record(false, false);
+        assert_eq!((c.precision(), c.recall(), c.f1()), (0.0, 0.0, 0.0));
+        assert_eq!(c.accuracy(), 1.0);
+    }
+
+    #[test]
+    fn threshold_is_strictly_above_half() {
+        // 0.5 is negative; 0.5000001 is positive.
+        assert_eq!(binary_accuracy(&[0.5, 0.500_001], &[0.0, 1.0]), Ok(1.0));
+        assert_eq!(binary_accuracy(&[0.5], &[1.0]), Ok(0.0));
+        // 3 of 4 right.
+        assert_eq!(
+            binary_accuracy(&[0.1, 0.8, 0.3, 0.4], &[0.0, 1.0, 0.0, 1.0]),
+            Ok(0.75)
+        );
+    }
+
+    #[test]
+    fn argmax_accuracy() {
+        assert_eq!(argmax(&[1.0]), 0);
+        assert_eq!(argmax(&[-3.0, -1.0, -2.0]), 1);
+        assert_eq!(argmax(&[0.0, 2.0, 2.0]), 1);
+        assert_eq!(argmax(&[1.0, f32::NAN, 5.0]), 1);
+        assert_eq!(argmax(&[f32::NEG_INFINITY, f32::NEG_INFINITY]), 0);
+
+        let scores = [
+            [0.1, 0.6, 0.3],
+            [0.8, 0.1, 0.1],
+            [0.2, 0.2, 0.6],
+            [0.5, 0.4, 0.1],
+        ];
+        let one_hot = [
+            [0.0, 1.0, 0.0],
+            [1.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0],
+            [0.0, 0.0, 1.0],
+        ];
+        // Predicted 1, 0, 2, 0 against 1, 0, 1, 2: two right.
+        assert_eq!(categorical_accuracy(&scores, &one_hot), Ok(0.5));
+        assert_eq!(sparse_categorical_accuracy(&scores, &[1, 0, 1, 2]), Ok(0.5));
+        assert_eq!(sparse_categorical_accuracy(&scores, &[1, 0, 2, 0]), Ok(1.0));
+        assert_eq!(sparse_categorical_accuracy(&scores, &[9, 9, 9, 9]), Ok(0.0));
+    }
+
+    #[test]
+    fn bad_lengths_are_errors() {
+        let mismatch = MetricError::LengthMismatch {
+            predictions: 2,
+            targets: 3,
+        };
+        let (p, t) = ([1.0, 2.0], [1.0, 2.0, 3.0]);
+        assert_eq!(mean_squared_error(&p, &t), Err(mismatch));
+        assert_eq!(root_mean_squared_error(&p, &t), Err(mismatch));
+        assert_eq!(mean_absolute_error(&p, &t), Err(mismatch));
+        assert_eq!(r2_score(&p, &t), Err(mismatch));
+        assert_eq!(binary_accuracy(&p, &t), Err(mismatch));
+        assert_eq!(BinaryConfusion::from_probabilities(&p, &t), Err(mismatch));
+        assert_eq!(
+            categorical_accuracy(&[[0.0; 2]; 2], &[[0.0; 2]; 3]),
+            Err(mismatch)
+        );
+        assert_eq!(
+            sparse_categorical_accuracy(&[[0.0; 2]; 2], &[0; 3]),
+            Err(mismatch)
+        );
+        assert_eq!(mean_squared_error(&[], &[]), Err(MetricError::Empty));
+        assert_eq!(r2_score(&[], &[]), Err(MetricError::Empty));
+        assert_eq!(binary_accuracy(&[], &[]), Err(MetricError::Empty));
+        let none: [[f32; 3]; 0] = [];
+        assert_eq!(categorical_accuracy(&none, &none), Err(MetricError::Empty));
+    }
+
+    #[test]
+    fn flattened_rows() {
+        // Two outputs per sample: errors 1, −1, 2, 0 → MSE 6/4.
+        let p = [[1.0, 1.0], [3.0, 0.0]];
+        let t = [[0.0, 2.0], [1.0, 0.0]];
+        assert_eq!(
+            mean_squared_error(p.as_flattened(), t.as_flattened()),
+            Ok(1.5)
+        );
+    }
+}

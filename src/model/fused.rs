@@ -1,0 +1,277 @@
+//! Batch-1 training with no gradient buffer: back-propagation, then the
+//! update folded into one write pass over the parameters.
+//!
+//! Training one sample at a time through [`Layer`] walks the parameters four
+//! times: clear the gradient, back-propagate into it, check it, then step.
+//! [`FusedStep`] needs two sweeps over the layers and writes each parameter
+//! once:
+//!
+//! 1. [`backward_pending`](FusedStep::backward_pending) back-propagates with
+//!    the current weights and keeps, for every layer with parameters, its
+//!    output gradient (a few numbers per layer, never a parameter-sized
+//!    gradient). On the way it sums `‖g‖² + ‖x‖² + 1` per layer, which bounds
+//!    every parameter gradient `g_o · x_i` (and `g_o` for a bias) by
+//!    ½(‖g‖² + ‖x‖² + 1): that one number lets the trainer decide before
+//!    anything is written whether the step can make any value non-finite.
+//! 2. [`apply_pending`](FusedStep::apply_pending) computes each parameter's
+//!    gradient from the kept output gradient and the cached input and hands
+//!    `lr · ∂θ` to an [`Update`] rule (plain SGD, momentum, with or without a
+//!    penalty), which writes the parameter and its optimizer slot.
+//!
+//! [`Trainer`](crate::training::train::Trainer) runs this path for batch-1 training
+//! with [`Sgd`](crate::training::optim::Sgd) and [`Momentum`](crate::training::optim::Momentum).
+//! [`backward_sgd`](FusedStep::backward_sgd) is the bare kernel: plain SGD,
+//! no check.
+//!
+//! ```
+//! use stacknet::fused::FusedStep;
+//! use stacknet::prelude::*;
+//!
+//! type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+//! let mut net = Net::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(0));
+//! let mut cache = <Net as Layer>::Cache::ZERO;
+//!
+//! let y = net.forward_train(&[0.5, -1.0], &mut cache);
+//! net.backward_sgd(&cache, &[y[0] - 2.0], 0.01); // ∂(½(y − t)²)/∂y, t = 2
+//! ```
+//!
+//! ## Bits
+//!
+//! The update writes `θ − (lr · g_o) · x_i`, with the learning rate applied
+//! once per output rather than once per parameter, so its bits can differ in
+//! the last place from `grads.fill(0.0)`, [`backward`](Layer::backward) and
+//! [`sgd_step`](crate::model::params::Params::sgd_step), which compute `θ − lr · (g_o · x_i)`.
+//! Every target runs the same operations in the same order, so host,
+//! Cortex-M4F and Cortex-M0 agree bit for bit.
+
+use crate::model::layer::Layer;
+use crate::model::params::Zero;
+
+/// How one parameter moves, given `d = lr · ∂loss/∂θ` for this sample.
+///
+/// `slot` is the parameter's optimizer state (a velocity for momentum);
+/// rules without state leave it alone, and the compiler then drops it.
+pub trait Update: Copy {
+    /// Updates a weight.
+    fn weight(self, theta: &mut f32, slot: &mut f32, d: f32);
+    /// Updates a bias (penalties leave biases alone unless asked not to).
+    fn bias(self, theta: &mut f32, slot: &mut f32, d: f32);
+}
+
+/// Plain SGD with no penalty: `θ ← θ − d`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PlainSgd;
+
+impl Update for PlainSgd {
+    #[inline(always)]
+    fn weight(self, theta: &mut f32, _: &mut f32, d: f32) {
+        *theta -= d;
+    }
+
+    #[inline(always)]
+    fn bias(self, theta: &mut f32, _: &mut f32, d: f32) {
+        *theta -= d;
+    }
+}
+
+/// Work that runs with an update rule an optimizer picks at run time (say,
+/// with or without a penalty): the optimizer calls [`run`](WithRule::run)
+/// once with its rule and the slots the rule updates, so each rule gets its
+/// own copy of the whole sample's code, with no branch inside it.
+pub trait WithRule<P> {
+    /// What the work returns.
+    type Output;
+    /// Runs the work with `rule`, whose per-parameter state is `slots`.
+    fn run<U: Update>(self, rule: U, slots: &mut P) -> Self::Output;
+}
+
+/// Back-propagation and an update with no gradient buffer, in two sweeps.
+///
+/// Every layer of the crate implements it, in its own file, beside its
+/// forward and backward passes; tuples of such layers implement it too.
+pub trait FusedStep: Layer {
+    /// What the update sweep needs from the backward sweep: the output
+    /// gradient of a layer with parameters, `()` for the others.
+    type Pending: Copy + Zero;
+
+    /// Sweep 1: back-propagates `grad_output` with the current parameters,
+    /// keeps in `pending` what [`apply_pending`](FusedStep::apply_pending)
+    /// needs, adds `‖g‖² + ‖x‖² + 1` of every layer with parameters to `size`,
+    /// and returns ∂loss/∂input, as [`Layer::backward`] does.
+    fn backward_pending(
+        &self,
+        cache: &Self::Cache,
+        grad_output: &Self::Output,
+        pending: &mut Self::Pending,
+        size: &mut f32,
+    ) -> Self::Input;
+
+    /// Sweep 2: hands `lr · ∂θ` of every parameter, computed from `cache` and
+    /// `pending`, to `rule`, with the parameter's slot in `slots` (a value of
+    /// the network's own type, such as a momentum velocity).
+    fn apply_pending<U: Update>(
+        &mut self,
+        cache: &Self::Cache,
+        pending: &Self::Pending,
+        lr: f32,
+        slots: &mut Self,
+        rule: U,
+    );
+
+    /// Both sweeps with plain SGD, `θ ← θ − lr · ∂θ`, and no check for
+    /// non-finite values (the trainer checks); returns ∂loss/∂input,
+    /// computed with the parameters before the step.
+    #[inline(always)]
+    fn backward_sgd(
+        &mut self,
+        cache: &Self::Cache,
+        grad_output: &Self::Output,
+        lr: f32,
+    ) -> Self::Input {
+        let mut pending = Self::Pending::ZERO;
+        let mut size = 0.0;
+        let dx = self.backward_pending(cache, grad_output, &mut pending, &mut size);
+        let mut no_slots = Self::ZERO;
+        self.apply_pending(cache, &pending, lr, &mut no_slots, PlainSgd);
+        dx
+    }
+}
+
+/// The name of [`FusedStep`] before it learned momentum.
+pub use FusedStep as SgdStep;
+
+/// `FusedStep` for a layer without parameters: its plain backward, no update.
+macro_rules! no_params_fused {
+    ($layer:ident) => {
+        impl<const N: usize> $crate::model::fused::FusedStep for $layer<N> {
+            type Pending = ();
+
+            #[inline(always)]
+            fn backward_pending(
+                &self,
+                cache: &Self::Cache,
+                g: &[f32; N],
+                _: &mut (),
+                _: &mut f32,
+            ) -> [f32; N] {
+                let mut no_params = <Self as $crate::model::params::Zero>::ZERO;
+                $crate::model::layer::Layer::backward(self, cache, g, &mut no_params)
+            }
+
+            #[inline(always)]
+            fn apply_pending<U: $crate::model::fused::Update>(
+                &mut self,
+                _: &Self::Cache,
+                _: &(),
+                _: f32,
+                _: &mut Self,
+                _: U,
+            ) {
+            }
+        }
+    };
+}
+pub(crate) use no_params_fused;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::init::Init;
+    use crate::model::init::uniform01;
+    use crate::model::layers::Dense;
+    use crate::model::layers::Identity;
+    use crate::model::layers::LeakyRelu;
+    use crate::model::layers::Relu;
+    use crate::model::layers::Sigmoid;
+    use crate::model::layers::Softmax;
+    use crate::model::layers::Tanh;
+    use crate::model::params::Params;
+    use rand_core::SeedableRng;
+    use rand_xorshift::XorShiftRng;
+
+    type Mlp = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+    type Mixed = (
+        Dense<3, 5>,
+        LeakyRelu<5>,
+        Dense<5, 6>,
+        Sigmoid<6>,
+        Dense<6, 4>,
+        Tanh<4>,
+        Dense<4, 3>,
+        Identity<3>,
+        Dense<3, 3>,
+        Softmax<3>,
+    );
+
+    fn flat<P: Params>(p: &P) -> [f32; 256] {
+        let mut out = [0.0; 256];
+        p.copy_to_slice(&mut out[..P::NUM_PARAMS]).unwrap();
+        out
+    }
+
+    /// Many fused steps against the plain path from the same start on the
+    /// same samples: the same input gradients bit for bit (both use the
+    /// weights before the step) and the same parameters to rounding (the learning rate is applied once per output
+    /// instead of once per parameter).
+    fn check<L, const I: usize, const O: usize>(seed: u64)
+    where
+        L: FusedStep<Input = [f32; I], Output = [f32; O]> + Copy,
+    {
+        let mut rng = XorShiftRng::seed_from_u64(seed);
+        let mut plain = L::random(Init::XavierUniform, &mut rng);
+        let mut fused = plain;
+        let (mut cache, mut grads) = (L::Cache::ZERO, L::ZERO);
+        for step in 0..200 {
+            let x: [f32; I] = core::array::from_fn(|_| 4.0 * uniform01(&mut rng) - 2.0);
+            let g: [f32; O] = core::array::from_fn(|_| 2.0 * uniform01(&mut rng) - 1.0);
+            // both from the same weights, so only this step's rounding differs
+            plain = fused;
+            plain.forward_train(&x, &mut cache);
+            grads.fill(0.0);
+            let dx_plain = plain.backward(&cache, &g, &mut grads);
+            plain.sgd_step(&grads, 0.05);
+
+            fused.forward_train(&x, &mut cache);
+            let dx_fused = fused.backward_sgd(&cache, &g, 0.05);
+            assert_eq!(
+                dx_plain.map(f32::to_bits),
+                dx_fused.map(f32::to_bits),
+                "step {step}"
+            );
+            for (a, b) in flat(&plain).iter().zip(&flat(&fused)) {
+                assert!(
+                    (a - b).abs() <= 1e-6 * (1.0 + a.abs()),
+                    "step {step}: {a} {b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fused_step_matches_backward_then_sgd() {
+        for seed in 0..10 {
+            check::<Mlp, 2, 1>(seed);
+            check::<Mixed, 3, 3>(seed);
+            check::<Dense<3, 2>, 3, 2>(seed);
+            check::<(Dense<1, 1>,), 1, 1>(seed);
+        }
+    }
+
+    #[test]
+    fn size_bounds_every_parameter_gradient() {
+        let mut rng = XorShiftRng::seed_from_u64(5);
+        for _ in 0..100 {
+            let net = Mlp::random(Init::XavierUniform, &mut rng);
+            let x: [f32; 2] = core::array::from_fn(|_| 6.0 * uniform01(&mut rng) - 3.0);
+            let g = [4.0 * uniform01(&mut rng) - 2.0];
+            let mut cache = <Mlp as Layer>::Cache::ZERO;
+            net.forward_train(&x, &mut cache);
+            let (mut pending, mut size) = (<Mlp as FusedStep>::Pending::ZERO, 0.0);
+            net.backward_pending(&cache, &g, &mut pending, &mut size);
+            let mut grads = Mlp::ZERO;
+            net.backward(&cache, &g, &mut grads);
+            let largest = flat(&grads).iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            assert!(largest <= 0.5 * size, "{largest} > {}", 0.5 * size);
+        }
+    }
+}

@@ -1,0 +1,399 @@
+//! Fully connected layer: `y = W x + b`.
+
+use core::fmt::{self, Write};
+
+use rand_core::RngCore;
+
+use super::kind;
+use crate::model::batch::BatchLayer;
+use crate::model::fused::{FusedStep, Update};
+use crate::model::init::Init;
+use crate::model::layer::Layer;
+use crate::model::layer::leaf_signature;
+use crate::model::params::Params;
+use crate::model::params::Zero;
+use crate::storage::bake::{Bake, newline, write_row};
+
+/// A fully connected layer from `I` inputs to `O` outputs: `y = W x + b`.
+///
+/// `weights[o]` is the row of output `o`, so `weights[o][i]` connects input
+/// `i` to output `o` (row-major, as in `W x`). Fields are public, so weights
+/// can be set from plain arrays, for worked examples or baked constants.
+///
+/// ```
+/// use stacknet::{Dense, Layer};
+/// const LAYER: Dense<2, 1> = Dense::from_arrays([[2.0, -1.0]], [0.5]);
+/// assert_eq!(LAYER.forward(&[3.0, 4.0]), [2.5]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dense<const I: usize, const O: usize> {
+    /// `O` rows of `I` weights.
+    pub weights: [[f32; I]; O],
+    /// One bias per output.
+    pub biases: [f32; O],
+}
+
+impl<const I: usize, const O: usize> Dense<I, O> {
+    /// A layer with the given weights (one row per output) and biases.
+    pub const fn from_arrays(weights: [[f32; I]; O], biases: [f32; O]) -> Self {
+        Self { weights, biases }
+    }
+}
+
+impl<const I: usize, const O: usize> Dense<I, O> {
+    /// `∂x[i] = Σ_o W[o][i] g[o]`, summed in order of `o`; the loop over `i`
+    /// is the inner one, over contiguous weights.
+    #[inline(always)]
+    fn input_gradient(&self, g: &[f32; O]) -> [f32; I] {
+        let mut dx = [0.0; I];
+        for (row, &g) in self.weights.iter().zip(g) {
+            for (dx, w) in dx.iter_mut().zip(row) {
+                *dx += w * g;
+            }
+        }
+        dx
+    }
+}
+
+impl<const I: usize, const O: usize> Zero for Dense<I, O> {
+    const ZERO: Self = Self::from_arrays([[0.0; I]; O], [0.0; O]);
+}
+
+impl<const I: usize, const O: usize> Params for Dense<I, O> {
+    const NUM_PARAMS: usize = I * O + O;
+    const NUM_BLOCKS: usize = 2;
+
+    #[inline]
+    fn block(&self, k: usize) -> &[f32] {
+        match k {
+            0 => self.weights.as_flattened(),
+            1 => &self.biases,
+            _ => &[],
+        }
+    }
+
+    #[inline]
+    fn is_bias_block(k: usize) -> bool {
+        k == 1
+    }
+
+    #[inline]
+    fn block_mut(&mut self, k: usize) -> &mut [f32] {
+        match k {
+            0 => self.weights.as_flattened_mut(),
+            1 => &mut self.biases,
+            _ => &mut [],
+        }
+    }
+}
+
+impl<const I: usize, const O: usize> Layer for Dense<I, O> {
+    type Input = [f32; I];
+    type Output = [f32; O];
+    /// The input, needed for the weight gradient.
+    type Cache = [f32; I];
+
+    const SIGNATURE: u32 = leaf_signature(kind::DENSE, I, O);
+
+    /// `y[o] = b[o] + Σ_i W[o][i] x[i]`, summed in order of `i`. The loop
+    /// over inputs is the outer one, so the `O` sums advance side by side (and
+    /// vectorise for wide layers) while each keeps its order.
+    #[inline(always)]
+    fn forward(&self, x: &[f32; I]) -> [f32; O] {
+        let mut y = self.biases;
+        for (i, &x) in x.iter().enumerate() {
+            for (y, row) in y.iter_mut().zip(&self.weights) {
+                *y += row[i] * x;
+            }
+        }
+        y
+    }
+
+    #[inline(always)]
+    fn forward_train(&self, x: &[f32; I], cache: &mut [f32; I]) -> [f32; O] {
+        *cache = *x;
+        self.forward(x)
+    }
+
+    /// `∂W[o][i] += g[o] x[i]`, `∂b[o] += g[o]`, returns `∂x[i] = Σ_o W[o][i] g[o]`.
+    #[inline(always)]
+    fn backward(&self, x: &[f32; I], g: &[f32; O], grads: &mut Self) -> [f32; I] {
+        for ((grad_row, grad_b), &g) in grads.weights.iter_mut().zip(&mut grads.biases).zip(g) {
+            *grad_b += g;
+            for (gw, x) in grad_row.iter_mut().zip(x) {
+                *gw += g * x;
+            }
+        }
+        self.input_gradient(g)
+    }
+
+    fn init<R: RngCore + ?Sized>(&mut self, init: Init, rng: &mut R) {
+        for w in self.weights.as_flattened_mut() {
+            *w = init.sample(I, O, rng);
+        }
+        self.biases = [0.0; O];
+    }
+}
+
+/// The output gradient is what the update needs besides the cached input.
+impl<const I: usize, const O: usize> FusedStep for Dense<I, O> {
+    type Pending = [f32; O];
+
+    /// Keeps `g`, adds `‖g‖² + ‖x‖² + 1` to `size`, returns `∂x` as
+    /// [`Layer::backward`] does.
+    #[inline(always)]
+    fn backward_pending(
+        &self,
+        x: &[f32; I],
+        g: &[f32; O],
+        pending: &mut [f32; O],
+        size: &mut f32,
+    ) -> [f32; I] {
+        *pending = *g;
+        let mut s = 1.0;
+        for g in g {
+            s += g * g;
+        }
+        for x in x {
+            s += x * x;
+        }
+        *size += s;
+        self.input_gradient(g)
+    }
+
+    /// `b[o]` gets `d = lr · g[o]`, `W[o][i]` gets `d = (lr · g[o]) · x[i]`.
+    #[inline(always)]
+    fn apply_pending<U: Update>(
+        &mut self,
+        x: &[f32; I],
+        g: &[f32; O],
+        lr: f32,
+        slots: &mut Self,
+        rule: U,
+    ) {
+        let rows = self.weights.iter_mut().zip(&mut self.biases);
+        let slot_rows = slots.weights.iter_mut().zip(&mut slots.biases);
+        for (((row, b), (slot_row, slot_b)), &g) in rows.zip(slot_rows).zip(g) {
+            let lg = lr * g;
+            rule.bias(b, slot_b, lg);
+            for ((w, slot), &x) in row.iter_mut().zip(slot_row).zip(x) {
+                rule.weight(w, slot, lg * x);
+            }
+        }
+    }
+}
+
+impl<const I: usize, const O: usize, const B: usize> BatchLayer<B> for Dense<I, O> {
+    type BatchInput = [[f32; B]; I];
+    type BatchOutput = [[f32; B]; O];
+    /// The inputs, needed for the weight gradient.
+    type BatchCache = [[f32; B]; I];
+
+    /// `y[o][s] = b[o] + Σ_i W[o][i] x[i][s]`, summed in order of `i` as in
+    /// [`Layer::forward`]; vectorised over `s`.
+    #[inline(always)]
+    fn forward_batch(&self, x: &[[f32; B]; I]) -> [[f32; B]; O] {
+        let mut y = [[0.0; B]; O];
+        let mut s = 0;
+        while s + LANES <= B {
+            dense_forward_lanes::<I, O, B, LANES>(self, x, &mut y, s);
+            s += LANES;
+        }
+        while s < B {
+            dense_forward_lanes::<I, O, B, 1>(self, x, &mut y, s);
+            s += 1;
+        }
+        y
+    }
+
+    #[inline(always)]
+    fn forward_batch_train(&self, x: &[[f32; B]; I], cache: &mut [[f32; B]; I]) -> [[f32; B]; O] {
+        *cache = *x;
+        self.forward_batch(x)
+    }
+
+    /// `∂W[o][i] += g[o][s] x[i][s]` and `∂b[o] += g[o][s]` for `s = 0, 1, …`
+    /// in turn; returns `∂x[i][s] = Σ_o W[o][i] g[o][s]`, summed in order of
+    /// `o` as in [`Layer::backward`].
+    #[inline(always)]
+    fn backward_batch(
+        &self,
+        x: &[[f32; B]; I],
+        g: &[[f32; B]; O],
+        grads: &mut Self,
+    ) -> [[f32; B]; I] {
+        // Parameter gradients: one scalar chain per parameter, in sample order.
+        // Working on local copies lets the chains live in registers.
+        let mut gw = grads.weights;
+        let mut gb = grads.biases;
+        for s in 0..B {
+            for ((gw, gb), g) in gw.iter_mut().zip(&mut gb).zip(g) {
+                let g = g[s];
+                *gb += g;
+                for (gw, x) in gw.iter_mut().zip(x) {
+                    *gw += g * x[s];
+                }
+            }
+        }
+        grads.weights = gw;
+        grads.biases = gb;
+
+        // Input gradient: vectorised over samples.
+        let mut dx = [[0.0; B]; I];
+        let mut s = 0;
+        while s + LANES <= B {
+            dense_input_grad_lanes::<I, O, B, LANES>(self, g, &mut dx, s);
+            s += LANES;
+        }
+        while s < B {
+            dense_input_grad_lanes::<I, O, B, 1>(self, g, &mut dx, s);
+            s += 1;
+        }
+        dx
+    }
+}
+
+/// Samples per block in the [`Dense`] kernels: each output's accumulators
+/// for a block stay in registers while the inputs stream past.
+const LANES: usize = 8;
+
+/// `y[o][s..s + L]` for every output `o`: [`Layer::forward`]'s sum for
+/// each of the `L` samples from `s` (`s + L <= B`).
+#[inline(always)]
+fn dense_forward_lanes<const I: usize, const O: usize, const B: usize, const L: usize>(
+    layer: &Dense<I, O>,
+    x: &[[f32; B]; I],
+    y: &mut [[f32; B]; O],
+    s: usize,
+) {
+    for ((y, row), &b) in y.iter_mut().zip(&layer.weights).zip(&layer.biases) {
+        let mut acc = [b; L];
+        for (&w, x) in row.iter().zip(x) {
+            for (l, acc) in acc.iter_mut().enumerate() {
+                *acc += w * x[s + l];
+            }
+        }
+        for (l, acc) in acc.iter().enumerate() {
+            y[s + l] = *acc;
+        }
+    }
+}
+
+/// `dx[i][s..s + L] = Σ_o W[o][i] g[o][s..s + L]`, in order of `o` as in
+/// [`Layer::backward`] (`s + L <= B`).
+#[inline(always)]
+fn dense_input_grad_lanes<const I: usize, const O: usize, const B: usize, const L: usize>(
+    layer: &Dense<I, O>,
+    g: &[[f32; B]; O],
+    dx: &mut [[f32; B]; I],
+    s: usize,
+) {
+    for (i, dx) in dx.iter_mut().enumerate() {
+        let mut acc = [0.0; L];
+        for (row, g) in layer.weights.iter().zip(g) {
+            let w = row[i];
+            for (l, acc) in acc.iter_mut().enumerate() {
+                *acc += w * g[s + l];
+            }
+        }
+        for (l, acc) in acc.iter().enumerate() {
+            dx[s + l] = *acc;
+        }
+    }
+}
+
+impl<const I: usize, const O: usize> Bake for Dense<I, O> {
+    fn write_type<W: Write>(out: &mut W, _indent: usize) -> fmt::Result {
+        write!(out, "::stacknet::Dense<{I}, {O}>")
+    }
+
+    fn write_value<W: Write>(&self, out: &mut W, indent: usize) -> fmt::Result {
+        out.write_str("::stacknet::Dense::from_arrays(")?;
+        newline(out, indent + 1)?;
+        out.write_char('[')?;
+        for row in &self.weights {
+            newline(out, indent + 2)?;
+            write_row(out, row)?;
+            out.write_char(',')?;
+        }
+        newline(out, indent + 1)?;
+        out.write_str("],")?;
+        newline(out, indent + 1)?;
+        write_row(out, &self.biases)?;
+        out.write_char(',')?;
+        newline(out, indent)?;
+        out.write_char(')')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forward_is_w_x_plus_b() {
+        let d = Dense::from_arrays([[1.0, 2.0, 3.0], [-1.0, 0.5, 0.0]], [0.25, -2.0]);
+        assert_eq!(d.forward(&[1.0, 1.0, 2.0]), [9.25, -2.5]);
+    }
+
+    #[test]
+    fn backward_gives_outer_product_and_transpose() {
+        let d = Dense::from_arrays([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [0.0; 3]);
+        let mut grads = Dense::ZERO;
+        let mut cache = [0.0; 2];
+        d.forward_train(&[0.5, -1.0], &mut cache);
+        let dx = d.backward(&cache, &[1.0, 0.0, -2.0], &mut grads);
+        assert_eq!(dx, [1.0 - 10.0, 2.0 - 12.0]);
+        assert_eq!(grads.weights, [[0.5, -1.0], [0.0, 0.0], [-1.0, 2.0]]);
+        assert_eq!(grads.biases, [1.0, 0.0, -2.0]);
+        // gradients accumulate over samples
+        d.backward(&cache, &[1.0, 0.0, -2.0], &mut grads);
+        assert_eq!(grads.biases, [2.0, 0.0, -4.0]);
+    }
+
+    #[test]
+    fn flat_view_is_weights_row_major_then_biases() {
+        let d = Dense::from_arrays([[1.0, 2.0], [3.0, 4.0]], [5.0, 6.0]);
+        let mut flat = [0.0; 6];
+        d.copy_to_slice(&mut flat).unwrap();
+        assert_eq!(flat, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(Dense::<2, 2>::NUM_PARAMS, 6);
+    }
+
+    #[test]
+    fn init_draws_weights_and_zeroes_biases() {
+        use rand_core::SeedableRng;
+        let mut rng = rand_xorshift::XorShiftRng::seed_from_u64(3);
+        let mut d = Dense::<4, 3>::ZERO;
+        d.biases = [1.0; 3];
+        d.init(Init::HeUniform, &mut rng);
+        let limit = (6.0f32 / 4.0).sqrt();
+        assert!(
+            d.weights
+                .as_flattened()
+                .iter()
+                .all(|w| w.abs() < limit && *w != 0.0)
+        );
+        assert_eq!(d.biases, [0.0; 3]);
+    }
+
+    #[test]
+    #[allow(clippy::needless_range_loop)]
+    fn fused_update_is_theta_minus_lr_g_times_x() {
+        let mut d = Dense::from_arrays([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [0.5, -0.5, 1.0]);
+        let before = d;
+        let (x, g, lr) = ([0.3, -1.7], [0.9, 0.0, -2.1], 0.07);
+        let (mut pending, mut size) = ([0.0; 3], 0.0);
+        let dx = d.backward_pending(&x, &g, &mut pending, &mut size);
+        let mut unused = Dense::ZERO;
+        assert_eq!(dx, before.backward(&x, &g, &mut unused));
+        assert!((size - (1.0 + 0.81 + 4.41 + 0.09 + 2.89)).abs() < 1e-5);
+        d.apply_pending(&x, &pending, lr, &mut unused, crate::model::fused::PlainSgd);
+        for o in 0..3 {
+            assert_eq!(d.biases[o], before.biases[o] - lr * g[o]);
+            for i in 0..2 {
+                assert_eq!(d.weights[o][i], before.weights[o][i] - (lr * g[o]) * x[i]);
+            }
+        }
+    }
+}

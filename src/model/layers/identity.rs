@@ -1,0 +1,83 @@
+//! The identity activation, for linear outputs.
+
+use super::{kind, no_params};
+use crate::model::batch::BatchLayer;
+use crate::model::fused::no_params_fused;
+use crate::model::layer::Layer;
+use crate::model::layer::leaf_signature;
+use crate::model::params::Zero;
+use crate::storage::bake::bake_unit;
+
+/// `y = x`: a linear output layer, or a placeholder in a chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Identity<const N: usize>;
+
+impl<const N: usize> Zero for Identity<N> {
+    const ZERO: Self = Identity;
+}
+no_params!(Identity);
+
+impl<const N: usize> Layer for Identity<N> {
+    type Input = [f32; N];
+    type Output = [f32; N];
+    type Cache = ();
+    const SIGNATURE: u32 = leaf_signature(kind::IDENTITY, N, N);
+
+    #[inline(always)]
+    fn forward(&self, x: &[f32; N]) -> [f32; N] {
+        *x
+    }
+
+    #[inline(always)]
+    fn forward_train(&self, x: &[f32; N], _cache: &mut ()) -> [f32; N] {
+        *x
+    }
+
+    /// `∂x = ∂y`.
+    #[inline(always)]
+    fn backward(&self, _cache: &(), g: &[f32; N], _grads: &mut Self) -> [f32; N] {
+        *g
+    }
+}
+
+impl<const N: usize, const B: usize> BatchLayer<B> for Identity<N> {
+    type BatchInput = [[f32; B]; N];
+    type BatchOutput = [[f32; B]; N];
+    type BatchCache = ();
+
+    #[inline(always)]
+    fn forward_batch(&self, x: &[[f32; B]; N]) -> [[f32; B]; N] {
+        *x
+    }
+
+    #[inline(always)]
+    fn forward_batch_train(&self, x: &[[f32; B]; N], _cache: &mut ()) -> [[f32; B]; N] {
+        *x
+    }
+
+    #[inline(always)]
+    fn backward_batch(&self, _cache: &(), g: &[[f32; B]; N], _grads: &mut Self) -> [[f32; B]; N] {
+        *g
+    }
+}
+
+no_params_fused!(Identity);
+bake_unit!(Identity);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passes_values_and_gradients_through() {
+        let mut cache = ();
+        assert_eq!(
+            Identity.forward_train(&[1.5, -2.0], &mut cache),
+            [1.5, -2.0]
+        );
+        assert_eq!(
+            Identity.backward(&(), &[0.25, 4.0], &mut Identity),
+            [0.25, 4.0]
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! The leaky rectified linear unit.
+
+use super::{Elementwise, elementwise_layer, kind};
+use core::fmt::{self, Write};
+
+use crate::model::params::Zero;
+use crate::storage::bake::{Bake, write_f32};
+
+/// `y = x` for `x > 0`, `y = slope · x` otherwise; the slope (default 0.01)
+/// is a hyperparameter, not trained. A positive slope keeps units from dying.
+///
+/// ```
+/// use stacknet::{Layer, LeakyRelu};
+/// assert_eq!(LeakyRelu::<2>::default().forward(&[-100.0, 3.0]), [-1.0, 3.0]);
+/// assert_eq!(LeakyRelu::<1>::with_slope(0.5).forward(&[-2.0]), [-1.0]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LeakyRelu<const N: usize> {
+    /// Slope for negative inputs; must be positive for the cached output to
+    /// tell the sign of the input.
+    pub slope: f32,
+}
+
+impl<const N: usize> LeakyRelu<N> {
+    /// The default slope, 0.01.
+    pub const DEFAULT_SLOPE: f32 = 0.01;
+
+    /// A leaky ReLU with the given negative slope.
+    pub const fn with_slope(slope: f32) -> Self {
+        Self { slope }
+    }
+}
+
+impl<const N: usize> Default for LeakyRelu<N> {
+    fn default() -> Self {
+        Self::ZERO
+    }
+}
+
+impl<const N: usize> Zero for LeakyRelu<N> {
+    /// No trainable parameters; the slope keeps its default.
+    const ZERO: Self = Self::with_slope(Self::DEFAULT_SLOPE);
+}
+
+impl<const N: usize> Elementwise for LeakyRelu<N> {
+    #[inline(always)]
+    fn f(&self, x: f32) -> f32 {
+        if x > 0.0 { x } else { self.slope * x }
+    }
+
+    #[inline(always)]
+    fn df(&self, y: f32) -> f32 {
+        if y > 0.0 { 1.0 } else { self.slope }
+    }
+}
+
+elementwise_layer!(LeakyRelu, kind::LEAKY_RELU);
+
+impl<const N: usize> Bake for LeakyRelu<N> {
+    fn write_type<W: Write>(out: &mut W, _indent: usize) -> fmt::Result {
+        write!(out, "::stacknet::LeakyRelu<{N}>")
+    }
+
+    fn write_value<W: Write>(&self, out: &mut W, _indent: usize) -> fmt::Result {
+        out.write_str("::stacknet::LeakyRelu::with_slope(")?;
+        write_f32(out, self.slope)?;
+        out.write_char(')')
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::layer::Layer;
+
+    #[test]
+    fn negative_side_has_the_slope() {
+        let layer = LeakyRelu::with_slope(0.1);
+        let mut y = [0.0; 3];
+        let out = layer.forward_train(&[-2.0, 0.0, 3.0], &mut y);
+        assert_eq!(out, [-0.2, 0.0, 3.0]);
+        assert_eq!(
+            layer.backward(&y, &[1.0, 1.0, 1.0], &mut LeakyRelu::default()),
+            [0.1, 0.1, 1.0]
+        );
+        assert_eq!(LeakyRelu::<3>::ZERO.slope, 0.01);
+    }
+}

@@ -1,0 +1,147 @@
+//! The layer types: one fully connected layer and the activations.
+//!
+//! Each file holds one layer and every kernel of it: forward beside backward,
+//! per sample ([`Layer`](crate::model::layer::Layer)), batched
+//! ([`BatchLayer`](crate::model::batch::BatchLayer)), fused with the update
+//! ([`FusedStep`](crate::model::fused::FusedStep)) and as Rust source
+//! ([`Bake`](crate::storage::bake::Bake)). Element-wise activations define `f` and
+//! `f′` once (a crate-private `Elementwise` trait) and get every kernel from one macro. They have
+//! no parameters and cache their *output*: every derivative here is cheapest
+//! written in terms of the output.
+
+mod dense;
+mod identity;
+mod leaky_relu;
+mod relu;
+mod sigmoid;
+mod softmax;
+mod tanh;
+
+pub use dense::Dense;
+pub use identity::Identity;
+pub use leaky_relu::LeakyRelu;
+pub use relu::Relu;
+pub use sigmoid::{Sigmoid, sigmoid};
+pub use softmax::Softmax;
+pub use tanh::Tanh;
+
+/// An element-wise activation: `f` and its derivative, written once and
+/// used by every path (per sample, batched, fused).
+///
+/// The derivative is taken from the *output* `y = f(x)`, which is what the
+/// layer caches: every activation here has a cheap f′ in terms of y.
+pub(crate) trait Elementwise: Copy {
+    /// `f(x)`. A NaN input gives a NaN output.
+    fn f(&self, x: f32) -> f32;
+    /// `f′` at the point where `f` returned `y`.
+    fn df(&self, y: f32) -> f32;
+}
+
+/// `Params`, `Layer`, `BatchLayer` and `FusedStep` for an element-wise
+/// activation `$layer<N>` that implements [`Elementwise`] and caches its
+/// output. Backward is `∂x = ∂y · f′(y)`: a product, so a NaN gradient stays
+/// NaN.
+macro_rules! elementwise_layer {
+    ($layer:ident, $kind:expr) => {
+        $crate::model::layers::no_params!($layer);
+
+        impl<const N: usize> $crate::model::layer::Layer for $layer<N> {
+            type Input = [f32; N];
+            type Output = [f32; N];
+            /// The output.
+            type Cache = [f32; N];
+            const SIGNATURE: u32 = $crate::model::layer::leaf_signature($kind, N, N);
+
+            #[inline(always)]
+            fn forward(&self, x: &[f32; N]) -> [f32; N] {
+                x.map(|x| $crate::model::layers::Elementwise::f(self, x))
+            }
+
+            #[inline(always)]
+            fn forward_train(&self, x: &[f32; N], cache: &mut [f32; N]) -> [f32; N] {
+                *cache = $crate::model::layer::Layer::forward(self, x);
+                *cache
+            }
+
+            #[inline(always)]
+            fn backward(&self, y: &[f32; N], g: &[f32; N], _grads: &mut Self) -> [f32; N] {
+                let mut dx = [0.0; N];
+                for ((dx, &y), &g) in dx.iter_mut().zip(y).zip(g) {
+                    *dx = g * $crate::model::layers::Elementwise::df(self, y);
+                }
+                dx
+            }
+        }
+
+        impl<const N: usize, const B: usize> $crate::model::batch::BatchLayer<B> for $layer<N> {
+            type BatchInput = [[f32; B]; N];
+            type BatchOutput = [[f32; B]; N];
+            /// The outputs.
+            type BatchCache = [[f32; B]; N];
+
+            #[inline(always)]
+            fn forward_batch(&self, x: &[[f32; B]; N]) -> [[f32; B]; N] {
+                x.map(|x| x.map(|x| $crate::model::layers::Elementwise::f(self, x)))
+            }
+
+            #[inline(always)]
+            fn forward_batch_train(
+                &self,
+                x: &[[f32; B]; N],
+                cache: &mut [[f32; B]; N],
+            ) -> [[f32; B]; N] {
+                *cache = $crate::model::batch::BatchLayer::forward_batch(self, x);
+                *cache
+            }
+
+            #[inline(always)]
+            fn backward_batch(
+                &self,
+                y: &[[f32; B]; N],
+                g: &[[f32; B]; N],
+                _grads: &mut Self,
+            ) -> [[f32; B]; N] {
+                let mut dx = [[0.0; B]; N];
+                let pairs = y.as_flattened().iter().zip(g.as_flattened());
+                for (dx, (&y, &g)) in dx.as_flattened_mut().iter_mut().zip(pairs) {
+                    *dx = g * $crate::model::layers::Elementwise::df(self, y);
+                }
+                dx
+            }
+        }
+
+        $crate::model::fused::no_params_fused!($layer);
+    };
+}
+pub(crate) use elementwise_layer;
+
+/// `Params` for a layer without trainable parameters.
+macro_rules! no_params {
+    ($layer:ident) => {
+        impl<const N: usize> $crate::model::params::Params for $layer<N> {
+            const NUM_PARAMS: usize = 0;
+            const NUM_BLOCKS: usize = 0;
+            #[inline]
+            fn block(&self, _k: usize) -> &[f32] {
+                &[]
+            }
+            #[inline]
+            fn block_mut(&mut self, _k: usize) -> &mut [f32] {
+                &mut []
+            }
+        }
+    };
+}
+pub(crate) use no_params;
+
+/// Kind tags hashed into [`Layer::SIGNATURE`](crate::model::layer::Layer::SIGNATURE).
+/// They are part of the file format: never renumber them.
+pub(crate) mod kind {
+    pub const DENSE: u32 = 1;
+    pub const IDENTITY: u32 = 2;
+    pub const RELU: u32 = 3;
+    pub const LEAKY_RELU: u32 = 4;
+    pub const SIGMOID: u32 = 5;
+    pub const TANH: u32 = 6;
+    pub const SOFTMAX: u32 = 7;
+}

@@ -1,0 +1,4 @@
+//! Saving, loading and baking trained networks.
+
+pub mod bake;
+pub mod persist;

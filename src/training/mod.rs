@@ -1,0 +1,5 @@
+//! Training: losses, optimizers and the training loop.
+
+pub mod loss;
+pub mod optim;
+pub mod train;

@@ -1,0 +1,348 @@
+//! Optimizers: how a gradient becomes a parameter update.
+//!
+//! An optimizer is a settings struct ([`Sgd`], [`Momentum`], [`Adam`]) plus a
+//! state value typed from the network: nothing for SGD, a velocity of the
+//! network's own type for momentum, two moment estimates for Adam. The state
+//! starts as [`crate::model::params::Zero::ZERO`], so its size is a compile-time
+//! constant and it can live in a `static`.
+//!
+//! Every optimizer takes a [`Penalty`] (L2 and/or L1 regularisation).
+//!
+//! ## What each stepping path guarantees
+//!
+//! | path | non-finite values | notes |
+//! | --- | --- | --- |
+//! | [`Optimizer::step`] | never committed: a check pass, then a write pass; [`NonFiniteStep`] leaves parameters and state as they were | any gradient, any batch |
+//! | [`Trainer`](crate::training::train::Trainer) at batch 1 with [`Sgd`] or [`Momentum`] | never committed: [`StepBounds`] proves every new value finite before the one write pass, or the step is refused | fused kernel ([`FusedStep`](crate::model::fused::FusedStep)), no gradient buffer |
+//! | [`Params::sgd_step`], [`FusedStep::backward_sgd`](crate::model::fused::FusedStep::backward_sgd) | not checked: bare kernels | for hand-written loops |
+//!
+//! All of them give the same bits on every target for the same inputs.
+
+mod adam;
+mod momentum;
+mod schedule;
+mod sgd;
+
+pub use adam::{Adam, AdamState};
+pub use momentum::Momentum;
+pub use schedule::Schedule;
+pub use sgd::Sgd;
+
+use crate::model::fused::WithRule;
+use crate::model::params::Params;
+use crate::model::params::Zero;
+
+/// Updates parameters of type `P` from a gradient of the same type.
+pub trait Optimizer<P: Params> {
+    /// Per-parameter state (moments), sized from the network.
+    type State: Zero;
+
+    /// One update with the given learning rate. On error nothing changed.
+    fn step(
+        &self,
+        params: &mut P,
+        grads: &P,
+        state: &mut Self::State,
+        learning_rate: f32,
+    ) -> Result<(), NonFiniteStep>;
+
+    /// `true` when the optimizer has a per-parameter rule for the fused
+    /// batch-1 kernel ([`with_fused_rule`](Optimizer::with_fused_rule)); the trainer
+    /// then trains batch 1 without a gradient buffer.
+    const FUSED: bool = false;
+
+    /// The bounds after one fused step of learning rate `lr` whose layers
+    /// reported `size` (see [`FusedStep::backward_pending`](crate::model::fused::FusedStep::backward_pending)). Only called
+    /// when [`FUSED`](Optimizer::FUSED) is `true`.
+    #[inline]
+    fn fused_bounds(&self, bounds: StepBounds, lr: f32, size: f32) -> StepBounds {
+        let _ = (lr, size);
+        bounds
+    }
+
+    /// Runs `work` with this optimizer's fused rule for learning rate `lr`
+    /// and the slots it updates: its own state, or `spare` (a value of the
+    /// network's type) when it has none. `None` when the optimizer has no
+    /// fused rule ([`FUSED`](Optimizer::FUSED) is `false`).
+    #[inline]
+    fn with_fused_rule<W: WithRule<P>>(
+        &self,
+        lr: f32,
+        state: &mut Self::State,
+        spare: &mut P,
+        work: W,
+    ) -> Option<W::Output> {
+        let _ = (lr, state, spare, work);
+        None
+    }
+
+    /// The largest magnitude in `state` (infinite when any value is not
+    /// finite), for [`StepBounds::measure`].
+    #[inline]
+    fn state_magnitude(state: &Self::State) -> f32 {
+        let _ = state;
+        0.0
+    }
+}
+
+/// Upper bounds on the magnitude of every parameter and every optimizer
+/// state value, carried from step to step so the fused kernel can prove a
+/// step finite without a pass over the parameters.
+///
+/// A step of learning rate `lr` changes no parameter by more than
+/// `Δ = lr · (½ size + l2 · params + l1)`, where `size` is what the
+/// backward sweep reported (`|g_o x_i| ≤ ½(g_o² + x_i²)`). Each optimizer
+/// turns `Δ` into new bounds ([`Optimizer::fused_bounds`]); while both stay
+/// at or below [`LIMIT`](StepBounds::LIMIT), every value the write pass
+/// computes is finite. NaN anywhere makes a bound NaN, which is never within
+/// the limit. When a bound outgrows the limit the trainer measures the real
+/// magnitudes once ([`measure`](StepBounds::measure)) and tries again.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepBounds {
+    /// Bound on `|θ|` over all parameters.
+    pub params: f32,
+    /// Bound on `|s|` over all optimizer state values.
+    pub state: f32,
+}
+
+impl StepBounds {
+    /// The largest bound a step may reach: far enough below `f32::MAX` that
+    /// no product or sum of the write pass can overflow.
+    pub const LIMIT: f32 = 1e30;
+
+    /// The real largest magnitudes of `params` and of `state`.
+    pub fn measure<P: Params, O: Optimizer<P>>(params: &P, state: &O::State) -> StepBounds {
+        StepBounds {
+            params: magnitude(params),
+            state: O::state_magnitude(state),
+        }
+    }
+
+    /// `true` when both bounds are at most [`LIMIT`](StepBounds::LIMIT)
+    /// (and so not NaN).
+    #[inline(always)]
+    pub fn within_limit(&self) -> bool {
+        self.params <= Self::LIMIT && self.state <= Self::LIMIT
+    }
+}
+
+/// The largest `|θ|` in `params`, or infinity when any value is not finite.
+/// Never inlined: it is the rare path of the fused step, and inlined the
+/// compiler would run it speculatively on every sample.
+#[cold]
+#[inline(never)]
+pub(crate) fn magnitude<P: Params>(params: &P) -> f32 {
+    let (mut largest, mut finite) = (0.0f32, true);
+    params.for_each_block(|b| {
+        for p in b {
+            finite &= p.is_finite();
+            largest = largest.max(p.abs());
+        }
+    });
+    if finite { largest } else { f32::INFINITY }
+}
+
+/// The update would have made a parameter or optimizer state NaN or
+/// infinite; the parameters and the state are unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NonFiniteStep;
+
+impl core::fmt::Display for NonFiniteStep {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the update would make a parameter non-finite; nothing was changed")
+    }
+}
+
+impl core::error::Error for NonFiniteStep {}
+
+/// Regularisation added to the loss: `l2/2 · Σθ² + l1 · Σ|θ|`, so the
+/// gradient gains `l2 · θ + l1 · sign(θ)`.
+///
+/// Biases are not penalised unless `biases` is set: scikit-learn's `alpha`
+/// penalises weights only. scikit-learn divides its penalty by the batch
+/// size, so its `alpha` corresponds to `l2 = alpha / batch_size` here.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Penalty {
+    /// L1 strength λ in `λ Σ|θ|`.
+    pub l1: f32,
+    /// L2 strength λ in `λ/2 Σθ²`.
+    pub l2: f32,
+    /// Penalise biases too.
+    pub biases: bool,
+}
+
+impl Penalty {
+    /// No regularisation.
+    pub const NONE: Penalty = Penalty {
+        l1: 0.0,
+        l2: 0.0,
+        biases: false,
+    };
+
+    /// `true` when both strengths are zero: the penalty does nothing,
+    /// whatever `biases` says.
+    #[inline(always)]
+    pub fn is_none(&self) -> bool {
+        self.l1 == 0.0 && self.l2 == 0.0
+    }
+
+    /// L2 (weight decay) of strength `lambda` on weights.
+    pub const fn l2(lambda: f32) -> Self {
+        Penalty {
+            l2: lambda,
+            ..Self::NONE
+        }
+    }
+
+    /// L1 of strength `lambda` on weights.
+    pub const fn l1(lambda: f32) -> Self {
+        Penalty {
+            l1: lambda,
+            ..Self::NONE
+        }
+    }
+
+    /// The penalty's gradient for one parameter `p` (in a bias block or not).
+    #[inline(always)]
+    pub fn gradient(&self, p: f32, is_bias: bool) -> f32 {
+        self.strengths(is_bias).grad(0.0, p)
+    }
+
+    /// The strengths that apply to a block: zero for biases unless they are
+    /// penalised.
+    #[inline(always)]
+    fn strengths(&self, is_bias: bool) -> Penalised {
+        if is_bias && !self.biases {
+            Penalised(0.0, 0.0)
+        } else {
+            Penalised(self.l1, self.l2)
+        }
+    }
+
+    /// The penalty's value for a whole network, `l2/2 Σθ² + l1 Σ|θ|` over
+    /// the penalised blocks.
+    pub fn value<P: Params>(&self, params: &P) -> f32 {
+        let mut total = 0.0;
+        for k in 0..P::NUM_BLOCKS {
+            if P::is_bias_block(k) && !self.biases {
+                continue;
+            }
+            for &p in params.block(k) {
+                total += 0.5 * self.l2 * p * p + self.l1 * p.abs();
+            }
+        }
+        total
+    }
+}
+
+/// How a step adds the penalty's gradient to a parameter's gradient. The
+/// optimizers are generic over it, so a step without a penalty (the common
+/// case) runs loops with no penalty code in them at all.
+pub(crate) trait Regularise: Copy {
+    /// The gradient `g` of parameter `p` with the penalty's gradient added.
+    fn grad(self, g: f32, p: f32) -> f32;
+}
+
+/// No penalty: the gradient as it is.
+#[derive(Clone, Copy)]
+pub(crate) struct Unpenalised;
+
+impl Regularise for Unpenalised {
+    #[inline(always)]
+    fn grad(self, g: f32, _: f32) -> f32 {
+        g
+    }
+}
+
+/// A penalty's strengths `(l1, l2)` for one block (zeros where it does not
+/// apply): `g + (l2 · p + l1 · sign(p))`.
+#[derive(Clone, Copy)]
+pub(crate) struct Penalised(f32, f32);
+
+impl Regularise for Penalised {
+    #[inline(always)]
+    fn grad(self, g: f32, p: f32) -> f32 {
+        let Penalised(l1, l2) = self;
+        let sign = f32::from(u8::from(p > 0.0)) - f32::from(u8::from(p < 0.0));
+        g + (l2 * p + l1 * sign)
+    }
+}
+
+/// Runs `step(per_block)` with [`Unpenalised`] when `penalty`
+/// [`is_none`](Penalty::is_none), and otherwise with the [`Penalised`] strengths of
+/// each block.
+macro_rules! with_penalty {
+    ($penalty:expr, $P:ty, |$reg:ident| $step:expr) => {{
+        let penalty: &$crate::training::optim::Penalty = $penalty;
+        if penalty.is_none() {
+            let $reg = |_k: usize| $crate::training::optim::Unpenalised;
+            $step
+        } else {
+            let $reg = |k: usize| {
+                penalty.strengths(<$P as $crate::model::params::Params>::is_bias_block(k))
+            };
+            $step
+        }
+    }};
+}
+use with_penalty;
+
+/// A fused rule's regularisers for weights and for biases, with the
+/// strengths scaled by the learning rate (the fused rules receive
+/// `d = lr · ∂θ`): runs `$step` with [`Unpenalised`] for both when `penalty`
+/// [`is_none`](Penalty::is_none).
+macro_rules! with_scaled_penalty {
+    ($penalty:expr, $lr:expr, |$weights:ident, $biases:ident| $step:expr) => {{
+        let penalty: &$crate::training::optim::Penalty = $penalty;
+        if penalty.is_none() {
+            let ($weights, $biases) = (
+                $crate::training::optim::Unpenalised,
+                $crate::training::optim::Unpenalised,
+            );
+            $step
+        } else {
+            let scaled = |is_bias| {
+                let $crate::training::optim::Penalised(l1, l2) = penalty.strengths(is_bias);
+                $crate::training::optim::Penalised($lr * l1, $lr * l2)
+            };
+            let ($weights, $biases) = (scaled(false), scaled(true));
+            $step
+        }
+    }};
+}
+use with_scaled_penalty;
+
+/// The most a fused step of learning rate `lr` can move a parameter whose
+/// magnitude is at most `params`: `lr · (½ size + l2 · params + l1)`.
+#[inline(always)]
+fn fused_delta(penalty: &Penalty, lr: f32, size: f32, params: f32) -> f32 {
+    let data = 0.5 * size;
+    if penalty.is_none() {
+        lr * data
+    } else {
+        lr * (data + (penalty.l2.abs() * params + penalty.l1.abs()))
+    }
+}
+
+/// `x`, or 0 when `x` is subnormal. Optimizer state that decays by a
+/// factor each step (a velocity or moment whose gradient is 0, as for a
+/// dead ReLU unit) ends in the smallest subnormals and stays there, since
+/// `0.9 · 1e-45` rounds back to `1e-45`; arithmetic on subnormals is many
+/// times slower on common CPUs, and the values are too small to move any
+/// normal parameter, so the state is flushed to zero instead.
+#[inline(always)]
+fn flush_subnormal(x: f32) -> f32 {
+    if x.abs() < f32::MIN_POSITIVE { 0.0 } else { x }
+}
+
+/// Runs `pass(false)` to check that every new value is finite, then
+/// `pass(true)` to write them: a step is all or nothing, with no copy.
+#[inline(always)]
+fn all_or_nothing(mut pass: impl FnMut(bool) -> bool) -> Result<(), NonFiniteStep> {
+    if pass(false) {
+        pass(true);
+        Ok(())
+    } else {
+        Err(NonFiniteStep)
+    }
+}

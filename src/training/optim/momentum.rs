@@ -1,0 +1,174 @@
+//! Gradient descent with momentum, optionally Nesterov's.
+
+use super::{
+    NonFiniteStep, Optimizer, Penalty, Regularise, StepBounds, all_or_nothing, flush_subnormal,
+    fused_delta, magnitude, with_penalty, with_scaled_penalty,
+};
+use crate::model::fused::{Update, WithRule};
+use crate::model::params::Params;
+
+/// Momentum in scikit-learn's form (its `sgd` solver):
+/// `v ← μ v − lr · g`, then `θ ← θ + v`, or with Nesterov
+/// `θ ← θ + μ v − lr · g`. The state is the velocity `v`, of the network's
+/// own type. Defaults: μ = 0.9, Nesterov on (scikit-learn's defaults).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Momentum {
+    /// μ, the fraction of the velocity kept each step.
+    pub momentum: f32,
+    /// Use Nesterov's look-ahead form.
+    pub nesterov: bool,
+    /// Regularisation.
+    pub penalty: Penalty,
+}
+
+impl Default for Momentum {
+    fn default() -> Self {
+        Momentum {
+            momentum: 0.9,
+            nesterov: true,
+            penalty: Penalty::NONE,
+        }
+    }
+}
+
+impl<P: Params> Optimizer<P> for Momentum {
+    type State = P;
+
+    #[inline]
+    fn step(
+        &self,
+        params: &mut P,
+        grads: &P,
+        velocity: &mut P,
+        lr: f32,
+    ) -> Result<(), NonFiniteStep> {
+        let mu = self.momentum;
+        let look_ahead = self.look_ahead();
+        with_penalty!(&self.penalty, P, |regularise| {
+            all_or_nothing(|commit| {
+                let mut finite = true;
+                for k in 0..P::NUM_BLOCKS {
+                    let reg = regularise(k);
+                    let blocks = (params.block_mut(k), velocity.block_mut(k), grads.block(k));
+                    finite &= if commit {
+                        update::<true, _>(blocks, reg, lr, mu, look_ahead)
+                    } else {
+                        update::<false, _>(blocks, reg, lr, mu, look_ahead)
+                    };
+                }
+                finite
+            })
+        })
+    }
+
+    const FUSED: bool = true;
+
+    /// `|v′| ≤ μ·V + Δ` and `|θ′| ≤ P + a·|v′| + b·Δ`.
+    #[inline(always)]
+    fn fused_bounds(&self, bounds: StepBounds, lr: f32, size: f32) -> StepBounds {
+        let delta = fused_delta(&self.penalty, lr, size, bounds.params);
+        let (a, b) = self.look_ahead();
+        let state = self.momentum.abs() * bounds.state + delta;
+        StepBounds {
+            params: bounds.params + (a.abs() * state + b * delta),
+            state,
+        }
+    }
+
+    #[inline(always)]
+    fn with_fused_rule<W: WithRule<P>>(
+        &self,
+        lr: f32,
+        velocity: &mut P,
+        _: &mut P,
+        work: W,
+    ) -> Option<W::Output> {
+        let (mu, look_ahead) = (self.momentum, self.look_ahead());
+        Some(with_scaled_penalty!(
+            &self.penalty,
+            lr,
+            |weights, biases| {
+                let rule = MomentumRule {
+                    mu,
+                    look_ahead,
+                    weights,
+                    biases,
+                };
+                work.run(rule, velocity)
+            }
+        ))
+    }
+
+    fn state_magnitude(velocity: &P) -> f32 {
+        magnitude(velocity)
+    }
+}
+
+impl Momentum {
+    /// θ ← θ + a·v − b·step: Nesterov's (a, b) = (μ, 1), plain (1, 0), so
+    /// the loops have no branch on it.
+    #[inline(always)]
+    fn look_ahead(&self) -> (f32, f32) {
+        if self.nesterov {
+            (self.momentum, 1.0)
+        } else {
+            (1.0, 0.0)
+        }
+    }
+}
+
+/// The fused momentum rule, the same update as [`Momentum`]'s `step` with
+/// `step = d + lr · penalty′(θ)`.
+#[derive(Clone, Copy)]
+struct MomentumRule<R> {
+    mu: f32,
+    look_ahead: (f32, f32),
+    weights: R,
+    biases: R,
+}
+
+impl<R: Regularise> MomentumRule<R> {
+    #[inline(always)]
+    fn apply(self, theta: &mut f32, v: &mut f32, step: f32) {
+        let (a, b) = self.look_ahead;
+        let new_v = flush_subnormal(self.mu * *v - step);
+        *theta = *theta + a * new_v - b * step;
+        *v = new_v;
+    }
+}
+
+impl<R: Regularise> Update for MomentumRule<R> {
+    #[inline(always)]
+    fn weight(self, theta: &mut f32, v: &mut f32, d: f32) {
+        self.apply(theta, v, self.weights.grad(d, *theta));
+    }
+
+    #[inline(always)]
+    fn bias(self, theta: &mut f32, v: &mut f32, d: f32) {
+        self.apply(theta, v, self.biases.grad(d, *theta));
+    }
+}
+
+/// One block of the update. `COMMIT` is a constant, so the checking pass
+/// and the writing pass each compile to a loop with no branch in it.
+#[inline(always)]
+fn update<const COMMIT: bool, R: Regularise>(
+    (params, velocity, grads): (&mut [f32], &mut [f32], &[f32]),
+    reg: R,
+    lr: f32,
+    mu: f32,
+    (a, b): (f32, f32),
+) -> bool {
+    let mut finite = true;
+    for ((p, v), &g) in params.iter_mut().zip(velocity).zip(grads) {
+        let step = lr * reg.grad(g, *p);
+        let new_v = flush_subnormal(mu * *v - step);
+        let new_p = *p + a * new_v - b * step;
+        finite &= new_p.is_finite() & new_v.is_finite();
+        if COMMIT {
+            *p = new_p;
+            *v = new_v;
+        }
+    }
+    finite
+}

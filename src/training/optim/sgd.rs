@@ -1,0 +1,93 @@
+//! Plain (stochastic) gradient descent.
+
+use super::{
+    NonFiniteStep, Optimizer, Penalty, Regularise, StepBounds, all_or_nothing, fused_delta,
+    with_penalty, with_scaled_penalty,
+};
+use crate::model::fused::{Update, WithRule};
+use crate::model::params::Params;
+
+/// `θ ← θ − lr · (g + penalty'(θ))`.
+///
+/// ```
+/// use stacknet::optim::{Optimizer, Sgd};
+/// use stacknet::Dense;
+/// let mut layer = Dense::from_arrays([[1.0]], [0.5]);
+/// let grads = Dense::from_arrays([[2.0]], [-1.0]);
+/// Sgd::default().step(&mut layer, &grads, &mut (), 0.1).unwrap();
+/// assert_eq!(layer, Dense::from_arrays([[0.8]], [0.6]));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Sgd {
+    /// Regularisation.
+    pub penalty: Penalty,
+}
+
+impl<P: Params> Optimizer<P> for Sgd {
+    type State = ();
+
+    #[inline]
+    fn step(&self, params: &mut P, grads: &P, _: &mut (), lr: f32) -> Result<(), NonFiniteStep> {
+        with_penalty!(&self.penalty, P, |regularise| {
+            all_or_nothing(|commit| {
+                let mut finite = true;
+                for k in 0..P::NUM_BLOCKS {
+                    let reg = regularise(k);
+                    for (p, &g) in params.block_mut(k).iter_mut().zip(grads.block(k)) {
+                        let new = *p - lr * reg.grad(g, *p);
+                        finite &= new.is_finite();
+                        if commit {
+                            *p = new;
+                        }
+                    }
+                }
+                finite
+            })
+        })
+    }
+
+    const FUSED: bool = true;
+
+    #[inline(always)]
+    fn fused_bounds(&self, bounds: StepBounds, lr: f32, size: f32) -> StepBounds {
+        StepBounds {
+            params: bounds.params + fused_delta(&self.penalty, lr, size, bounds.params),
+            state: 0.0,
+        }
+    }
+
+    #[inline(always)]
+    fn with_fused_rule<W: WithRule<P>>(
+        &self,
+        lr: f32,
+        _: &mut (),
+        spare: &mut P,
+        work: W,
+    ) -> Option<W::Output> {
+        let penalty = &self.penalty;
+        let result = with_scaled_penalty!(penalty, lr, |weights, biases| {
+            let rule = SgdRule { weights, biases };
+            work.run(rule, spare)
+        });
+        Some(result)
+    }
+}
+
+/// The fused SGD rule: `θ ← θ − (d + lr · penalty′(θ))`.
+#[derive(Clone, Copy)]
+struct SgdRule<R> {
+    weights: R,
+    biases: R,
+}
+
+impl<R: Regularise> Update for SgdRule<R> {
+    #[inline(always)]
+    fn weight(self, theta: &mut f32, _: &mut f32, d: f32) {
+        *theta -= self.weights.grad(d, *theta);
+    }
+
+    #[inline(always)]
+    fn bias(self, theta: &mut f32, _: &mut f32, d: f32) {
+        *theta -= self.biases.grad(d, *theta);
+    }
+}

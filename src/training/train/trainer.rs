@@ -1,0 +1,726 @@
+//! [`Trainer`]: one mini-batch step, and `fit` over many epochs.
+
+use rand_core::RngCore;
+
+use super::{DataError, Dataset, shuffle};
+use crate::model::batch::BatchLayer;
+use crate::model::fused::{FusedStep, Update, WithRule};
+use crate::model::layer::Layer;
+use crate::model::network::Network;
+use crate::model::params::Params;
+use crate::model::params::Zero;
+use crate::training::loss::Loss;
+use crate::training::optim::{NonFiniteStep, Optimizer, Schedule, StepBounds};
+
+/// How many samples each gradient step sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Batch {
+    /// All training samples: full-batch gradient descent.
+    Full,
+    /// Mini-batches of this many samples; the last of an epoch may be smaller.
+    /// `Size(1)` is per-sample stochastic gradient descent.
+    Size(usize),
+}
+
+/// scikit-learn's early stopping: hold out a random validation split, stop
+/// when the validation loss has not improved by `tolerance` for more than
+/// `patience` epochs, and restore the weights of the best epoch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EarlyStopping {
+    /// Share of the samples held out (`validation_fraction`, default 0.1);
+    /// the count is rounded up.
+    pub validation_fraction: f32,
+    /// Minimum decrease of the validation loss that counts (`tol`, 1e-4).
+    pub tolerance: f32,
+    /// Epochs without improvement tolerated (`n_iter_no_change`, 10).
+    pub patience: u32,
+}
+
+impl Default for EarlyStopping {
+    fn default() -> Self {
+        EarlyStopping {
+            validation_fraction: 0.1,
+            tolerance: 1e-4,
+            patience: 10,
+        }
+    }
+}
+
+/// Settings of [`Trainer::fit`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitConfig {
+    /// Maximum number of passes over the training samples (default 200).
+    pub epochs: u32,
+    /// Samples per step (default `Batch::Size(32)`).
+    pub batch: Batch,
+    /// Initial learning rate (default 0.01).
+    pub learning_rate: f32,
+    /// How the learning rate changes per epoch (default constant).
+    pub schedule: Schedule,
+    /// Visit the training samples in a fresh random order every epoch
+    /// (default `true`); otherwise in data order.
+    pub shuffle: bool,
+    /// Early stopping on a validation split (default off).
+    pub early_stopping: Option<EarlyStopping>,
+}
+
+impl Default for FitConfig {
+    fn default() -> Self {
+        FitConfig {
+            epochs: 200,
+            batch: Batch::Size(32),
+            learning_rate: 0.01,
+            schedule: Schedule::Constant,
+            shuffle: true,
+            early_stopping: None,
+        }
+    }
+}
+
+/// What happened in one epoch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EpochReport {
+    /// The epoch, from 0.
+    pub epoch: u32,
+    /// The training loss accumulated over the epoch's steps (the mean over
+    /// samples, or the sum for summed losses), as scikit-learn's `loss_curve_`.
+    pub train_loss: f32,
+    /// The loss on the validation split after the epoch, with early stopping.
+    pub validation_loss: Option<f32>,
+    /// The learning rate used in this epoch.
+    pub learning_rate: f32,
+}
+
+/// Receives an [`EpochReport`] after every epoch.
+///
+/// Implemented for closures, for `heapless::Vec<EpochReport, N>` (keeps the
+/// first `N` epochs: a loss history for plotting), and for `()` (ignores).
+pub trait Reporter {
+    /// Called once per epoch.
+    fn report(&mut self, report: &EpochReport);
+}
+
+impl<F: FnMut(&EpochReport)> Reporter for F {
+    fn report(&mut self, report: &EpochReport) {
+        self(report)
+    }
+}
+
+impl<const N: usize> Reporter for heapless::Vec<EpochReport, N> {
+    fn report(&mut self, report: &EpochReport) {
+        let _full = self.push(*report);
+    }
+}
+
+impl Reporter for () {
+    fn report(&mut self, _: &EpochReport) {}
+}
+
+/// How a [`Trainer::fit`] run ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitSummary {
+    /// Epochs completed.
+    pub epochs_run: u32,
+    /// Training loss of the last epoch.
+    pub final_train_loss: f32,
+    /// Best validation loss and its epoch, with early stopping (the network
+    /// holds that epoch's weights unless the trainer has [`NoBestWeights`]).
+    pub best_validation: Option<(f32, u32)>,
+    /// `true` when early stopping ended the run before `epochs`.
+    pub stopped_early: bool,
+}
+
+/// Why training refused to start or stopped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum TrainError {
+    /// The data was refused.
+    Data(DataError),
+    /// `Batch::Size(0)`.
+    BatchSizeZero,
+    /// The batch is larger than the training samples.
+    BatchLargerThanData {
+        /// The batch size asked for.
+        batch: usize,
+        /// Training samples available.
+        samples: usize,
+    },
+    /// The validation fraction is not in (0, 1).
+    InvalidValidationFraction,
+    /// The validation split leaves no training samples.
+    NoTrainingData,
+    /// The learning rate is negative, NaN or infinite.
+    InvalidLearningRate,
+    /// The order buffer has fewer entries than samples (or more than
+    /// `u32::MAX` samples were given).
+    OrderBufferTooSmall {
+        /// Entries needed: one per sample.
+        needed: usize,
+        /// Entries given.
+        found: usize,
+    },
+    /// A step produced a non-finite loss, gradient or parameter. The network
+    /// keeps the weights it had before that step.
+    Diverged {
+        /// The epoch (from 0) in which it happened.
+        epoch: u32,
+    },
+}
+
+impl From<DataError> for TrainError {
+    fn from(e: DataError) -> Self {
+        TrainError::Data(e)
+    }
+}
+
+impl core::fmt::Display for TrainError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            TrainError::Data(e) => write!(f, "bad data: {e}"),
+            TrainError::BatchSizeZero => f.write_str("batch size 0"),
+            TrainError::BatchLargerThanData { batch, samples } => {
+                write!(f, "batch of {batch} but only {samples} training samples")
+            }
+            TrainError::InvalidValidationFraction => {
+                f.write_str("validation fraction must be in (0, 1)")
+            }
+            TrainError::NoTrainingData => {
+                f.write_str("the validation split leaves no training samples")
+            }
+            TrainError::InvalidLearningRate => {
+                f.write_str("learning rate is not a finite value >= 0")
+            }
+            TrainError::OrderBufferTooSmall { needed, found } => {
+                write!(f, "order buffer holds {found} entries, {needed} needed")
+            }
+            TrainError::Diverged { epoch } => write!(
+                f,
+                "training diverged in epoch {epoch}; the weights before that step were kept"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for TrainError {}
+
+/// Where early stopping keeps the best weights seen so far.
+///
+/// A trainer made by [`Trainer::new`] keeps a copy of the network (the slot
+/// is `N` itself) and restores it when training ends. One made by
+/// [`Trainer::without_best_weights`] keeps nothing ([`NoBestWeights`]): it
+/// saves one network's worth of RAM, and early stopping then ends training
+/// with the last weights.
+pub trait BestWeights<N> {
+    /// An empty slot, as a constant so a trainer can live in a `static`.
+    const EMPTY: Self;
+    /// Remembers `net` as the best so far.
+    fn keep(&mut self, net: &N);
+    /// Writes the remembered weights into `net`; `false` when there are none.
+    fn restore(&self, net: &mut N) -> bool;
+}
+
+impl<N: Params> BestWeights<N> for N {
+    const EMPTY: Self = N::ZERO;
+
+    fn keep(&mut self, net: &N) {
+        self.assign(net);
+    }
+
+    fn restore(&self, net: &mut N) -> bool {
+        net.assign(self);
+        true
+    }
+}
+
+/// No room for best weights: early stopping keeps the last weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NoBestWeights;
+
+impl<N> BestWeights<N> for NoBestWeights {
+    const EMPTY: Self = NoBestWeights;
+
+    fn keep(&mut self, _: &N) {}
+
+    fn restore(&self, _: &mut N) -> bool {
+        false
+    }
+}
+
+/// Training state for a network `N`: optimizer `Opt` with its state, loss
+/// `L`, a gradient and a forward cache, and (`B`) room for the best weights
+/// of early stopping.
+///
+/// `Trainer::new` is a `const fn`, so a firmware can keep a trainer in a
+/// `static`; `core::mem::size_of::<Trainer<..>>()` is its RAM.
+#[derive(Debug, Clone)]
+pub struct Trainer<N: Layer, Opt: Optimizer<N>, L, B = N> {
+    /// The optimizer's settings.
+    pub optimizer: Opt,
+    /// The optimizer's state (moments), kept across `fit` calls.
+    pub state: Opt::State,
+    /// The loss.
+    pub loss: L,
+    grads: N,
+    cache: N::Cache,
+    best: B,
+}
+
+impl<N: Layer, Opt: Optimizer<N>, L> Trainer<N, Opt, L> {
+    /// A trainer with zero optimizer state that keeps the best weights of
+    /// early stopping.
+    pub const fn new(optimizer: Opt, loss: L) -> Self {
+        Self::with_slot(optimizer, loss, N::ZERO)
+    }
+}
+
+impl<N: Layer, Opt: Optimizer<N>, L> Trainer<N, Opt, L, NoBestWeights> {
+    /// A trainer with no room for best weights: one network smaller, for
+    /// devices that train without early stopping (or accept the last
+    /// weights when it stops).
+    ///
+    /// ```
+    /// use stacknet::prelude::*;
+    /// type Net = (Dense<2, 4>, Relu<4>, Dense<4, 1>);
+    /// type Full = Trainer<Net, Sgd, MeanSquaredError>;
+    /// type Lean = Trainer<Net, Sgd, MeanSquaredError, stacknet::train::NoBestWeights>;
+    /// let _lean: Lean = Trainer::without_best_weights(Sgd::default(), MeanSquaredError);
+    /// assert_eq!(size_of::<Full>() - size_of::<Lean>(), size_of::<Net>());
+    /// ```
+    pub const fn without_best_weights(optimizer: Opt, loss: L) -> Self {
+        Self::with_slot(optimizer, loss, NoBestWeights)
+    }
+}
+
+impl<N: Layer, Opt: Optimizer<N>, L, B> Trainer<N, Opt, L, B> {
+    const fn with_slot(optimizer: Opt, loss: L, best: B) -> Self {
+        Trainer {
+            optimizer,
+            state: Opt::State::ZERO,
+            loss,
+            grads: N::ZERO,
+            cache: N::Cache::ZERO,
+            best,
+        }
+    }
+
+    /// The gradient of the last mini-batch step (of the loss as weighted over
+    /// its batch). The fused batch-1 kernel keeps no gradient, so after a
+    /// batch-1 step with `Sgd` or `Momentum` this is not that step's.
+    pub fn gradient(&self) -> &N {
+        &self.grads
+    }
+}
+
+/// Why the fused kernel did not write a step.
+enum Refusal {
+    /// The loss or a gradient is not finite.
+    NonFinite,
+    /// The carried bounds cannot prove the step finite.
+    Loose,
+}
+
+/// One batch-1 sample for [`Optimizer::with_fused_rule`]: everything but the
+/// rule, which the optimizer supplies.
+struct FusedSample<'a, N: FusedStep, Opt, L, const I: usize, const O: usize> {
+    net: &'a mut N,
+    cache: &'a mut N::Cache,
+    optimizer: &'a Opt,
+    loss: &'a L,
+    sample: (&'a [f32; I], &'a [f32; O]),
+    lr: f32,
+    bounds: StepBounds,
+}
+
+impl<N, Opt, L, const I: usize, const O: usize> WithRule<N> for FusedSample<'_, N, Opt, L, I, O>
+where
+    N: FusedStep<Input = [f32; I], Output = [f32; O]>,
+    Opt: Optimizer<N>,
+    L: Loss<O>,
+{
+    /// The sample's loss and the bounds after the step.
+    type Output = Result<(f32, StepBounds), Refusal>;
+
+    #[inline(always)]
+    fn run<U: Update>(self, rule: U, slots: &mut N) -> Self::Output {
+        let (x, y) = self.sample;
+        let prediction = self.net.forward_train(x, self.cache);
+        // a batch of one: the mean and the sum are the sample itself
+        let (loss, g) = self.loss.loss_and_gradient(&prediction, y);
+        let mut pending = N::Pending::ZERO;
+        let mut size = 0.0;
+        self.net
+            .backward_pending(self.cache, &g, &mut pending, &mut size);
+        if !(loss.is_finite() && size.is_finite()) {
+            return Err(Refusal::NonFinite);
+        }
+        let next = self.optimizer.fused_bounds(self.bounds, self.lr, size);
+        if !next.within_limit() {
+            return Err(Refusal::Loose);
+        }
+        self.net
+            .apply_pending(self.cache, &pending, self.lr, slots, rule);
+        Ok((loss, next))
+    }
+}
+
+/// Samples per [`BatchLayer`] call on the mini-batch path: 8 where the
+/// target has SIMD lanes for them (x86, AArch64, wasm `simd128`), whose
+/// arrays then stay in registers; 1 elsewhere (Cortex-M), where a wider
+/// block costs flash and saves no time. The batched kernel adds each
+/// sample's gradient in sample order, exactly as the per-sample path does,
+/// so the block size never changes a bit: host and device agree.
+#[cfg(any(
+    target_arch = "x86_64",
+    target_arch = "x86",
+    target_arch = "aarch64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+))]
+pub const BLOCK: usize = 8;
+/// Samples per [`BatchLayer`] call on the mini-batch path (see the SIMD
+/// targets' value): 1 on targets without SIMD lanes.
+#[cfg(not(any(
+    target_arch = "x86_64",
+    target_arch = "x86",
+    target_arch = "aarch64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
+pub const BLOCK: usize = 1;
+
+impl<N, Opt, L, B, const I: usize, const O: usize> Trainer<N, Opt, L, B>
+where
+    N: Layer<Input = [f32; I], Output = [f32; O]> + Network<I, O>,
+    Opt: Optimizer<N>,
+    L: Loss<O>,
+    B: BestWeights<N>,
+{
+    /// One gradient step on the samples `rows` of `data`; returns the batch
+    /// loss (the mean, or the sum for summed losses) before the step.
+    /// [`Trainer::step_all`] steps on all samples in order.
+    ///
+    /// The kernel follows the settings: one row with [`Sgd`](crate::training::optim::Sgd)
+    /// or [`Momentum`](crate::training::optim::Momentum) runs the fused kernel (no
+    /// gradient buffer); anything else runs the batched kernel in blocks of
+    /// [`BLOCK`] rows into the gradient (the rows after the last full block
+    /// one at a time), then [`Optimizer::step`].
+    ///
+    /// On a non-finite loss, gradient or new parameter nothing is changed and
+    /// [`NonFiniteStep`] is returned. Row numbers past the data are skipped
+    /// and not counted in the batch.
+    pub fn step(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O>,
+        rows: &[u32],
+        learning_rate: f32,
+    ) -> Result<f32, NonFiniteStep> {
+        if let ([row], true) = (rows, Opt::FUSED) {
+            if let Some((x, y)) = data.get(*row as usize) {
+                let mut bounds = StepBounds::measure::<N, Opt>(net, &self.state);
+                let mut cache = N::Cache::ZERO;
+                return self.fused_sample(net, &mut cache, (x, y), learning_rate, &mut bounds);
+            }
+        }
+        self.batch_step(net, data, Some(rows), learning_rate)
+    }
+
+    /// One full-batch gradient step on all of `data`, in order.
+    pub fn step_all(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O>,
+        learning_rate: f32,
+    ) -> Result<f32, NonFiniteStep> {
+        self.batch_step(net, data, None, learning_rate)
+    }
+
+    /// One sample through the fused kernel: forward, the loss with its
+    /// gradient, the backward sweep, the bound check, the write pass. Nothing
+    /// is written unless `bounds` prove every new value finite; when the
+    /// carried bounds have grown too loose to prove it, they are measured
+    /// once and the sample is tried again.
+    ///
+    /// `cache` is the caller's, so that a loop over samples can keep it in
+    /// registers.
+    #[inline(always)]
+    fn fused_sample(
+        &mut self,
+        net: &mut N,
+        cache: &mut N::Cache,
+        (x, y): (&[f32; I], &[f32; O]),
+        lr: f32,
+        bounds: &mut StepBounds,
+    ) -> Result<f32, NonFiniteStep> {
+        let mut measured = false;
+        loop {
+            let work = FusedSample {
+                net: &mut *net,
+                cache: &mut *cache,
+                optimizer: &self.optimizer,
+                loss: &self.loss,
+                sample: (x, y),
+                lr,
+                bounds: *bounds,
+            };
+            match self
+                .optimizer
+                .with_fused_rule(lr, &mut self.state, &mut self.grads, work)
+            {
+                Some(Ok((loss, next))) => {
+                    *bounds = next;
+                    return Ok(loss);
+                }
+                Some(Err(Refusal::Loose)) if !measured => {
+                    *bounds = StepBounds::measure::<N, Opt>(net, &self.state);
+                    measured = true;
+                }
+                _ => return Err(NonFiniteStep),
+            }
+        }
+    }
+
+    /// A mini-batch through the batched kernel, [`BLOCK`] samples at a time
+    /// into the gradient, then one optimizer step (whose check pass refuses
+    /// non-finite gradients and parameters). `rows` are the samples' row
+    /// numbers, or `None` for every row in order; rows past the data are
+    /// skipped and not counted.
+    fn batch_step(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O>,
+        rows: Option<&[u32]>,
+        learning_rate: f32,
+    ) -> Result<f32, NonFiniteStep> {
+        let (n, len) = (data.len(), rows.map_or(data.len(), <[u32]>::len));
+        let row = |k: usize| rows.map_or(k, |rows| rows.get(k).map_or(n, |&r| r as usize));
+        let used = match rows {
+            Some(rows) => rows.iter().filter(|&&r| (r as usize) < n).count(),
+            None => n,
+        };
+        let weight = L::batch_weight(used);
+        self.grads.fill(0.0);
+        let mut cache = <N as BatchLayer<BLOCK>>::BatchCache::ZERO;
+        let mut loss = 0.0;
+        let blocks = len - len % BLOCK;
+        for start in (0..blocks).step_by(BLOCK) {
+            let mut x = [[0.0; BLOCK]; I];
+            let mut targets = [None; BLOCK];
+            for (s, target) in targets.iter_mut().enumerate() {
+                if let Some((row, y)) = data.get(row(start + s)) {
+                    for (feature, &v) in x.iter_mut().zip(row) {
+                        feature[s] = v;
+                    }
+                    *target = Some(y);
+                }
+            }
+            let y = net.forward_batch_train(&x, &mut cache);
+            // lanes with no sample keep a zero gradient: they add nothing
+            let mut g = [[0.0; BLOCK]; O];
+            for (s, target) in targets.iter().enumerate() {
+                if let Some(target) = target {
+                    let prediction: [f32; O] = core::array::from_fn(|k| y[k][s]);
+                    let (l, gs) = self.loss.loss_and_gradient(&prediction, target);
+                    loss += l;
+                    for (g, gs) in g.iter_mut().zip(gs) {
+                        g[s] = gs * weight;
+                    }
+                }
+            }
+            net.backward_batch(&cache, &g, &mut self.grads);
+        }
+        // the last samples, too few for a block, one at a time: padded lanes
+        // would cost as much as real ones (transcendentals, soft float)
+        for k in blocks..len {
+            if let Some((x, target)) = data.get(row(k)) {
+                let prediction = net.forward_train(x, &mut self.cache);
+                let (l, mut g) = self.loss.loss_and_gradient(&prediction, target);
+                loss += l;
+                g.iter_mut().for_each(|g| *g *= weight);
+                net.backward(&self.cache, &g, &mut self.grads);
+            }
+        }
+        let loss = loss * weight;
+        if !loss.is_finite() {
+            return Err(NonFiniteStep);
+        }
+        self.optimizer
+            .step(net, &self.grads, &mut self.state, learning_rate)?;
+        Ok(loss)
+    }
+
+    /// The loss over the rows `rows` of `data` (mean, or sum for summed
+    /// losses), without training.
+    pub fn evaluate(&self, net: &N, data: &Dataset<'_, I, O>, rows: &[u32]) -> f32 {
+        let total: f32 = rows
+            .iter()
+            .filter_map(|&r| data.get(r as usize))
+            .map(|(x, y)| self.loss.loss(&net.forward(x), y))
+            .sum();
+        total * L::batch_weight(rows.len())
+    }
+
+    /// Trains `net` on `data` for up to `config.epochs` epochs.
+    ///
+    /// `order` needs one entry per sample (it holds the shuffled sample
+    /// order and the validation split). `rng` shuffles and draws the split.
+    /// `reporter` hears about every epoch.
+    ///
+    /// Errors are checked before anything changes, except
+    /// [`TrainError::Diverged`], which leaves the weights of the last good
+    /// step in `net`.
+    #[inline(always)]
+    pub fn fit<R: RngCore + ?Sized>(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O>,
+        config: &FitConfig,
+        order: &mut [u32],
+        rng: &mut R,
+        reporter: &mut impl Reporter,
+    ) -> Result<FitSummary, TrainError> {
+        // Decided from the settings alone, so where they are constants (as
+        // in firmware) only the loop that runs is linked.
+        let fused = matches!(config.batch, Batch::Size(1)) && Opt::FUSED;
+        let constant_rate = matches!(config.schedule, Schedule::Constant);
+        let args = (net, data, config, order, rng, reporter);
+        match (fused, constant_rate) {
+            (true, true) => self.fit_with::<true, true, R>(args),
+            (true, false) => self.fit_with::<true, false, R>(args),
+            (false, true) => self.fit_with::<false, true, R>(args),
+            (false, false) => self.fit_with::<false, false, R>(args),
+        }
+    }
+
+    /// [`fit`](Trainer::fit) with the kernel (`FUSED`: batch 1 through
+    /// [`FusedStep`]; otherwise mini-batches through [`BatchLayer`]) and the
+    /// schedule (`CONSTANT_RATE`: no schedule arithmetic at all) fixed.
+    #[allow(clippy::type_complexity)]
+    fn fit_with<const FUSED: bool, const CONSTANT_RATE: bool, R: RngCore + ?Sized>(
+        &mut self,
+        (net, data, config, order, rng, reporter): (
+            &mut N,
+            &Dataset<'_, I, O>,
+            &FitConfig,
+            &mut [u32],
+            &mut R,
+            &mut impl Reporter,
+        ),
+    ) -> Result<FitSummary, TrainError> {
+        let n = data.len();
+        if n > u32::MAX as usize || order.len() < n {
+            return Err(TrainError::OrderBufferTooSmall {
+                needed: n,
+                found: order.len(),
+            });
+        }
+        if !(config.learning_rate.is_finite() && config.learning_rate >= 0.0) {
+            return Err(TrainError::InvalidLearningRate);
+        }
+        let n_validation = match config.early_stopping {
+            None => 0,
+            Some(es) => {
+                let f = es.validation_fraction;
+                if !(f > 0.0 && f < 1.0) {
+                    return Err(TrainError::InvalidValidationFraction);
+                }
+                libm::ceilf(f * n as f32) as usize
+            }
+        };
+        let n_train = n.saturating_sub(n_validation);
+        if n_train == 0 {
+            return Err(TrainError::NoTrainingData);
+        }
+        let batch = match config.batch {
+            Batch::Full => n_train,
+            Batch::Size(0) => return Err(TrainError::BatchSizeZero),
+            Batch::Size(b) if b > n_train => {
+                return Err(TrainError::BatchLargerThanData {
+                    batch: b,
+                    samples: n_train,
+                });
+            }
+            Batch::Size(b) => b,
+        };
+
+        let order = order.get_mut(..n).unwrap_or_default();
+        for (i, slot) in order.iter_mut().enumerate() {
+            *slot = i as u32;
+        }
+        if n_validation > 0 {
+            shuffle(order, rng);
+        }
+        let (validation, train) = order.split_at_mut_checked(n_validation).unwrap_or_default();
+
+        let mut summary = FitSummary {
+            epochs_run: 0,
+            final_train_loss: f32::NAN,
+            best_validation: None,
+            stopped_early: false,
+        };
+        let mut stale_epochs = 0u32;
+        let mut bounds = StepBounds::measure::<N, Opt>(net, &self.state);
+        let mut cache = N::Cache::ZERO;
+        for epoch in 0..config.epochs {
+            let learning_rate = if CONSTANT_RATE {
+                config.learning_rate
+            } else {
+                config.schedule.rate(config.learning_rate, epoch)
+            };
+            if config.shuffle {
+                shuffle(train, rng);
+            }
+            let diverged = |NonFiniteStep| TrainError::Diverged { epoch };
+            let mut train_loss = 0.0;
+            if FUSED {
+                for &row in train.iter() {
+                    let sample = data
+                        .get(row as usize)
+                        .ok_or(TrainError::Diverged { epoch })?;
+                    train_loss += self
+                        .fused_sample(net, &mut cache, sample, learning_rate, &mut bounds)
+                        .map_err(diverged)?;
+                }
+            } else {
+                for rows in train.chunks(batch) {
+                    let loss = self
+                        .batch_step(net, data, Some(rows), learning_rate)
+                        .map_err(diverged)?;
+                    // back to a per-sample total, then weighted over the epoch
+                    train_loss += loss / L::batch_weight(rows.len());
+                }
+            }
+            let train_loss = train_loss * L::batch_weight(n_train);
+            let validation_loss = config.early_stopping.map(|es| {
+                let loss = self.evaluate(net, data, validation);
+                let best = summary.best_validation.map_or(f32::INFINITY, |b| b.0);
+                if loss > best - es.tolerance {
+                    stale_epochs += 1;
+                } else {
+                    stale_epochs = 0;
+                }
+                if loss < best {
+                    summary.best_validation = Some((loss, epoch));
+                    self.best.keep(net);
+                }
+                loss
+            });
+            summary.epochs_run = epoch + 1;
+            summary.final_train_loss = train_loss;
+            reporter.report(&EpochReport {
+                epoch,
+                train_loss,
+                validation_loss,
+                learning_rate,
+            });
+            if let Some(es) = config.early_stopping {
+                if stale_epochs > es.patience {
+                    summary.stopped_early = true;
+                    break;
+                }
+            }
+        }
+        if summary.best_validation.is_some() {
+            self.best.restore(net);
+        }
+        Ok(summary)
+    }
+}
