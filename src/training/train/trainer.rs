@@ -10,7 +10,7 @@ use crate::model::network::Network;
 use crate::model::params::Params;
 use crate::model::params::Zero;
 use crate::training::loss::Loss;
-use crate::training::optim::{NonFiniteStep, Optimizer, Schedule, StepBounds};
+use crate::training::optim::{NonFiniteStep, Optimizer, Schedule, StepBounds, magnitude};
 
 /// How many samples each gradient step sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -311,14 +311,6 @@ impl<N: Layer, Opt: Optimizer<N>, L, B> Trainer<N, Opt, L, B> {
     }
 }
 
-/// Why the fused kernel did not write a step.
-enum Refusal {
-    /// The loss or a gradient is not finite.
-    NonFinite,
-    /// The carried bounds cannot prove the step finite.
-    Loose,
-}
-
 /// One batch-1 sample for [`Optimizer::with_fused_rule`]: everything but the
 /// rule, which the optimizer supplies.
 struct FusedSample<'a, N: FusedStep, Opt, L, const I: usize, const O: usize> {
@@ -338,7 +330,7 @@ where
     L: Loss<O>,
 {
     /// The sample's loss and the bounds after the step.
-    type Output = Result<(f32, StepBounds), Refusal>;
+    type Output = Result<(f32, StepBounds), NonFiniteStep>;
 
     #[inline(always)]
     fn run<U: Update>(self, rule: U, slots: &mut N) -> Self::Output {
@@ -350,12 +342,25 @@ where
         let mut size = 0.0;
         self.net
             .backward_pending(self.cache, &g, &mut pending, &mut size);
-        if !(loss.is_finite() && size.is_finite()) {
-            return Err(Refusal::NonFinite);
-        }
-        let next = self.optimizer.fused_bounds(self.bounds, self.lr, size);
+        let mut next = self.optimizer.fused_bounds(self.bounds, self.lr, size);
         if !next.within_limit() {
-            return Err(Refusal::Loose);
+            if !(loss.is_finite() && size.is_finite()) {
+                return Err(NonFiniteStep);
+            }
+            // The carried bounds may have grown loose: measure once. The
+            // slots hold the optimizer's state when it has any (and are
+            // ignored by the bounds of one that has none).
+            let measured = StepBounds {
+                params: magnitude(self.net),
+                state: magnitude(slots),
+            };
+            next = self.optimizer.fused_bounds(measured, self.lr, size);
+            if !next.within_limit() {
+                return Err(NonFiniteStep);
+            }
+        }
+        if !loss.is_finite() {
+            return Err(NonFiniteStep);
         }
         self.net
             .apply_pending(self.cache, &pending, self.lr, slots, rule);
@@ -436,8 +441,8 @@ where
     /// One sample through the fused kernel: forward, the loss with its
     /// gradient, the backward sweep, the bound check, the write pass. Nothing
     /// is written unless `bounds` prove every new value finite; when the
-    /// carried bounds have grown too loose to prove it, they are measured
-    /// once and the sample is tried again.
+    /// carried bounds have grown too loose to prove it, the real magnitudes
+    /// are measured once and the proof tried again.
     ///
     /// `cache` is the caller's, so that a loop over samples can keep it in
     /// registers.
@@ -446,35 +451,29 @@ where
         &mut self,
         net: &mut N,
         cache: &mut N::Cache,
-        (x, y): (&[f32; I], &[f32; O]),
+        sample: (&[f32; I], &[f32; O]),
         lr: f32,
         bounds: &mut StepBounds,
     ) -> Result<f32, NonFiniteStep> {
-        let mut measured = false;
-        loop {
-            let work = FusedSample {
-                net: &mut *net,
-                cache: &mut *cache,
-                optimizer: &self.optimizer,
-                loss: &self.loss,
-                sample: (x, y),
-                lr,
-                bounds: *bounds,
-            };
-            match self
-                .optimizer
-                .with_fused_rule(lr, &mut self.state, &mut self.grads, work)
-            {
-                Some(Ok((loss, next))) => {
-                    *bounds = next;
-                    return Ok(loss);
-                }
-                Some(Err(Refusal::Loose)) if !measured => {
-                    *bounds = StepBounds::measure::<N, Opt>(net, &self.state);
-                    measured = true;
-                }
-                _ => return Err(NonFiniteStep),
+        let work = FusedSample {
+            net,
+            cache,
+            optimizer: &self.optimizer,
+            loss: &self.loss,
+            sample,
+            lr,
+            bounds: *bounds,
+        };
+        let spare = &mut self.grads;
+        match self
+            .optimizer
+            .with_fused_rule(lr, &mut self.state, spare, work)
+        {
+            Some(Ok((loss, next))) => {
+                *bounds = next;
+                Ok(loss)
             }
+            _ => Err(NonFiniteStep),
         }
     }
 
