@@ -1,5 +1,5 @@
-//! How good are the predictions: regression errors, R², accuracy and the
-//! binary confusion matrix.
+//! How good are the predictions: regression errors, R², accuracy, log
+//! loss and the binary confusion matrix; and one-hot rows from class labels.
 //!
 //! Every function takes predictions and targets as flat `&[f32]` of equal
 //! length (flatten `&[[f32; O]]` with `as_flattened()`), or rows of class
@@ -30,6 +30,15 @@ pub enum MetricError {
         /// Number of targets.
         targets: usize,
     },
+    /// A class label is not below the number of classes.
+    LabelOutOfRange {
+        /// The row of the label.
+        row: usize,
+        /// The label.
+        label: usize,
+        /// The number of classes.
+        classes: usize,
+    },
 }
 
 impl core::fmt::Display for MetricError {
@@ -40,6 +49,11 @@ impl core::fmt::Display for MetricError {
                 predictions,
                 targets,
             } => write!(f, "{predictions} predictions but {targets} targets"),
+            MetricError::LabelOutOfRange {
+                row,
+                label,
+                classes,
+            } => write!(f, "row {row}: label {label} but only {classes} classes"),
         }
     }
 }
@@ -212,6 +226,98 @@ fn fraction(numerator: usize, denominator: usize) -> f32 {
     } else {
         (numerator as f64 / denominator as f64) as f32
     }
+}
+
+/// Probabilities are clipped to `[ε, 1 − ε]`, `ε = f32::EPSILON`, before
+/// the logarithm, as scikit-learn's `log_loss` does for `float32` input, so
+/// a confident wrong answer costs `−ln ε ≈ 15.9` instead of infinity.
+const LOG_LOSS_CLIP: f64 = f32::EPSILON as f64;
+
+/// `−ln p` with `p` clipped to `[ε, 1 − ε]`.
+fn surprise(p: f32) -> f64 {
+    -libm::log(f64::from(p).clamp(LOG_LOSS_CLIP, 1.0 - LOG_LOSS_CLIP))
+}
+
+/// Binary log loss (cross-entropy) of probabilities against 0/1 targets:
+/// `−1/n Σ (t ln p + (1 − t) ln(1 − p))`, in `f64`, with `p` clipped to
+/// `[ε, 1 − ε]` (`ε = f32::EPSILON`, as scikit-learn's `log_loss` for
+/// `float32`). Targets between 0 and 1 weigh both terms.
+///
+/// ```
+/// use stacknet::metrics::log_loss;
+/// // −(ln 0.8 + ln 0.6) / 2
+/// let loss = log_loss(&[0.8, 0.4], &[1.0, 0.0]).unwrap();
+/// assert!((loss - 0.366_985).abs() < 1e-6);
+/// ```
+pub fn log_loss(probabilities: &[f32], targets: &[f32]) -> Result<f32, MetricError> {
+    check(probabilities.len(), targets.len())?;
+    let sum: f64 = probabilities
+        .iter()
+        .zip(targets)
+        .map(|(&p, &t)| {
+            let t = f64::from(t);
+            t * surprise(p) + (1.0 - t) * surprise(1.0 - p)
+        })
+        .sum();
+    Ok((sum / probabilities.len() as f64) as f32)
+}
+
+/// Multi-class log loss of rows of class probabilities against one-hot (or
+/// soft) target rows: `−1/n Σ_rows Σ_k t_k ln p_k`, clipped as
+/// [`log_loss`]. The probabilities are used as given (a softmax output sums
+/// to 1 already).
+///
+/// ```
+/// use stacknet::metrics::categorical_log_loss;
+/// let probs = [[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]];
+/// let one_hot = [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]];
+/// // −(ln 0.7 + ln 0.4) / 2
+/// let loss = categorical_log_loss(&probs, &one_hot).unwrap();
+/// assert!((loss - 0.636_482).abs() < 1e-6);
+/// ```
+pub fn categorical_log_loss<const K: usize>(
+    probabilities: &[[f32; K]],
+    targets: &[[f32; K]],
+) -> Result<f32, MetricError> {
+    check(probabilities.len(), targets.len())?;
+    let mut sum = 0.0f64;
+    for (p, t) in probabilities.iter().zip(targets) {
+        for (&p, &t) in p.iter().zip(t) {
+            if t != 0.0 {
+                sum += f64::from(t) * surprise(p);
+            }
+        }
+    }
+    Ok((sum / probabilities.len() as f64) as f32)
+}
+
+/// Writes the one-hot row of each class label (`1.0` at the label, `0.0`
+/// elsewhere) into `rows`, for training a softmax classifier on integer
+/// labels. Nothing is written unless every label is below `K` and there is
+/// one row per label.
+///
+/// ```
+/// use stacknet::metrics::one_hot;
+/// let mut rows = [[9.0; 3]; 2];
+/// one_hot(&[2, 0], &mut rows).unwrap();
+/// assert_eq!(rows, [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]);
+/// ```
+pub fn one_hot<const K: usize>(labels: &[usize], rows: &mut [[f32; K]]) -> Result<(), MetricError> {
+    check(labels.len(), rows.len())?;
+    if let Some((row, &label)) = labels.iter().enumerate().find(|&(_, &l)| l >= K) {
+        return Err(MetricError::LabelOutOfRange {
+            row,
+            label,
+            classes: K,
+        });
+    }
+    for (row, &label) in rows.iter_mut().zip(labels) {
+        *row = [0.0; K];
+        if let Some(one) = row.get_mut(label) {
+            *one = 1.0;
+        }
+    }
+    Ok(())
 }
 
 /// Counts of a binary classifier's outcomes (the 2 × 2 confusion matrix).
@@ -479,6 +585,71 @@ mod tests {
         assert_eq!(
             mean_squared_error(p.as_flattened(), t.as_flattened()),
             Ok(1.5)
+        );
+    }
+
+    /// scikit-learn's `log_loss` documentation example: 0.21616…, the same
+    /// as binary and as two-class rows.
+    #[test]
+    fn log_loss_matches_scikit_learn() {
+        let p_spam = [0.9, 0.1, 0.2, 0.65];
+        let spam = [1.0, 0.0, 0.0, 1.0];
+        let binary = log_loss(&p_spam, &spam).unwrap();
+        assert!((binary - 0.216_161_87).abs() < 1e-6, "{binary}");
+        let rows = [[0.1, 0.9], [0.9, 0.1], [0.8, 0.2], [0.35, 0.65]];
+        let one_hot_rows = [[0.0, 1.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]];
+        let categorical = categorical_log_loss(&rows, &one_hot_rows).unwrap();
+        assert!((categorical - binary).abs() < 1e-6);
+    }
+
+    #[test]
+    fn log_loss_clips_certain_mistakes() {
+        // −ln ε for ε = 2^−23
+        let worst = 23.0 * core::f32::consts::LN_2;
+        assert!((log_loss(&[0.0], &[1.0]).unwrap() - worst).abs() < 1e-5);
+        assert!((log_loss(&[1.0], &[0.0]).unwrap() - worst).abs() < 1e-5);
+        assert!(log_loss(&[1.0], &[1.0]).unwrap() < 1e-6);
+        assert_eq!(log_loss(&[], &[]), Err(MetricError::Empty));
+    }
+
+    #[test]
+    fn one_hot_rows_and_bad_labels() {
+        let mut rows = [[5.0; 4]; 3];
+        one_hot(&[3, 0, 1], &mut rows).unwrap();
+        assert_eq!(
+            rows,
+            [
+                [0.0, 0.0, 0.0, 1.0],
+                [1.0, 0.0, 0.0, 0.0],
+                [0.0, 1.0, 0.0, 0.0]
+            ]
+        );
+        let before = rows;
+        assert_eq!(
+            one_hot(&[1, 4, 0], &mut rows),
+            Err(MetricError::LabelOutOfRange {
+                row: 1,
+                label: 4,
+                classes: 4
+            })
+        );
+        assert_eq!(rows, before, "nothing written");
+        assert_eq!(
+            one_hot(&[1, 2], &mut rows),
+            Err(MetricError::LengthMismatch {
+                predictions: 2,
+                targets: 3
+            })
+        );
+        // accuracy agrees for either label form
+        let probs = [
+            [0.1, 0.2, 0.3, 0.4],
+            [0.9, 0.0, 0.0, 0.1],
+            [0.3, 0.2, 0.5, 0.0],
+        ];
+        assert_eq!(
+            categorical_accuracy(&probs, &rows),
+            sparse_categorical_accuracy(&probs, &[3, 0, 1])
         );
     }
 }
