@@ -57,7 +57,10 @@ declare -A TINYMIND_INSTRUCTIONS=([release]=1005 [release-s]=1038 [release-3]=87
 declare -A TINYMIND_FLASH=([release]=2488 [release-s]=2080 [release-3]=5976)
 TINYMIND_STATE=704
 
-fw_cargo() { (cd "$here" && CARGO_TARGET_DIR="$here/target" cargo "$@"); }
+# The checkout's path is remapped so that the images (and so the figures)
+# do not depend on where the repository was cloned.
+remap="--remap-path-prefix=$root=/stacknet --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+fw_cargo() { (cd "$here" && CARGO_TARGET_DIR="$here/target" RUSTFLAGS="$remap" cargo "$@"); }
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
