@@ -32,7 +32,8 @@
 //! - [`layer`]: the [`Layer`] trait: forward, backward (∂input and
 //!   ∂parameters), caches the caller owns.
 //! - [`layers`]: [`Dense`] and the activations [`Identity`], [`Relu`],
-//!   [`LeakyRelu`], [`Sigmoid`], [`Tanh`], [`Softmax`]. Each file holds every
+//!   [`LeakyRelu`], [`Elu`], [`Sigmoid`], [`Tanh`], [`Silu`], [`Gelu`],
+//!   [`Softplus`], [`HardSigmoid`], [`HardTanh`], [`Softmax`]. Each file holds every
 //!   kernel of its layer: per sample, batched, fused with the update, baked.
 //! - [`network`]: tuples of up to 12 layers are layers too, checked at
 //!   compile time; [`Network`] is the bound for generic training code.
@@ -112,7 +113,10 @@ pub use model::batch::BatchLayer;
 pub use model::fused::{FusedStep, SgdStep};
 pub use model::init::Init;
 pub use model::layer::Layer;
-pub use model::layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh, sigmoid};
+pub use model::layers::{
+    Dense, Elu, Gelu, HardSigmoid, HardTanh, Identity, LeakyRelu, Relu, Sigmoid, Silu, Softmax,
+    Softplus, Tanh, sigmoid,
+};
 pub use model::network::Network;
 pub use model::params::{LengthMismatch, Params, Zero};
 pub use storage::persist::Persist;
@@ -124,7 +128,10 @@ pub use rand_xorshift;
 pub mod prelude {
     pub use crate::model::init::Init;
     pub use crate::model::layer::Layer;
-    pub use crate::model::layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh};
+    pub use crate::model::layers::{
+        Dense, Elu, Gelu, HardSigmoid, HardTanh, Identity, LeakyRelu, Relu, Sigmoid, Silu, Softmax,
+        Softplus, Tanh,
+    };
     pub use crate::model::network::Network;
     pub use crate::model::params::{Params, Zero};
     pub use crate::storage::persist::Persist;

@@ -129,6 +129,45 @@ proptest! {
     }
 
     #[test]
+    fn elu(x in away_from_zero(4), c in weights(4)) {
+        check::<Elu<4>>(0, &x, &c)?;
+        check::<(Dense<4, 3>, Elu<3>)>(7, &x, &c[..3])?;
+    }
+
+    #[test]
+    fn silu(x in prop::collection::vec(-6.0f32..6.0, 4..=4), c in weights(4)) {
+        check::<Silu<4>>(0, &x, &c)?;
+    }
+
+    #[test]
+    fn gelu(x in prop::collection::vec(-5.0f32..5.0, 4..=4), c in weights(4)) {
+        check::<Gelu<4>>(0, &x, &c)?;
+    }
+
+    #[test]
+    fn softplus(x in prop::collection::vec(-8.0f32..8.0, 4..=4), c in weights(4)) {
+        check::<Softplus<4>>(0, &x, &c)?;
+    }
+
+    /// Away from the kinks at ±3.
+    #[test]
+    fn hard_sigmoid(
+        x in prop::collection::vec(prop_oneof![-5.0f32..-3.05, -2.95f32..2.95, 3.05f32..5.0], 4..=4),
+        c in weights(4),
+    ) {
+        check::<HardSigmoid<4>>(0, &x, &c)?;
+    }
+
+    /// Away from the kinks at ±1.
+    #[test]
+    fn hard_tanh(
+        x in prop::collection::vec(prop_oneof![-3.0f32..-1.05, -0.95f32..0.95, 1.05f32..3.0], 4..=4),
+        c in weights(4),
+    ) {
+        check::<HardTanh<4>>(0, &x, &c)?;
+    }
+
+    #[test]
     fn smooth_mlp(seed: u64, x in weights(3), c in weights(2)) {
         check::<(Dense<3, 5>, Tanh<5>, Dense<5, 4>, Sigmoid<4>, Dense<4, 2>, Softmax<2>)>(
             seed, &x, &c,

@@ -234,15 +234,11 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::init::Init;
-    use crate::model::init::uniform01;
-    use crate::model::layers::Dense;
-    use crate::model::layers::Identity;
-    use crate::model::layers::LeakyRelu;
-    use crate::model::layers::Relu;
-    use crate::model::layers::Sigmoid;
-    use crate::model::layers::Softmax;
-    use crate::model::layers::Tanh;
+    use crate::model::init::{Init, uniform01};
+    use crate::model::layers::{
+        Dense, Elu, Gelu, HardSigmoid, HardTanh, Identity, LeakyRelu, Relu, Sigmoid, Silu, Softmax,
+        Softplus, Tanh,
+    };
     use crate::model::params::Params;
     use rand_core::SeedableRng;
     use rand_xorshift::XorShiftRng;
@@ -355,6 +351,12 @@ mod tests {
             check_against_per_sample::<Tanh<6>, 5, 6, 6>(seed);
             check_against_per_sample::<Identity<6>, 5, 6, 6>(seed);
             check_against_per_sample::<Softmax<6>, 5, 6, 6>(seed);
+            check_against_per_sample::<Elu<6>, 5, 6, 6>(seed);
+            check_against_per_sample::<Silu<6>, 5, 6, 6>(seed);
+            check_against_per_sample::<Gelu<6>, 5, 6, 6>(seed);
+            check_against_per_sample::<Softplus<6>, 5, 6, 6>(seed);
+            check_against_per_sample::<HardSigmoid<6>, 5, 6, 6>(seed);
+            check_against_per_sample::<HardTanh<6>, 5, 6, 6>(seed);
         }
     }
 

@@ -176,15 +176,8 @@ pub(crate) use no_params_fused;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::init::Init;
-    use crate::model::init::uniform01;
-    use crate::model::layers::Dense;
-    use crate::model::layers::Identity;
-    use crate::model::layers::LeakyRelu;
-    use crate::model::layers::Relu;
-    use crate::model::layers::Sigmoid;
-    use crate::model::layers::Softmax;
-    use crate::model::layers::Tanh;
+    use crate::model::init::{Init, uniform01};
+    use crate::model::layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh};
     use crate::model::params::Params;
     use rand_core::SeedableRng;
     use rand_xorshift::XorShiftRng;

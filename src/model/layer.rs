@@ -13,8 +13,7 @@
 use rand_core::RngCore;
 
 use crate::model::init::Init;
-use crate::model::params::Params;
-use crate::model::params::Zero;
+use crate::model::params::{Params, Zero};
 
 /// A differentiable layer typed by its input and output sizes.
 ///

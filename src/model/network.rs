@@ -63,10 +63,8 @@ use rand_core::RngCore;
 use crate::model::batch::BatchLayer;
 use crate::model::fused::{FusedStep, Update};
 use crate::model::init::Init;
-use crate::model::layer::Layer;
-use crate::model::layer::chain_signature;
-use crate::model::params::Params;
-use crate::model::params::Zero;
+use crate::model::layer::{Layer, chain_signature};
+use crate::model::params::{Params, Zero};
 use crate::storage::bake::{Bake, newline};
 use crate::training::train::BLOCK;
 
@@ -342,13 +340,8 @@ tuple_impls!(
 #[cfg(test)]
 mod tests {
     use crate::model::layer::Layer;
-    use crate::model::layers::Dense;
-    use crate::model::layers::Identity;
-    use crate::model::layers::Relu;
-    use crate::model::layers::Sigmoid;
-    use crate::model::layers::Tanh;
-    use crate::model::params::Params;
-    use crate::model::params::Zero;
+    use crate::model::layers::{Dense, Identity, Relu, Sigmoid, Tanh};
+    use crate::model::params::{Params, Zero};
 
     type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
 

@@ -130,9 +130,7 @@ pub(crate) use bake_unit;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::layers::Identity;
-    use crate::model::layers::LeakyRelu;
-    use crate::model::layers::Softmax;
+    use crate::model::layers::{Identity, LeakyRelu, Softmax};
 
     type Text = heapless::String<128>;
 

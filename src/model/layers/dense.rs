@@ -8,10 +8,8 @@ use super::kind;
 use crate::model::batch::BatchLayer;
 use crate::model::fused::{FusedStep, Update};
 use crate::model::init::Init;
-use crate::model::layer::Layer;
-use crate::model::layer::leaf_signature;
-use crate::model::params::Params;
-use crate::model::params::Zero;
+use crate::model::layer::{Layer, leaf_signature};
+use crate::model::params::{Params, Zero};
 use crate::storage::bake::{Bake, newline, write_row};
 
 /// A fully connected layer from `I` inputs to `O` outputs: `y = W x + b`.

@@ -3,8 +3,7 @@
 use super::{kind, no_params};
 use crate::model::batch::BatchLayer;
 use crate::model::fused::no_params_fused;
-use crate::model::layer::Layer;
-use crate::model::layer::leaf_signature;
+use crate::model::layer::{Layer, leaf_signature};
 use crate::model::params::Zero;
 use crate::storage::bake::bake_unit;
 

@@ -10,19 +10,31 @@
 //! written in terms of the output.
 
 mod dense;
+mod elu;
+mod gelu;
+mod hard_sigmoid;
+mod hard_tanh;
 mod identity;
 mod leaky_relu;
 mod relu;
 mod sigmoid;
+mod silu;
 mod softmax;
+mod softplus;
 mod tanh;
 
 pub use dense::Dense;
+pub use elu::Elu;
+pub use gelu::Gelu;
+pub use hard_sigmoid::HardSigmoid;
+pub use hard_tanh::HardTanh;
 pub use identity::Identity;
 pub use leaky_relu::LeakyRelu;
 pub use relu::Relu;
 pub use sigmoid::{Sigmoid, sigmoid};
+pub use silu::Silu;
 pub use softmax::Softmax;
+pub use softplus::Softplus;
 pub use tanh::Tanh;
 
 /// An element-wise activation: `f` and its derivative, written once and
@@ -31,10 +43,15 @@ pub use tanh::Tanh;
 /// The derivative is taken from the *output* `y = f(x)`, which is what the
 /// layer caches: every activation here has a cheap f′ in terms of y.
 pub(crate) trait Elementwise: Copy {
+    /// `true` when f′ is written in terms of the input `x` and the layer
+    /// caches its input (SiLU, GELU); `false` (the default) when it is
+    /// written in terms of the output and the layer caches its output.
+    const FROM_INPUT: bool = false;
     /// `f(x)`. A NaN input gives a NaN output.
     fn f(&self, x: f32) -> f32;
-    /// `f′` at the point where `f` returned `y`.
-    fn df(&self, y: f32) -> f32;
+    /// `f′` at the cached point: the output `y = f(x)`, or the input `x`
+    /// when [`FROM_INPUT`](Elementwise::FROM_INPUT).
+    fn df(&self, cached: f32) -> f32;
 }
 
 /// `Params`, `Layer`, `BatchLayer` and `FusedStep` for an element-wise
@@ -48,7 +65,7 @@ macro_rules! elementwise_layer {
         impl<const N: usize> $crate::model::layer::Layer for $layer<N> {
             type Input = [f32; N];
             type Output = [f32; N];
-            /// The output.
+            /// The output (or the input, for an f′ written in terms of it).
             type Cache = [f32; N];
             const SIGNATURE: u32 = $crate::model::layer::leaf_signature($kind, N, N);
 
@@ -59,8 +76,13 @@ macro_rules! elementwise_layer {
 
             #[inline(always)]
             fn forward_train(&self, x: &[f32; N], cache: &mut [f32; N]) -> [f32; N] {
-                *cache = $crate::model::layer::Layer::forward(self, x);
-                *cache
+                let y = $crate::model::layer::Layer::forward(self, x);
+                *cache = if <Self as $crate::model::layers::Elementwise>::FROM_INPUT {
+                    *x
+                } else {
+                    y
+                };
+                y
             }
 
             #[inline(always)]
@@ -90,8 +112,13 @@ macro_rules! elementwise_layer {
                 x: &[[f32; B]; N],
                 cache: &mut [[f32; B]; N],
             ) -> [[f32; B]; N] {
-                *cache = $crate::model::batch::BatchLayer::forward_batch(self, x);
-                *cache
+                let y = $crate::model::batch::BatchLayer::forward_batch(self, x);
+                *cache = if <Self as $crate::model::layers::Elementwise>::FROM_INPUT {
+                    *x
+                } else {
+                    y
+                };
+                y
             }
 
             #[inline(always)]
@@ -144,4 +171,10 @@ pub(crate) mod kind {
     pub const SIGMOID: u32 = 5;
     pub const TANH: u32 = 6;
     pub const SOFTMAX: u32 = 7;
+    pub const ELU: u32 = 8;
+    pub const GELU: u32 = 9;
+    pub const SILU: u32 = 10;
+    pub const SOFTPLUS: u32 = 11;
+    pub const HARD_SIGMOID: u32 = 12;
+    pub const HARD_TANH: u32 = 13;
 }

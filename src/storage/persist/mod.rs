@@ -453,9 +453,7 @@ impl core::error::Error for LoadError {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::layers::Dense;
-    use crate::model::layers::LeakyRelu;
-    use crate::model::layers::Relu;
+    use crate::model::layers::{Dense, LeakyRelu, Relu};
     use crate::model::params::Zero;
 
     #[test]

@@ -3,8 +3,7 @@
 use super::{
     NonFiniteStep, Optimizer, Penalty, Regularise, all_or_nothing, flush_subnormal, with_penalty,
 };
-use crate::model::params::Params;
-use crate::model::params::Zero;
+use crate::model::params::{Params, Zero};
 
 /// Adam (Kingma and Ba, 2015). At step `t` (from 1):
 /// `m ← β1 m + (1 − β1) g`, `v ← β2 v + (1 − β2) g²`,

@@ -29,8 +29,7 @@ pub use schedule::Schedule;
 pub use sgd::Sgd;
 
 use crate::model::fused::WithRule;
-use crate::model::params::Params;
-use crate::model::params::Zero;
+use crate::model::params::{Params, Zero};
 
 /// Updates parameters of type `P` from a gradient of the same type.
 pub trait Optimizer<P: Params> {

@@ -7,8 +7,7 @@ use crate::model::batch::BatchLayer;
 use crate::model::fused::{FusedStep, Update, WithRule};
 use crate::model::layer::Layer;
 use crate::model::network::Network;
-use crate::model::params::Params;
-use crate::model::params::Zero;
+use crate::model::params::{Params, Zero};
 use crate::training::loss::Loss;
 use crate::training::optim::{NonFiniteStep, Optimizer, Schedule, StepBounds, magnitude};
 
