@@ -49,8 +49,8 @@
 //!
 //! **[`training`]: losses, optimizers and the loop.**
 //! - [`loss`]: squared errors (mean, half-mean, summed), binary
-//!   cross-entropy (on probabilities and fused with the sigmoid) and softmax
-//!   cross-entropy.
+//!   cross-entropy (on probabilities and fused with the sigmoid), softmax
+//!   cross-entropy and Huber.
 //! - [`optim`]: SGD, momentum and Nesterov, Adam; L1/L2 penalties;
 //!   learning-rate schedules; what each stepping path guarantees.
 //! - [`train`]: validated datasets, the [`Trainer`](train::Trainer), which
@@ -136,7 +136,7 @@ pub mod prelude {
     pub use crate::model::params::{Params, Zero};
     pub use crate::storage::persist::Persist;
     pub use crate::training::loss::{
-        BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HalfMeanSquaredError, Loss,
+        BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HalfMeanSquaredError, Huber, Loss,
         MeanSquaredError, SoftmaxCrossEntropy, SumSquaredError,
     };
     pub use crate::training::optim::{Adam, Momentum, Optimizer, Penalty, Schedule, Sgd};

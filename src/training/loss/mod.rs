@@ -13,12 +13,15 @@
 //! | [`BinaryCrossEntropy`] | `−y ln p − (1 − y) ln(1 − p)` on probabilities | mean |
 //! | [`BinaryCrossEntropyWithLogits`] | the same from logits, sigmoid fused in | mean |
 //! | [`SoftmaxCrossEntropy`] | `−Σ_k y_k ln softmax(z)_k` from logits | mean |
+//! | [`Huber`] | `Σ_k ½ d_k²` where `|d_k| ≤ δ`, `δ (|d_k| − ½ δ)` beyond | mean |
 
 mod binary_cross_entropy;
+mod huber;
 mod softmax_cross_entropy;
 mod squared;
 
 pub use binary_cross_entropy::{BinaryCrossEntropy, BinaryCrossEntropyWithLogits};
+pub use huber::{Huber, InvalidDelta};
 pub use softmax_cross_entropy::SoftmaxCrossEntropy;
 pub use squared::{HalfMeanSquaredError, MeanSquaredError, SumSquaredError};
 
