@@ -67,8 +67,8 @@
 //! - [`linear_regression`]: least squares by the normal equation, on the stack.
 //!
 //! **[`storage`]: keeping what was learned.**
-//! - [`persist`]: save and load parameters as bytes (checked header,
-//!   CRC-32, nothing half-loaded).
+//! - [`persist`]: save and load parameters as bytes (checked header, the
+//!   layer structure as the shape tag, CRC-32, nothing half-loaded).
 //! - [`bake`]: write a trained network as Rust source to build into
 //!   firmware.
 //!

@@ -4,8 +4,9 @@
 //!
 //! The first input byte picks a mode. Even: the rest is loaded as it is.
 //! Odd: the rest is laid over a valid record and the checksum is recomputed,
-//! so the fuzzer also reaches the header, count and finiteness checks behind
-//! the checksum, and the path that accepts.
+//! so the fuzzer also reaches the header, structure (layer kinds, sizes and
+//! the LeakyRelu slope), count and finiteness checks behind the checksum, and
+//! the path that accepts.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -45,10 +45,27 @@ pub trait Layer: Params + Sized {
     /// What [`backward`](Layer::backward) needs from the forward pass.
     type Cache: Zero + Copy;
 
-    /// A number that identifies the layer kind and its sizes; tuples combine
-    /// their layers' signatures in order. Saved files carry it so that a file
-    /// for one shape is refused by a network of another.
+    /// The version-1 shape hash: a 32-bit FNV-1a hash of the layer kind and
+    /// sizes; tuples combine their layers' hashes in order. Version-1 records
+    /// carry it. It can collide (two shapes with one hash), so version 2
+    /// records carry the structure itself ([`LAYERS`](Layer::LAYERS) and
+    /// [`layer_shape`](Layer::layer_shape)); this is kept to read version-1
+    /// records and for serde.
     const SIGNATURE: u32;
+
+    /// How many layers the structure lists: 1 for a layer, the sum of its
+    /// members' counts for a tuple (a nested tuple lists its layers in
+    /// place, so `(A, (B, C))` has the structure of `(A, B, C)`).
+    const LAYERS: usize;
+
+    /// Whether some layer has a setting that is not trained and not in its
+    /// type, such as [`LeakyRelu`](crate::model::layers::LeakyRelu)'s slope.
+    const HAS_SETTINGS: bool;
+
+    /// The kind, sizes and setting of layer `k` of the structure, `0 ..
+    /// LAYERS`, first to last; [`LayerShape::NONE`] past the end. Kind and
+    /// sizes are constants of the type; only the setting is read from `self`.
+    fn layer_shape(&self, k: usize) -> LayerShape;
 
     /// Prediction: the output for `input`, keeping nothing.
     fn forward(&self, input: &Self::Input) -> Self::Output;
@@ -87,6 +104,82 @@ pub trait Layer: Params + Sized {
         let mut layer = Self::ZERO;
         layer.init(init, rng);
         layer
+    }
+}
+
+/// One layer of a network's structure, as a saved record lists it: four
+/// `u32` words, compared word for word when a record is loaded.
+///
+/// ```
+/// use stacknet::layer::LayerShape;
+/// use stacknet::{Dense, Layer, LeakyRelu, Zero};
+/// type Net = (Dense<2, 3>, LeakyRelu<3>);
+/// let net: Net = (Dense::ZERO, LeakyRelu::with_slope(0.25));
+/// assert_eq!(Net::LAYERS, 2);
+/// assert_eq!(net.layer_shape(0), LayerShape { kind: 1, inputs: 2, outputs: 3, setting: 0 });
+/// assert_eq!(net.layer_shape(1).words(), [4, 3, 3, 0.25f32.to_bits()]);
+/// assert_eq!(net.layer_shape(2), LayerShape::NONE);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LayerShape {
+    /// The layer kind: Dense 1, Identity 2, Relu 3, LeakyRelu 4, Sigmoid 5,
+    /// Tanh 6, Softmax 7 (0 is no layer). Part of the file format.
+    pub kind: u32,
+    /// The input size.
+    pub inputs: u32,
+    /// The output size.
+    pub outputs: u32,
+    /// The layer's setting: the IEEE 754 bits of `LeakyRelu`'s slope, 0 for
+    /// layers without one.
+    pub setting: u32,
+}
+
+impl LayerShape {
+    /// What [`Layer::layer_shape`] returns past the last layer: kind 0.
+    pub const NONE: Self = Self {
+        kind: 0,
+        inputs: 0,
+        outputs: 0,
+        setting: 0,
+    };
+
+    /// The number of `u32` words a layer takes in a record.
+    pub const WORDS: usize = 4;
+
+    /// The shape of a layer of `kind` with no setting. Evaluate it in a
+    /// `const` (a size over `u32::MAX` is then a compile error).
+    pub(crate) const fn leaf(kind: u32, inputs: usize, outputs: usize) -> Self {
+        assert!(
+            inputs as u64 <= u32::MAX as u64 && outputs as u64 <= u32::MAX as u64,
+            "a layer size does not fit the file format's u32"
+        );
+        Self {
+            kind,
+            inputs: inputs as u32,
+            outputs: outputs as u32,
+            setting: 0,
+        }
+    }
+
+    /// The same shape with `setting`.
+    pub(crate) const fn with_setting(self, setting: u32) -> Self {
+        Self { setting, ..self }
+    }
+
+    /// The four words in record order: kind, inputs, outputs, setting.
+    pub const fn words(self) -> [u32; 4] {
+        [self.kind, self.inputs, self.outputs, self.setting]
+    }
+
+    /// The shape of the four words `[kind, inputs, outputs, setting]`.
+    pub const fn from_words(words: [u32; 4]) -> Self {
+        let [kind, inputs, outputs, setting] = words;
+        Self {
+            kind,
+            inputs,
+            outputs,
+            setting,
+        }
     }
 }
 

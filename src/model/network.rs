@@ -46,7 +46,8 @@
 //!         let g = self.0.backward(&cache.0, &g, &mut grads.0);
 //!         g
 //!     }
-//!     // forward_train, init and SIGNATURE follow the same pattern.
+//!     // forward_train, init, SIGNATURE, LAYERS and layer_shape follow the
+//!     // same pattern (layer_shape dispatches on k like Params::block).
 //! }
 //! ```
 //!
@@ -63,7 +64,7 @@ use rand_core::RngCore;
 use crate::model::batch::BatchLayer;
 use crate::model::fused::{FusedStep, Update};
 use crate::model::init::Init;
-use crate::model::layer::{Layer, chain_signature};
+use crate::model::layer::{Layer, LayerShape, chain_signature};
 use crate::model::params::{Params, Zero};
 use crate::storage::bake::{Bake, newline};
 use crate::training::train::BLOCK;
@@ -166,6 +167,21 @@ macro_rules! tuple_impls {
                 $(let s = chain_signature(s, <$T as Layer>::SIGNATURE);)+
                 s
             };
+            const LAYERS: usize = 0 $(+ <$T as Layer>::LAYERS)+;
+            const HAS_SETTINGS: bool = false $(|| <$T as Layer>::HAS_SETTINGS)+;
+
+            #[inline]
+            fn layer_shape(&self, k: usize) -> LayerShape {
+                let mut k = k;
+                $(
+                    if k < <$T as Layer>::LAYERS {
+                        return self.$i.layer_shape(k);
+                    }
+                    k = k.wrapping_sub(<$T as Layer>::LAYERS);
+                )+
+                let _ = k;
+                LayerShape::NONE
+            }
 
             #[inline(always)]
             fn forward(&self, x: &Self::Input) -> Self::Output {

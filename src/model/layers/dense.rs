@@ -8,7 +8,7 @@ use super::kind;
 use crate::model::batch::BatchLayer;
 use crate::model::fused::{FusedStep, Update};
 use crate::model::init::Init;
-use crate::model::layer::{Layer, leaf_signature};
+use crate::model::layer::{Layer, LayerShape, leaf_signature};
 use crate::model::params::{Params, Zero};
 use crate::storage::bake::{Bake, newline, write_row};
 
@@ -92,6 +92,17 @@ impl<const I: usize, const O: usize> Layer for Dense<I, O> {
     type Cache = [f32; I];
 
     const SIGNATURE: u32 = leaf_signature(kind::DENSE, I, O);
+    const LAYERS: usize = 1;
+    const HAS_SETTINGS: bool = false;
+
+    #[inline]
+    fn layer_shape(&self, k: usize) -> LayerShape {
+        if k == 0 {
+            const { LayerShape::leaf(kind::DENSE, I, O) }
+        } else {
+            LayerShape::NONE
+        }
+    }
 
     /// `y[o] = b[o] + Σ_i W[o][i] x[i]`, summed in order of `i`. The loop
     /// over inputs is the outer one, so the `O` sums advance side by side (and

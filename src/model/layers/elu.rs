@@ -59,6 +59,14 @@ impl<const N: usize> Elementwise for Elu<N> {
     fn df(&self, y: f32) -> f32 {
         if y > 0.0 { 1.0 } else { y + self.alpha }
     }
+
+    /// `α` is part of the shape: a saved record carries its bits.
+    const HAS_SETTING: bool = true;
+
+    #[inline]
+    fn setting(&self) -> u32 {
+        self.alpha.to_bits()
+    }
 }
 
 elementwise_layer!(Elu, kind::ELU);

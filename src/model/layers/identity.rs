@@ -3,7 +3,7 @@
 use super::{kind, no_params};
 use crate::model::batch::BatchLayer;
 use crate::model::fused::no_params_fused;
-use crate::model::layer::{Layer, leaf_signature};
+use crate::model::layer::{Layer, LayerShape, leaf_signature};
 use crate::model::params::Zero;
 use crate::storage::bake::bake_unit;
 
@@ -21,6 +21,17 @@ impl<const N: usize> Layer for Identity<N> {
     type Output = [f32; N];
     type Cache = ();
     const SIGNATURE: u32 = leaf_signature(kind::IDENTITY, N, N);
+    const LAYERS: usize = 1;
+    const HAS_SETTINGS: bool = false;
+
+    #[inline]
+    fn layer_shape(&self, k: usize) -> LayerShape {
+        if k == 0 {
+            const { LayerShape::leaf(kind::IDENTITY, N, N) }
+        } else {
+            LayerShape::NONE
+        }
+    }
 
     #[inline(always)]
     fn forward(&self, x: &[f32; N]) -> [f32; N] {

@@ -52,6 +52,14 @@ impl<const N: usize> Elementwise for LeakyRelu<N> {
     fn df(&self, y: f32) -> f32 {
         if y > 0.0 { 1.0 } else { self.slope }
     }
+
+    /// The slope is part of the shape: a saved record carries its bits.
+    const HAS_SETTING: bool = true;
+
+    #[inline]
+    fn setting(&self) -> u32 {
+        self.slope.to_bits()
+    }
 }
 
 elementwise_layer!(LeakyRelu, kind::LEAKY_RELU);

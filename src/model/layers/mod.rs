@@ -52,6 +52,13 @@ pub(crate) trait Elementwise: Copy {
     /// `f′` at the cached point: the output `y = f(x)`, or the input `x`
     /// when [`FROM_INPUT`](Elementwise::FROM_INPUT).
     fn df(&self, cached: f32) -> f32;
+    /// Whether the layer has a setting (see [`Layer::HAS_SETTINGS`](crate::model::layer::Layer::HAS_SETTINGS)).
+    const HAS_SETTING: bool = false;
+    /// The setting word of [`LayerShape`](crate::model::layer::LayerShape); 0 if none.
+    #[inline]
+    fn setting(&self) -> u32 {
+        0
+    }
 }
 
 /// `Params`, `Layer`, `BatchLayer` and `FusedStep` for an element-wise
@@ -68,6 +75,18 @@ macro_rules! elementwise_layer {
             /// The output (or the input, for an f′ written in terms of it).
             type Cache = [f32; N];
             const SIGNATURE: u32 = $crate::model::layer::leaf_signature($kind, N, N);
+            const LAYERS: usize = 1;
+            const HAS_SETTINGS: bool = <Self as $crate::model::layers::Elementwise>::HAS_SETTING;
+
+            #[inline]
+            fn layer_shape(&self, k: usize) -> $crate::model::layer::LayerShape {
+                if k == 0 {
+                    const { $crate::model::layer::LayerShape::leaf($kind, N, N) }
+                        .with_setting($crate::model::layers::Elementwise::setting(self))
+                } else {
+                    $crate::model::layer::LayerShape::NONE
+                }
+            }
 
             #[inline(always)]
             fn forward(&self, x: &[f32; N]) -> [f32; N] {
@@ -161,7 +180,8 @@ macro_rules! no_params {
 }
 pub(crate) use no_params;
 
-/// Kind tags hashed into [`Layer::SIGNATURE`](crate::model::layer::Layer::SIGNATURE).
+/// Kind tags: written into [`LayerShape::kind`](crate::model::layer::LayerShape::kind)
+/// and hashed into [`Layer::SIGNATURE`](crate::model::layer::Layer::SIGNATURE).
 /// They are part of the file format: never renumber them.
 pub(crate) mod kind {
     pub const DENSE: u32 = 1;

@@ -39,38 +39,47 @@
 //!
 //! # Format
 //!
-//! A record is `20 + 4·N` bytes for a network with `N` parameters
+//! A record (format version 2) is `20 + 16·L + 4·N` bytes for a network
+//! of `L` layers ([`Layer::LAYERS`]) with `N` parameters
 //! ([`Params::NUM_PARAMS`]); every number is little-endian:
 //!
-//! | offset    | size  | field |
-//! | --------- | ----- | ----- |
-//! | 0         | 4     | magic: the ASCII bytes `SNET` |
-//! | 4         | 4     | format version, `u32`, currently [`VERSION`] = 1 |
-//! | 8         | 4     | shape signature, `u32`: the network's [`Layer::SIGNATURE`] |
-//! | 12        | 4     | parameter count `N`, `u32` |
-//! | 16        | 4·N   | the parameters, IEEE 754 `f32`, in [`Params`] order: layer by layer, for each [`Dense`](crate::model::layers::Dense) its weights row-major (`weights[o][i]`, one row per output) then its biases |
-//! | 16 + 4·N  | 4     | CRC-32 (IEEE, as zlib's `crc32`) of bytes `0 .. 16 + 4·N` |
+//! | offset          | size  | field |
+//! | --------------- | ----- | ----- |
+//! | 0               | 4     | magic: the ASCII bytes `SNET` |
+//! | 4               | 4     | format version, `u32`, currently [`VERSION`] = 2 |
+//! | 8               | 4     | layer count `L`, `u32` |
+//! | 12              | 4     | parameter count `N`, `u32` |
+//! | 16              | 16·L  | the structure: for each layer, first to last, four `u32`s: kind, input size, output size, setting ([`LayerShape`]) |
+//! | 16 + 16·L       | 4·N   | the parameters, IEEE 754 `f32`, in [`Params`] order: layer by layer, for each [`Dense`](crate::model::layers::Dense) its weights row-major (`weights[o][i]`, one row per output) then its biases |
+//! | 16 + 16·L + 4·N | 4     | CRC-32 (IEEE, as zlib's `crc32`) of every byte before it |
 //!
-//! Only trainable parameters are stored. Hyperparameters such as
-//! [`LeakyRelu`](crate::model::layers::LeakyRelu)'s slope belong to the network you load
-//! into and are left as they are.
+//! The kinds are Dense 1, Identity 2, Relu 3, LeakyRelu 4, Sigmoid 5, Tanh 6,
+//! Softmax 7, Elu 8, Gelu 9, Silu 10, Softplus 11, HardSigmoid 12 and
+//! HardTanh 13. The setting is the IEEE 754 bits of a
+//! [`LeakyRelu`](crate::model::layers::LeakyRelu)'s slope or an
+//! [`Elu`](crate::model::layers::Elu)'s `α`, and 0 for every other layer. A nested tuple lists its layers in place.
 //!
-//! The signature is a 32-bit FNV-1a hash. For one layer it hashes the
-//! little-endian bytes of three `u32`s, the layer's kind number (Dense 1,
-//! Identity 2, Relu 3, LeakyRelu 4, Sigmoid 5, Tanh 6, Softmax 7), its input
-//! size and its output size, starting from the offset basis `0x811C9DC5`.
-//! For a tuple it starts from 0 and hashes each layer's signature in turn.
-//! The simplest way to get it is to print `Net::SIGNATURE` on the host.
+//! The structure is the shape tag: [`load`](Persist::load) compares it word
+//! for word with the network's, so a record is accepted only by a network
+//! with the same layers, sizes and settings in the same order. Nothing is
+//! hashed, so two different shapes cannot accept each other's records. The
+//! slope is *checked*, not restored: a record saved with slope 0.2 is refused
+//! by a network with slope 0.01 (build the network with the slope it was
+//! trained with, then load). Only trainable parameters are written into the
+//! network.
 //!
 //! A record can be read without stacknet, for example in Python:
 //!
 //! ```text
 //! import struct, zlib
-//! magic, version, signature, n = struct.unpack_from("<4sIII", data)
-//! params = struct.unpack_from(f"<{n}f", data, 16)
-//! (crc,) = struct.unpack_from("<I", data, 16 + 4 * n)
-//! assert magic == b"SNET" and version == 1
-//! assert crc == zlib.crc32(data[:16 + 4 * n])
+//! magic, version, layers, n = struct.unpack_from("<4sIII", data)
+//! assert magic == b"SNET" and version == 2
+//! shape = [struct.unpack_from("<4I", data, 16 + 16 * k) for k in range(layers)]
+//! at = 16 + 16 * layers
+//! params = struct.unpack_from(f"<{n}f", data, at)
+//! (crc,) = struct.unpack_from("<I", data, at + 4 * n)
+//! assert crc == zlib.crc32(data[:at + 4 * n])
+//! # a LeakyRelu's slope: struct.unpack("<f", struct.pack("<I", shape[k][3]))
 //! ```
 //!
 //! [`save`](Persist::save) writes one record at the start of the buffer and
@@ -78,17 +87,41 @@
 //! its length, so bytes after it are left alone and several records can sit
 //! back to back (a flash page larger than the record is fine).
 //!
+//! # Version 1
+//!
+//! Version 1 records (`20 + 4·N` bytes: magic, version 1, a `u32` shape
+//! signature in place of the layer count, the count, the parameters, the
+//! CRC-32) are still read by [`load`](Persist::load) when the signature is
+//! the network's [`Layer::SIGNATURE`], the parameter count matches and the
+//! network has no layer settings ([`Layer::HAS_SETTINGS`]). The signature is
+//! a 32-bit FNV-1a hash of each layer's kind, input and output size, and
+//! hashes collide: `(Dense<2, 15>, Relu<15>, Dense<15, 4>, Relu<4>, Dense<4,
+//! 4>, Sigmoid<4>, Dense<4, 1>, LeakyRelu<1>)` and `(Dense<2, 15>,
+//! Softmax<15>, Dense<15, 4>, Sigmoid<4>, Dense<4, 4>, LeakyRelu<4>, Dense<4,
+//! 1>, Identity<1>)` have the same signature and count. So a version-1
+//! record is **not safe** to load when it may come from a network of another
+//! shape: it is checked against a hash, not the structure. Load version-1
+//! records only where you know which network wrote them, and save them again
+//! to get version 2.
+//!
+//! A version-1 record does not hold the `LeakyRelu` slope, so `load` refuses
+//! it for a network with settings ([`LoadError::Version1Settings`]). Where you
+//! know the slope it was trained with, build the network with that slope and
+//! call [`load_version1_keeping_settings`](Persist::load_version1_keeping_settings).
+//! Version 1 is never written.
+//!
 //! # Errors, never panics
 //!
 //! [`load`](Persist::load) checks, in this order, that the header fits, the
-//! magic, the version, the signature, the parameter count, that the whole
-//! record fits, the checksum, and that every value is finite; each failure is
-//! its own [`LoadError`]. Only after all checks pass are the parameters
-//! written, so a failed load changes nothing. This needs no second copy of
-//! the network: the bytes are validated in one pass and copied in another.
-//! [`save`](Persist::save) refuses a buffer that is too small and a network
-//! with a non-finite parameter (a file that `load` would refuse) before
-//! writing anything.
+//! magic, the version, the layer count, that the structure fits, the
+//! structure layer by layer, the parameter count, that the whole record
+//! fits, the checksum, and that every value is finite; each failure is its own [`LoadError`]. Only after all
+//! checks pass are the parameters written, so a failed load changes nothing.
+//! This needs no second copy of the network: the bytes are validated in one
+//! pass and copied in another, and the structure is compared as it is read,
+//! with no buffer. [`save`](Persist::save) refuses a buffer that is too
+//! small and a network with a non-finite parameter (a file that `load` would
+//! refuse) before writing anything.
 
 mod crc;
 #[cfg(feature = "serde")]
@@ -98,15 +131,18 @@ pub use crc::{Crc32, crc32};
 #[cfg(feature = "serde")]
 pub use serde_flat::{Flat, flat};
 
-use crate::model::layer::Layer;
+use crate::model::layer::{Layer, LayerShape};
 use crate::model::params::Params;
 
 /// The first four bytes of every record.
 pub const MAGIC: [u8; 4] = *b"SNET";
-/// The format version this crate writes and reads.
-pub const VERSION: u32 = 1;
-/// Bytes before the parameters: magic, version, signature, count.
+/// The format version this crate writes; it also reads version 1.
+pub const VERSION: u32 = 2;
+/// Bytes before the structure (version 2) or the parameters (version 1):
+/// magic, version, layer count (or signature), parameter count.
 pub const HEADER_LEN: usize = 16;
+/// Bytes per layer of the structure: four `u32`s.
+pub const LAYER_LEN: usize = 4 * LayerShape::WORDS;
 /// Bytes after the parameters: the CRC-32.
 pub const CHECKSUM_LEN: usize = 4;
 
@@ -124,9 +160,20 @@ pub trait Persist: Layer {
         Self::NUM_PARAMS as u32
     };
 
-    /// The length of a record in bytes, `20 + 4 · NUM_PARAMS`: declare the
-    /// buffer as `[u8; Net::ENCODED_LEN]` for a concrete network type `Net`.
-    const ENCODED_LEN: usize = HEADER_LEN + 4 * Self::NUM_PARAMS + CHECKSUM_LEN;
+    /// The layer count as stored in the header, [`Layer::LAYERS`].
+    const STORED_LAYERS: u32 = {
+        assert!(
+            Self::LAYERS as u64 <= u32::MAX as u64,
+            "too many layers for the file format"
+        );
+        Self::LAYERS as u32
+    };
+
+    /// The length of a record in bytes, `20 + 16 · LAYERS + 4 · NUM_PARAMS`:
+    /// declare the buffer as `[u8; Net::ENCODED_LEN]` for a concrete network
+    /// type `Net`.
+    const ENCODED_LEN: usize =
+        HEADER_LEN + LAYER_LEN * Self::LAYERS + 4 * Self::NUM_PARAMS + CHECKSUM_LEN;
 
     /// Writes the network as one record at the start of `out` and returns
     /// the number of bytes written, [`ENCODED_LEN`](Persist::ENCODED_LEN).
@@ -139,7 +186,7 @@ pub trait Persist: Layer {
     /// let mut small = [0u8; 10];
     /// assert_eq!(
     ///     layer.save(&mut small),
-    ///     Err(SaveError::BufferTooSmall { needed: 32, found: 10 })
+    ///     Err(SaveError::BufferTooSmall { needed: 48, found: 10 })
     /// );
     /// assert_eq!(small, [0; 10]);
     /// ```
@@ -156,11 +203,13 @@ pub trait Persist: Layer {
         let header = [
             u32::from_le_bytes(MAGIC),
             VERSION,
-            Self::SIGNATURE,
+            Self::STORED_LAYERS,
             Self::STORED_COUNT,
         ];
+        let structure = (0..Self::LAYERS).flat_map(|k| self.layer_shape(k).words());
         let body = header
             .into_iter()
+            .chain(structure)
             .flat_map(u32::to_le_bytes)
             .chain(values(self).flat_map(f32::to_le_bytes));
         let mut crc = Crc32::new();
@@ -177,55 +226,139 @@ pub trait Persist: Layer {
     }
 
     /// Reads one record from the start of `bytes` into the network and
-    /// returns its length, [`ENCODED_LEN`](Persist::ENCODED_LEN); bytes
-    /// after it are ignored. On error the network is unchanged.
+    /// returns its length, [`ENCODED_LEN`](Persist::ENCODED_LEN) (or the
+    /// shorter length of a version-1 record); bytes after it are ignored. On
+    /// error the network is unchanged.
     ///
     /// ```
     /// use stacknet::persist::{LoadError, Persist};
     /// use stacknet::Dense;
     /// let mut layer = Dense::from_arrays([[1.0, 2.0]], [3.0]);
-    /// let mut bytes = [0u8; 32];
+    /// let mut bytes = [0u8; 48];
     /// layer.save(&mut bytes).unwrap();
-    /// bytes[20] ^= 1; // one flipped bit in the second weight
+    /// bytes[36] ^= 1; // one flipped bit in the second weight
     /// assert!(matches!(layer.load(&bytes), Err(LoadError::BadChecksum { .. })));
     /// assert_eq!(layer.weights, [[1.0, 2.0]]);
     /// ```
     fn load(&mut self, bytes: &[u8]) -> Result<usize, LoadError> {
-        let header = read_header(bytes)?;
-        if header.signature != Self::SIGNATURE {
-            return Err(LoadError::ShapeMismatch {
-                expected: Self::SIGNATURE,
-                found: header.signature,
-            });
-        }
-        if header.num_params != Self::STORED_COUNT {
-            return Err(LoadError::ParamCountMismatch {
-                expected: Self::STORED_COUNT,
-                found: header.num_params,
-            });
-        }
-        let values = checked_values(bytes, Self::ENCODED_LEN)?;
+        load_record(self, bytes, false)
+    }
 
-        // Every check has passed: commit.
-        let mut values = values.chunks_exact(4).map(decode_f32);
-        self.for_each_block_mut(|block| {
-            for (p, v) in block.iter_mut().zip(&mut values) {
-                *p = v;
-            }
-        });
-        Ok(Self::ENCODED_LEN)
+    /// Like [`load`](Persist::load), but a version-1 record is also accepted
+    /// by a network with layer settings, which keeps its settings as they
+    /// are: a version-1 record does not hold them, so the caller vouches
+    /// that the network was built with the settings the record was trained
+    /// with. Version-2 records are checked as by `load`. See the [module
+    /// documentation](self#version-1) for what version 1 cannot check.
+    fn load_version1_keeping_settings(&mut self, bytes: &[u8]) -> Result<usize, LoadError> {
+        load_record(self, bytes, true)
     }
 }
 
 impl<L: Layer> Persist for L {}
 
+/// The shared body of [`Persist::load`] and
+/// [`Persist::load_version1_keeping_settings`].
+fn load_record<L: Persist>(
+    net: &mut L,
+    bytes: &[u8],
+    version1_keeps_settings: bool,
+) -> Result<usize, LoadError> {
+    let header = read_header(bytes)?;
+    let (len, start) = match header.signature {
+        Some(found) => {
+            if found != L::SIGNATURE {
+                return Err(LoadError::SignatureMismatch {
+                    expected: L::SIGNATURE,
+                    found,
+                });
+            }
+            if L::HAS_SETTINGS && !version1_keeps_settings {
+                return Err(LoadError::Version1Settings);
+            }
+            check_count::<L>(header.num_params)?;
+            (HEADER_LEN + 4 * L::NUM_PARAMS + CHECKSUM_LEN, HEADER_LEN)
+        }
+        None => {
+            if header.num_layers != L::STORED_LAYERS {
+                return Err(LoadError::LayerCountMismatch {
+                    expected: L::STORED_LAYERS,
+                    found: header.num_layers,
+                });
+            }
+            let end = HEADER_LEN + LAYER_LEN * L::LAYERS;
+            let structure = bytes.get(HEADER_LEN..end).ok_or(LoadError::TooShort {
+                needed: L::ENCODED_LEN,
+                found: bytes.len(),
+            })?;
+            check_structure(net, structure)?;
+            check_count::<L>(header.num_params)?;
+            (L::ENCODED_LEN, end)
+        }
+    };
+    let values = checked_values(bytes, len, start)?;
+
+    // Every check has passed: commit.
+    let mut values = values.chunks_exact(4).map(decode_f32);
+    net.for_each_block_mut(|block| {
+        for (p, v) in block.iter_mut().zip(&mut values) {
+            *p = v;
+        }
+    });
+    Ok(len)
+}
+
+fn check_count<L: Persist>(found: u32) -> Result<(), LoadError> {
+    if found == L::STORED_COUNT {
+        Ok(())
+    } else {
+        Err(LoadError::ParamCountMismatch {
+            expected: L::STORED_COUNT,
+            found,
+        })
+    }
+}
+
+/// Compares the structure that starts `bytes` with the network's, layer by
+/// layer and word by word, as it reads it.
+fn check_structure<L: Layer>(net: &L, bytes: &[u8]) -> Result<(), LoadError> {
+    const FIELDS: [ShapeField; 4] = [
+        ShapeField::Kind,
+        ShapeField::Inputs,
+        ShapeField::Outputs,
+        ShapeField::Setting,
+    ];
+    let mut words = bytes.chunks_exact(4).map(decode_u32);
+    for k in 0..L::LAYERS {
+        let expected = net.layer_shape(k).words();
+        for (field, expected) in FIELDS.into_iter().zip(expected) {
+            // `bytes` holds the whole structure; a missing word is kind 0
+            let found = words.next().unwrap_or(0);
+            if found != expected {
+                return Err(LoadError::ShapeMismatch {
+                    layer: k as u32,
+                    field,
+                    expected,
+                    found,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The header of a record, as read by [`read_header`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Header {
-    /// The format version (always [`VERSION`] once read).
+    /// The format version: 2, or 1 for an old record.
     pub version: u32,
-    /// The shape signature of the network that wrote the record.
-    pub signature: u32,
+    /// The number of layers whose structure follows the header (0 in a
+    /// version-1 record, which has no structure).
+    pub num_layers: u32,
+    /// The version-1 shape signature ([`Layer::SIGNATURE`] of the network
+    /// that wrote it); `None` in a version-2 record.
+    pub signature: Option<u32>,
     /// The number of parameters in the record.
     pub num_params: u32,
 }
@@ -234,9 +367,13 @@ impl Header {
     /// The length of the whole record this header starts, or `None` if it
     /// does not fit in a `usize`.
     pub fn record_len(&self) -> Option<usize> {
+        let structure = usize::try_from(self.num_layers)
+            .ok()?
+            .checked_mul(LAYER_LEN)?;
         usize::try_from(self.num_params)
             .ok()?
             .checked_mul(4)?
+            .checked_add(structure)?
             .checked_add(HEADER_LEN + CHECKSUM_LEN)
     }
 }
@@ -247,12 +384,13 @@ impl Header {
 /// ```
 /// use stacknet::persist::{read_header, Persist};
 /// use stacknet::{Dense, Layer, Zero};
-/// let mut bytes = [0u8; 32];
+/// let mut bytes = [0u8; 48];
 /// Dense::<2, 1>::ZERO.save(&mut bytes).unwrap();
 /// let header = read_header(&bytes).unwrap();
-/// assert_eq!(header.signature, Dense::<2, 1>::SIGNATURE);
+/// assert_eq!(header.version, 2);
+/// assert_eq!(header.num_layers, 1);
 /// assert_eq!(header.num_params, 3);
-/// assert_eq!(header.record_len(), Some(32));
+/// assert_eq!(header.record_len(), Some(48));
 /// ```
 pub fn read_header(bytes: &[u8]) -> Result<Header, LoadError> {
     let too_short = LoadError::TooShort {
@@ -283,19 +421,29 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, LoadError> {
         return Err(LoadError::BadMagic { found: magic });
     }
     let version = u32::from_le_bytes([v0, v1, v2, v3]);
-    if version != VERSION {
-        return Err(LoadError::UnsupportedVersion { found: version });
+    let third = u32::from_le_bytes([s0, s1, s2, s3]);
+    let num_params = u32::from_le_bytes([n0, n1, n2, n3]);
+    match version {
+        1 => Ok(Header {
+            version,
+            num_layers: 0,
+            signature: Some(third),
+            num_params,
+        }),
+        VERSION => Ok(Header {
+            version,
+            num_layers: third,
+            signature: None,
+            num_params,
+        }),
+        _ => Err(LoadError::UnsupportedVersion { found: version }),
     }
-    Ok(Header {
-        version,
-        signature: u32::from_le_bytes([s0, s1, s2, s3]),
-        num_params: u32::from_le_bytes([n0, n1, n2, n3]),
-    })
 }
 
 /// Checks the length, checksum and finiteness of a record of `len` bytes
-/// whose header has been checked, and returns its parameter bytes.
-fn checked_values(bytes: &[u8], len: usize) -> Result<&[u8], LoadError> {
+/// whose header has been checked, and returns its parameter bytes, which
+/// start at `start`.
+fn checked_values(bytes: &[u8], len: usize, start: usize) -> Result<&[u8], LoadError> {
     let record = bytes.get(..len).ok_or(LoadError::TooShort {
         needed: len,
         found: bytes.len(),
@@ -311,7 +459,7 @@ fn checked_values(bytes: &[u8], len: usize) -> Result<&[u8], LoadError> {
     if stored != computed {
         return Err(LoadError::BadChecksum { stored, computed });
     }
-    let values = body.get(HEADER_LEN..).unwrap_or(&[]);
+    let values = body.get(start..).unwrap_or(&[]);
     if let Some(index) = values
         .chunks_exact(4)
         .map(decode_f32)
@@ -320,6 +468,13 @@ fn checked_values(bytes: &[u8], len: usize) -> Result<&[u8], LoadError> {
         return Err(LoadError::NonFinite { index });
     }
     Ok(values)
+}
+
+fn decode_u32(chunk: &[u8]) -> u32 {
+    match *chunk {
+        [a, b, c, d] => u32::from_le_bytes([a, b, c, d]),
+        _ => 0,
+    }
 }
 
 fn decode_f32(chunk: &[u8]) -> f32 {
@@ -390,13 +545,37 @@ pub enum LoadError {
         /// The version in the record.
         found: u32,
     },
-    /// The record was written by a network of another shape.
+    /// The record lists another number of layers than the network has.
+    LayerCountMismatch {
+        /// The network's [`Layer::LAYERS`].
+        expected: u32,
+        /// The count in the record.
+        found: u32,
+    },
+    /// The record was written by a network of another shape: layer `layer`
+    /// differs in `field`.
     ShapeMismatch {
-        /// The signature of the network loading it.
+        /// The position of the first differing layer, from 0.
+        layer: u32,
+        /// Which word of the layer differs.
+        field: ShapeField,
+        /// The network's word.
+        expected: u32,
+        /// The record's word.
+        found: u32,
+    },
+    /// A version-1 record (or a serde `Flat` value) whose shape signature
+    /// is not the network's.
+    SignatureMismatch {
+        /// The network's [`Layer::SIGNATURE`].
         expected: u32,
         /// The signature in the record.
         found: u32,
     },
+    /// A version-1 record, which does not hold layer settings, for a network
+    /// that has some ([`Layer::HAS_SETTINGS`]); see
+    /// [`Persist::load_version1_keeping_settings`].
+    Version1Settings,
     /// The parameter count in the header is not the network's.
     ParamCountMismatch {
         /// The parameter count of the network.
@@ -431,9 +610,46 @@ impl core::fmt::Display for LoadError {
                 f,
                 "format version {found} is not supported (this build reads {VERSION})"
             ),
-            Self::ShapeMismatch { expected, found } => write!(
+            Self::LayerCountMismatch { expected, found } => write!(
                 f,
-                "record is for another network shape (signature {found:#010x}, expected {expected:#010x})"
+                "record lists {found} layers, the network has {expected}"
+            ),
+            Self::ShapeMismatch {
+                layer,
+                field: ShapeField::Kind,
+                expected,
+                found,
+            } => write!(
+                f,
+                "record is for another network shape: layer {layer} is {} in the record, {} in the network",
+                kind_name(*found),
+                kind_name(*expected)
+            ),
+            Self::ShapeMismatch {
+                layer,
+                field: ShapeField::Setting,
+                expected,
+                found,
+            } => write!(
+                f,
+                "record is for another network shape: layer {layer} has setting bits {found:#010x} in the record, {expected:#010x} in the network"
+            ),
+            Self::ShapeMismatch {
+                layer,
+                field,
+                expected,
+                found,
+            } => write!(
+                f,
+                "record is for another network shape: layer {layer} has {} {found} in the record, {expected} in the network",
+                field.name()
+            ),
+            Self::SignatureMismatch { expected, found } => write!(
+                f,
+                "record is for another network shape (version-1 signature {found:#010x}, expected {expected:#010x})"
+            ),
+            Self::Version1Settings => f.write_str(
+                "a version-1 record does not hold layer settings (the LeakyRelu slope), so it cannot be checked against this network",
             ),
             Self::ParamCountMismatch { expected, found } => write!(
                 f,
@@ -450,72 +666,129 @@ impl core::fmt::Display for LoadError {
 
 impl core::error::Error for LoadError {}
 
+/// Which word of a [`LayerShape`] differs, in [`LoadError::ShapeMismatch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ShapeField {
+    /// The layer kind.
+    Kind,
+    /// The input size.
+    Inputs,
+    /// The output size.
+    Outputs,
+    /// The setting (the bits of a `LeakyRelu` slope).
+    Setting,
+}
+
+impl ShapeField {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Kind => "kind",
+            Self::Inputs => "input size",
+            Self::Outputs => "output size",
+            Self::Setting => "setting",
+        }
+    }
+}
+
+/// The name of a layer kind number, for messages.
+fn kind_name(kind: u32) -> &'static str {
+    use crate::model::layers::kind;
+    match kind {
+        kind::DENSE => "Dense",
+        kind::IDENTITY => "Identity",
+        kind::RELU => "Relu",
+        kind::LEAKY_RELU => "LeakyRelu",
+        kind::SIGMOID => "Sigmoid",
+        kind::TANH => "Tanh",
+        kind::SOFTMAX => "Softmax",
+        _ => "an unknown kind",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::layers::{Dense, LeakyRelu, Relu};
     use crate::model::params::Zero;
 
-    #[test]
-    fn layout_of_a_small_layer_is_as_documented() {
-        let layer = Dense::from_arrays([[1.0, -2.0]], [0.5]);
-        let mut bytes = [0xAAu8; 40];
-        assert_eq!(layer.save(&mut bytes), Ok(32));
-        assert_eq!(&bytes[0..4], b"SNET");
-        assert_eq!(bytes[4..8], 1u32.to_le_bytes());
-        assert_eq!(bytes[8..12], Dense::<2, 1>::SIGNATURE.to_le_bytes());
-        assert_eq!(bytes[12..16], 3u32.to_le_bytes());
-        assert_eq!(bytes[16..20], 1.0f32.to_le_bytes());
-        assert_eq!(bytes[20..24], (-2.0f32).to_le_bytes());
-        assert_eq!(bytes[24..28], 0.5f32.to_le_bytes());
-        assert_eq!(bytes[28..32], crc32(&bytes[..28]).to_le_bytes());
-        // past the record nothing is written
-        assert_eq!(bytes[32..], [0xAA; 8]);
+    fn words(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+        bytes.chunks_exact(4).map(decode_u32)
     }
 
     #[test]
-    fn parameterless_layers_are_header_and_checksum() {
-        assert_eq!(Relu::<7>::ENCODED_LEN, 20);
-        let mut bytes = [0u8; 20];
-        assert_eq!(Relu::<7>.save(&mut bytes), Ok(20));
-        assert_eq!(Relu::<7>.load(&bytes), Ok(20));
+    fn layout_of_a_small_layer_is_as_documented() {
+        let layer = Dense::from_arrays([[1.0, -2.0]], [0.5]);
+        let mut bytes = [0xAAu8; 56];
+        assert_eq!(layer.save(&mut bytes), Ok(48));
+        assert_eq!(&bytes[0..4], b"SNET");
+        // version, layers, parameters, then Dense (kind 1) from 2 to 1
+        assert!(words(&bytes[4..32]).eq([2, 1, 3, 1, 2, 1, 0]));
+        assert_eq!(bytes[32..36], 1.0f32.to_le_bytes());
+        assert_eq!(bytes[36..40], (-2.0f32).to_le_bytes());
+        assert_eq!(bytes[40..44], 0.5f32.to_le_bytes());
+        assert_eq!(bytes[44..48], crc32(&bytes[..44]).to_le_bytes());
+        // past the record nothing is written
+        assert_eq!(bytes[48..], [0xAA; 8]);
+    }
+
+    #[test]
+    fn parameterless_layers_are_header_structure_and_checksum() {
+        assert_eq!(Relu::<7>::ENCODED_LEN, 36);
+        let mut bytes = [0u8; 36];
+        assert_eq!(Relu::<7>.save(&mut bytes), Ok(36));
+        assert!(words(&bytes[16..32]).eq([3, 7, 7, 0]));
+        assert_eq!(Relu::<7>.load(&bytes), Ok(36));
         assert_eq!(
             Relu::<6>.load(&bytes),
             Err(LoadError::ShapeMismatch {
-                expected: Relu::<6>::SIGNATURE,
-                found: Relu::<7>::SIGNATURE
+                layer: 0,
+                field: ShapeField::Inputs,
+                expected: 6,
+                found: 7
             })
         );
     }
 
     #[test]
-    fn loading_keeps_hyperparameters() {
-        let mut bytes = [0u8; 20];
+    fn the_slope_is_in_the_record_and_checked() {
+        let mut bytes = [0u8; 36];
         LeakyRelu::<3>::with_slope(0.5).save(&mut bytes).unwrap();
+        assert!(words(&bytes[16..32]).eq([4, 3, 3, 0.5f32.to_bits()]));
         let mut target = LeakyRelu::<3>::with_slope(0.25);
-        target.load(&bytes).unwrap();
+        assert_eq!(
+            target.load(&bytes),
+            Err(LoadError::ShapeMismatch {
+                layer: 0,
+                field: ShapeField::Setting,
+                expected: 0.25f32.to_bits(),
+                found: 0.5f32.to_bits()
+            })
+        );
         assert_eq!(target.slope, 0.25);
+        assert_eq!(LeakyRelu::<3>::with_slope(0.5).load(&bytes), Ok(36));
     }
 
     #[test]
     fn save_refuses_non_finite_and_writes_nothing() {
         let mut net = <(Dense<1, 2>, Relu<2>)>::ZERO;
         net.0.biases[1] = f32::INFINITY;
-        let mut bytes = [7u8; 36];
+        let mut bytes = [7u8; 68];
         assert_eq!(net.save(&mut bytes), Err(SaveError::NonFinite { index: 3 }));
-        assert_eq!(bytes, [7; 36]);
+        assert_eq!(bytes, [7; 68]);
     }
 
     #[test]
     fn record_len_handles_huge_counts() {
         let header = Header {
-            version: 1,
-            signature: 0,
+            version: 2,
+            num_layers: u32::MAX,
+            signature: None,
             num_params: u32::MAX,
         };
         let expected = usize::try_from(u32::MAX)
             .ok()
-            .and_then(|n| n.checked_mul(4))
+            .and_then(|n| n.checked_mul(20))
             .and_then(|n| n.checked_add(20));
         assert_eq!(header.record_len(), expected);
     }

@@ -21,6 +21,10 @@ use crate::model::params::Params;
 /// [`LeakyRelu`](crate::model::layers::LeakyRelu)'s slope are not stored: a deserialised
 /// network has those of [`Zero::ZERO`](crate::model::params::Zero::ZERO).
 ///
+/// The signature is the 32-bit hash of version-1 binary records, and hashes
+/// collide (see the [persist docs](super#version-1)): unlike a binary
+/// record, this form cannot tell every two shapes apart.
+///
 /// ```
 /// use stacknet::persist::Flat;
 /// use stacknet::Dense;
@@ -148,7 +152,7 @@ impl<N: Layer> NetVisitor<N> {
         if found == N::SIGNATURE {
             Ok(())
         } else {
-            Err(E::custom(LoadError::ShapeMismatch {
+            Err(E::custom(LoadError::SignatureMismatch {
                 expected: N::SIGNATURE,
                 found,
             }))
