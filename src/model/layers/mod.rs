@@ -35,6 +35,11 @@ pub(crate) trait Elementwise: Copy {
     fn f(&self, x: f32) -> f32;
     /// `f′` at the point where `f` returned `y`.
     fn df(&self, y: f32) -> f32;
+    /// The layer's settings are in range ([`Layer::check`](crate::model::layer::Layer::check)).
+    #[inline]
+    fn check(&self) -> Result<(), crate::model::layer::LayerError> {
+        Ok(())
+    }
 }
 
 /// `Params`, `Layer`, `BatchLayer` and `FusedStep` for an element-wise
@@ -51,6 +56,11 @@ macro_rules! elementwise_layer {
             /// The output.
             type Cache = [f32; N];
             const SIGNATURE: u32 = $crate::model::layer::leaf_signature($kind, N, N);
+
+            #[inline]
+            fn check(&self) -> Result<(), $crate::model::layer::LayerError> {
+                $crate::model::layers::Elementwise::check(self)
+            }
 
             #[inline(always)]
             fn forward(&self, x: &[f32; N]) -> [f32; N] {
