@@ -93,7 +93,7 @@ where
         activation,
         learning_rate,
         iterations,
-        loss: trainer.evaluate(&net, &data, &all),
+        loss: trainer.evaluate(&net, &data, &all).expect("rows in range"),
         accuracy: binary_accuracy(&probabilities, y.as_flattened()).expect("same length"),
         curve: lesson::curve(-3.0, 3.0, |x| net.forward(&[x])[0]),
     }

@@ -109,7 +109,7 @@ pub fn run(s: &Settings) -> Results {
     let (w, b) = line(&net);
     lines.push((s.epochs, w, b));
     let all: Vec<u32> = (0..x.len() as u32).collect();
-    let final_sse = trainer.evaluate(&net, &data, &all);
+    let final_sse = trainer.evaluate(&net, &data, &all).expect("rows in range");
     let targets: Vec<f32> = y.iter().map(|t| t[0]).collect();
     let normal = LinearFit::fit_normal_equation(&x, &targets).expect("non-singular");
     Results {

@@ -47,7 +47,24 @@ impl Init {
     /// Normal with σ = 0.01.
     pub const SMALL_NORMAL: Init = Init::Normal { std: 0.01 };
 
+    /// Checks the parameters, so that every weight drawn is finite: `std`
+    /// finite and `>= 0` with `6 · std` finite (a standard normal draw is
+    /// below 5.8 in magnitude); `low < high`, both finite, with `high − low`
+    /// finite. The schemes without parameters always pass.
+    pub fn check(&self) -> Result<(), InitError> {
+        match *self {
+            Init::Normal { std } if !(std >= 0.0 && (6.0 * std).is_finite()) => {
+                Err(InitError::NormalStd)
+            }
+            Init::Uniform { low, high } if !(low < high && (high - low).is_finite()) => {
+                Err(InitError::UniformBounds)
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Draws one weight for a layer with the given fan-in and fan-out.
+    /// `self` is not checked here ([`check`](Init::check)).
     pub fn sample<R: RngCore + ?Sized>(self, fan_in: usize, fan_out: usize, rng: &mut R) -> f32 {
         let fan_in = fan_in.max(1) as f32;
         let fan_sum = fan_in + fan_out as f32;
@@ -61,6 +78,33 @@ impl Init {
         }
     }
 }
+
+/// An [`Init`]'s parameters are out of range ([`Init::check`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InitError {
+    /// `Init::Normal`'s `std` is negative, NaN, or so large that a draw
+    /// could overflow.
+    NormalStd,
+    /// `Init::Uniform`'s bounds are not finite, not `low < high`, or so far
+    /// apart that `high − low` overflows.
+    UniformBounds,
+}
+
+impl core::fmt::Display for InitError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            InitError::NormalStd => {
+                "the normal initialiser's std must be finite, >= 0 and below f32::MAX / 6"
+            }
+            InitError::UniformBounds => {
+                "the uniform initialiser needs finite low < high with a finite high - low"
+            }
+        })
+    }
+}
+
+impl core::error::Error for InitError {}
 
 /// A uniform float in `[0, 1)` from the top 24 bits of one `u32`.
 #[inline]

@@ -12,7 +12,7 @@
 
 use rand_core::RngCore;
 
-use crate::model::init::Init;
+use crate::model::init::{Init, InitError};
 use crate::model::params::{Params, Zero};
 
 /// A differentiable layer typed by its input and output sizes.
@@ -83,8 +83,18 @@ pub trait Layer: Params + Sized {
         grads: &mut Self,
     ) -> Self::Input;
 
+    /// Checks the layer's settings (not its trained parameters): a
+    /// [`LeakyRelu`](crate::LeakyRelu) slope that is negative or not finite
+    /// is refused. Tuples check their layers in order. `Trainer::fit` and
+    /// `step` call it before anything changes.
+    #[inline]
+    fn check(&self) -> Result<(), LayerError> {
+        Ok(())
+    }
+
     /// Re-initialises the trainable parameters with `init`, drawing from `rng`.
-    /// Layers without parameters ignore it.
+    /// Layers without parameters ignore it. `init` is not checked here:
+    /// [`try_init`](Layer::try_init) checks it first.
     #[inline]
     fn init<R: RngCore + ?Sized>(&mut self, init: Init, rng: &mut R) {
         let _ = (init, rng);
@@ -104,6 +114,32 @@ pub trait Layer: Params + Sized {
         let mut layer = Self::ZERO;
         layer.init(init, rng);
         layer
+    }
+
+    /// [`init`](Layer::init) after [`Init::check`]: on an error nothing
+    /// changed and nothing was drawn from `rng`.
+    ///
+    /// ```
+    /// use rand_xorshift::XorShiftRng;
+    /// use stacknet::{rand_core::SeedableRng, init::InitError, Dense, Init, Layer, Zero};
+    /// let mut layer = Dense::<2, 1>::ZERO;
+    /// let wide = Init::Uniform { low: -3e38, high: 3e38 };
+    /// let mut rng = XorShiftRng::seed_from_u64(1);
+    /// assert_eq!(layer.try_init(wide, &mut rng), Err(InitError::UniformBounds));
+    /// assert_eq!(layer, Dense::ZERO);
+    /// ```
+    #[inline]
+    fn try_init<R: RngCore + ?Sized>(&mut self, init: Init, rng: &mut R) -> Result<(), InitError> {
+        init.check()?;
+        self.init(init, rng);
+        Ok(())
+    }
+
+    /// [`random`](Layer::random) after [`Init::check`].
+    #[inline]
+    fn try_random<R: RngCore + ?Sized>(init: Init, rng: &mut R) -> Result<Self, InitError> {
+        init.check()?;
+        Ok(Self::random(init, rng))
     }
 }
 
@@ -182,6 +218,30 @@ impl LayerShape {
         }
     }
 }
+
+/// A layer setting is out of its range ([`Layer::check`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LayerError {
+    /// A [`LeakyRelu`](crate::LeakyRelu) slope is negative or not finite:
+    /// the backward pass reads the input's sign from the output, which a
+    /// negative slope flips.
+    LeakyReluSlope,
+    /// An [`Elu`](crate::Elu) `α` is not finite and positive: the backward
+    /// pass reads the input's sign from the output, which needs `α > 0`.
+    EluAlpha,
+}
+
+impl core::fmt::Display for LayerError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            LayerError::LeakyReluSlope => f.write_str("a LeakyRelu slope must be finite and >= 0"),
+            LayerError::EluAlpha => f.write_str("an Elu alpha must be finite and > 0"),
+        }
+    }
+}
+
+impl core::error::Error for LayerError {}
 
 /// Signature of a single layer: an FNV-1a hash of its kind tag and sizes.
 pub(crate) const fn leaf_signature(kind: u32, inputs: usize, outputs: usize) -> u32 {

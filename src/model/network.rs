@@ -210,6 +210,12 @@ macro_rules! tuple_impls {
             }
 
             #[inline]
+            fn check(&self) -> core::result::Result<(), $crate::model::layer::LayerError> {
+                $(self.$i.check()?;)+
+                Ok(())
+            }
+
+            #[inline]
             fn init<R: RngCore + ?Sized>(&mut self, init: Init, rng: &mut R) {
                 $(self.$i.init(init, rng);)+
             }

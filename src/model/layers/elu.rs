@@ -3,6 +3,7 @@
 use super::{Elementwise, elementwise_layer, kind};
 use core::fmt::{self, Write};
 
+use crate::model::layer::LayerError;
 use crate::model::params::Zero;
 use crate::storage::bake::{Bake, write_f32};
 
@@ -28,9 +29,25 @@ impl<const N: usize> Elu<N> {
     /// The default `α`, 1 (as PyTorch and Keras).
     pub const DEFAULT_ALPHA: f32 = 1.0;
 
-    /// An ELU with the given `α`.
+    /// An ELU with the given `α`, unchecked (for constants); training
+    /// refuses an `α` that is not finite and positive.
     pub const fn with_alpha(alpha: f32) -> Self {
         Self { alpha }
+    }
+
+    /// An ELU with the given `α`, which must be finite and positive.
+    ///
+    /// ```
+    /// use stacknet::{layer::LayerError, Elu};
+    /// assert!(Elu::<2>::new(0.5).is_ok());
+    /// assert_eq!(Elu::<2>::new(0.0), Err(LayerError::EluAlpha));
+    /// ```
+    pub const fn new(alpha: f32) -> Result<Self, LayerError> {
+        if alpha > 0.0 && alpha <= f32::MAX {
+            Ok(Self { alpha })
+        } else {
+            Err(LayerError::EluAlpha)
+        }
     }
 }
 
@@ -66,6 +83,10 @@ impl<const N: usize> Elementwise for Elu<N> {
     #[inline]
     fn setting(&self) -> u32 {
         self.alpha.to_bits()
+    }
+
+    fn check(&self) -> Result<(), LayerError> {
+        Self::new(self.alpha).map(|_| ())
     }
 }
 

@@ -3,6 +3,7 @@
 use super::{Elementwise, elementwise_layer, kind};
 use core::fmt::{self, Write};
 
+use crate::model::layer::LayerError;
 use crate::model::params::Zero;
 use crate::storage::bake::{Bake, write_f32};
 
@@ -16,8 +17,9 @@ use crate::storage::bake::{Bake, write_f32};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LeakyRelu<const N: usize> {
-    /// Slope for negative inputs; must be positive for the cached output to
-    /// tell the sign of the input.
+    /// Slope for negative inputs; must be finite and `>= 0` for the cached
+    /// output to tell the sign of the input. [`Layer::check`](crate::Layer::check)
+    /// (which `Trainer::fit` and `step` call) refuses any other slope.
     pub slope: f32,
 }
 
@@ -25,9 +27,28 @@ impl<const N: usize> LeakyRelu<N> {
     /// The default slope, 0.01.
     pub const DEFAULT_SLOPE: f32 = 0.01;
 
-    /// A leaky ReLU with the given negative slope.
+    /// A leaky ReLU with the given negative slope, unchecked so that it can
+    /// build constants; a slope that is negative or not finite is refused
+    /// when the network is trained ([`Layer::check`](crate::Layer::check)).
+    /// [`new`](LeakyRelu::new) checks at once.
     pub const fn with_slope(slope: f32) -> Self {
         Self { slope }
+    }
+
+    /// A leaky ReLU with the given slope, or
+    /// [`LayerError::LeakyReluSlope`] when it is negative or not finite.
+    ///
+    /// ```
+    /// use stacknet::{layer::LayerError, LeakyRelu};
+    /// assert_eq!(LeakyRelu::<2>::new(0.2), Ok(LeakyRelu::with_slope(0.2)));
+    /// assert_eq!(LeakyRelu::<2>::new(-0.5), Err(LayerError::LeakyReluSlope));
+    /// ```
+    pub const fn new(slope: f32) -> Result<Self, LayerError> {
+        if slope.is_finite() && slope >= 0.0 {
+            Ok(Self { slope })
+        } else {
+            Err(LayerError::LeakyReluSlope)
+        }
     }
 }
 
@@ -59,6 +80,10 @@ impl<const N: usize> Elementwise for LeakyRelu<N> {
     #[inline]
     fn setting(&self) -> u32 {
         self.slope.to_bits()
+    }
+
+    fn check(&self) -> Result<(), LayerError> {
+        Self::new(self.slope).map(|_| ())
     }
 }
 

@@ -59,6 +59,11 @@ pub(crate) trait Elementwise: Copy {
     fn setting(&self) -> u32 {
         0
     }
+    /// The layer's settings are in range ([`Layer::check`](crate::model::layer::Layer::check)).
+    #[inline]
+    fn check(&self) -> Result<(), crate::model::layer::LayerError> {
+        Ok(())
+    }
 }
 
 /// `Params`, `Layer`, `BatchLayer` and `FusedStep` for an element-wise
@@ -86,6 +91,11 @@ macro_rules! elementwise_layer {
                 } else {
                     $crate::model::layer::LayerShape::NONE
                 }
+            }
+
+            #[inline]
+            fn check(&self) -> Result<(), $crate::model::layer::LayerError> {
+                $crate::model::layers::Elementwise::check(self)
             }
 
             #[inline(always)]

@@ -1,7 +1,8 @@
 //! Adam: adaptive moment estimation with bias correction.
 
 use super::{
-    NonFiniteStep, Optimizer, Penalty, Regularise, all_or_nothing, flush_subnormal, with_penalty,
+    NonFiniteStep, Optimizer, Penalty, Regularise, SettingsError, all_or_nothing, flush_subnormal,
+    unit_interval, with_penalty,
 };
 use crate::model::params::{Params, Zero};
 
@@ -94,5 +95,18 @@ impl<P: Params> Optimizer<P> for Adam {
         })?;
         state.t = t;
         Ok(())
+    }
+
+    /// β1 and β2 in `[0, 1)`, ε finite and `> 0`, then the penalty.
+    fn check(&self) -> Result<(), SettingsError> {
+        if !unit_interval(self.beta1) {
+            Err(SettingsError::Beta1)
+        } else if !unit_interval(self.beta2) {
+            Err(SettingsError::Beta2)
+        } else if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
+            Err(SettingsError::Epsilon)
+        } else {
+            self.penalty.check()
+        }
     }
 }

@@ -75,6 +75,16 @@ pub trait Optimizer<P: Params> {
         None
     }
 
+    /// Checks the settings: [`Trainer`](crate::training::train::Trainer)
+    /// calls it before anything changes, and a caller of
+    /// [`step`](Optimizer::step) by hand should call it once first (`step`
+    /// itself does not, so the hot loop stays free of it). The default
+    /// accepts everything.
+    #[inline]
+    fn check(&self) -> Result<(), SettingsError> {
+        Ok(())
+    }
+
     /// The largest magnitude in `state` (infinite when any value is not
     /// finite), for [`StepBounds::measure`].
     #[inline]
@@ -154,6 +164,59 @@ impl core::fmt::Display for NonFiniteStep {
 
 impl core::error::Error for NonFiniteStep {}
 
+/// A setting of an optimizer, penalty or schedule is out of its range.
+/// Returned by [`Optimizer::check`] and [`Schedule::check`] (and by
+/// `Trainer::fit` / `step` before anything changes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// Adam's `beta1` is not in `[0, 1)`.
+    Beta1,
+    /// Adam's `beta2` is not in `[0, 1)`.
+    Beta2,
+    /// Adam's `epsilon` is not a finite value `> 0`.
+    Epsilon,
+    /// [`Momentum::momentum`] is not in `[0, 1)`.
+    Momentum,
+    /// [`Penalty::l1`] is not a finite value `>= 0`.
+    L1,
+    /// [`Penalty::l2`] is not a finite value `>= 0`.
+    L2,
+    /// [`Schedule::StepDecay`]'s `gamma` is not in `[0, 1]`.
+    DecayFactor,
+    /// [`Schedule::InverseScaling`]'s `power` is not a finite value `>= 0`.
+    DecayPower,
+}
+
+impl core::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            SettingsError::Beta1 => "Adam's beta1 must be in [0, 1)",
+            SettingsError::Beta2 => "Adam's beta2 must be in [0, 1)",
+            SettingsError::Epsilon => "Adam's epsilon must be finite and > 0",
+            SettingsError::Momentum => "momentum must be in [0, 1)",
+            SettingsError::L1 => "the L1 strength must be finite and >= 0",
+            SettingsError::L2 => "the L2 strength must be finite and >= 0",
+            SettingsError::DecayFactor => "the step-decay factor gamma must be in [0, 1]",
+            SettingsError::DecayPower => "the inverse-scaling power must be finite and >= 0",
+        })
+    }
+}
+
+impl core::error::Error for SettingsError {}
+
+/// `true` when `x` is in `[0, 1)` (so not NaN).
+#[inline]
+pub(crate) fn unit_interval(x: f32) -> bool {
+    (0.0..1.0).contains(&x)
+}
+
+/// `true` when `x` is finite and `>= 0`.
+#[inline]
+pub(crate) fn finite_non_negative(x: f32) -> bool {
+    x.is_finite() && x >= 0.0
+}
+
 /// Regularisation added to the loss: `l2/2 · Σθ² + l1 · Σ|θ|`, so the
 /// gradient gains `l2 · θ + l1 · sign(θ)`.
 ///
@@ -177,6 +240,17 @@ impl Penalty {
         l2: 0.0,
         biases: false,
     };
+
+    /// Both strengths finite and `>= 0`.
+    pub fn check(&self) -> Result<(), SettingsError> {
+        if !finite_non_negative(self.l1) {
+            Err(SettingsError::L1)
+        } else if !finite_non_negative(self.l2) {
+            Err(SettingsError::L2)
+        } else {
+            Ok(())
+        }
+    }
 
     /// `true` when both strengths are zero: the penalty does nothing,
     /// whatever `biases` says.

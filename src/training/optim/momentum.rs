@@ -1,8 +1,8 @@
 //! Gradient descent with momentum, optionally Nesterov's.
 
 use super::{
-    NonFiniteStep, Optimizer, Penalty, Regularise, StepBounds, all_or_nothing, flush_subnormal,
-    fused_delta, magnitude, with_penalty, with_scaled_penalty,
+    NonFiniteStep, Optimizer, Penalty, Regularise, SettingsError, StepBounds, all_or_nothing,
+    flush_subnormal, fused_delta, magnitude, unit_interval, with_penalty, with_scaled_penalty,
 };
 use crate::model::fused::{Update, WithRule};
 use crate::model::params::Params;
@@ -59,6 +59,14 @@ impl<P: Params> Optimizer<P> for Momentum {
                 finite
             })
         })
+    }
+
+    /// μ in `[0, 1)`, then the penalty.
+    fn check(&self) -> Result<(), SettingsError> {
+        if !unit_interval(self.momentum) {
+            return Err(SettingsError::Momentum);
+        }
+        self.penalty.check()
     }
 
     const FUSED: bool = true;

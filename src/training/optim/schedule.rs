@@ -1,5 +1,7 @@
 //! Learning-rate schedules, by epoch.
 
+use super::{SettingsError, finite_non_negative};
+
 /// How the learning rate changes with the epoch (counted from 0).
 ///
 /// ```
@@ -31,7 +33,31 @@ pub enum Schedule {
 }
 
 impl Schedule {
-    /// The learning rate for `epoch` when the initial rate is `base`.
+    /// Checks that every rate the schedule can give is finite and `>= 0`
+    /// for a finite base rate `>= 0`: `gamma` in `[0, 1]` (a decay, so the
+    /// rate never exceeds the base) and `power` finite and `>= 0`.
+    ///
+    /// ```
+    /// use stacknet::optim::{Schedule, SettingsError};
+    /// assert_eq!(Schedule::StepDecay { gamma: -1.0, every: 1 }.check(), Err(SettingsError::DecayFactor));
+    /// assert_eq!(Schedule::InverseScaling { power: -0.5 }.check(), Err(SettingsError::DecayPower));
+    /// assert_eq!(Schedule::InverseScaling { power: 0.5 }.check(), Ok(()));
+    /// ```
+    pub fn check(&self) -> Result<(), SettingsError> {
+        match *self {
+            Schedule::Constant => Ok(()),
+            Schedule::StepDecay { gamma, .. } if !(0.0..=1.0).contains(&gamma) => {
+                Err(SettingsError::DecayFactor)
+            }
+            Schedule::InverseScaling { power } if !finite_non_negative(power) => {
+                Err(SettingsError::DecayPower)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The learning rate for `epoch` when the initial rate is `base`. For a
+    /// schedule that passes [`check`](Schedule::check), it is in `[0, base]`.
     pub fn rate(&self, base: f32, epoch: u32) -> f32 {
         match *self {
             Schedule::Constant => base,

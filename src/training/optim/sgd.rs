@@ -1,8 +1,8 @@
 //! Plain (stochastic) gradient descent.
 
 use super::{
-    NonFiniteStep, Optimizer, Penalty, Regularise, StepBounds, all_or_nothing, fused_delta,
-    with_penalty, with_scaled_penalty,
+    NonFiniteStep, Optimizer, Penalty, Regularise, SettingsError, StepBounds, all_or_nothing,
+    fused_delta, with_penalty, with_scaled_penalty,
 };
 use crate::model::fused::{Update, WithRule};
 use crate::model::params::Params;
@@ -44,6 +44,10 @@ impl<P: Params> Optimizer<P> for Sgd {
                 finite
             })
         })
+    }
+
+    fn check(&self) -> Result<(), SettingsError> {
+        self.penalty.check()
     }
 
     const FUSED: bool = true;

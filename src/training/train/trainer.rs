@@ -6,10 +6,13 @@ use super::{DataError, Dataset, shuffle};
 use crate::model::batch::BatchLayer;
 use crate::model::fused::{FusedStep, Update, WithRule};
 use crate::model::layer::Layer;
+use crate::model::layer::LayerError;
 use crate::model::network::Network;
 use crate::model::params::{Params, Zero};
 use crate::training::loss::Loss;
-use crate::training::optim::{NonFiniteStep, Optimizer, Schedule, StepBounds, magnitude};
+use crate::training::optim::{
+    NonFiniteStep, Optimizer, Schedule, SettingsError, StepBounds, magnitude,
+};
 
 /// How many samples each gradient step sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +123,8 @@ impl Reporter for () {
 pub struct FitSummary {
     /// Epochs completed.
     pub epochs_run: u32,
-    /// Training loss of the last epoch.
+    /// Training loss of the last epoch; with `epochs: 0`, the loss of the
+    /// unchanged network over the training rows.
     pub final_train_loss: f32,
     /// Best validation loss and its epoch, with early stopping (the network
     /// holds that epoch's weights unless the trainer has [`NoBestWeights`]).
@@ -150,6 +154,25 @@ pub enum TrainError {
     NoTrainingData,
     /// The learning rate is negative, NaN or infinite.
     InvalidLearningRate,
+    /// An optimizer, penalty or schedule setting is out of range.
+    Settings(SettingsError),
+    /// A layer setting (a `LeakyRelu` slope) is out of range.
+    LayerSettings(LayerError),
+    /// The network's parameters or the optimizer's state hold a NaN or an
+    /// infinity (as a network drawn from an unchecked [`Init`](crate::Init) can).
+    NonFiniteWeights,
+    /// No rows were given ([`Trainer::step`], [`Trainer::evaluate`]).
+    NoRows,
+    /// A row number is past the end of the data.
+    RowOutOfRange {
+        /// The first row number out of range.
+        row: u32,
+        /// Samples in the data.
+        samples: usize,
+    },
+    /// [`Trainer::step`]: the step would make a parameter, the optimizer
+    /// state or the loss non-finite; nothing was changed.
+    NonFinite,
     /// The order buffer has fewer entries than samples (or more than
     /// `u32::MAX` samples were given).
     OrderBufferTooSmall {
@@ -158,12 +181,30 @@ pub enum TrainError {
         /// Entries given.
         found: usize,
     },
-    /// A step produced a non-finite loss, gradient or parameter. The network
-    /// keeps the weights it had before that step.
+    /// A step's loss, gradient or new parameters were non-finite, a step's
+    /// loss went beyond [`Trainer::EXPLOSION`] times the starting loss, or
+    /// the validation loss was non-finite. The network
+    /// then holds the best epoch's weights with early stopping (once one was
+    /// kept), otherwise the weights it had when that epoch began (which are
+    /// the weights `fit` was called with when it happens in epoch 0). A
+    /// trainer with [`NoBestWeights`] has nowhere to keep them: its network
+    /// holds the weights from before the refused step.
     Diverged {
         /// The epoch (from 0) in which it happened.
         epoch: u32,
     },
+}
+
+impl From<SettingsError> for TrainError {
+    fn from(e: SettingsError) -> Self {
+        TrainError::Settings(e)
+    }
+}
+
+impl From<LayerError> for TrainError {
+    fn from(e: LayerError) -> Self {
+        TrainError::LayerSettings(e)
+    }
 }
 
 impl From<DataError> for TrainError {
@@ -188,6 +229,18 @@ impl core::fmt::Display for TrainError {
             }
             TrainError::InvalidLearningRate => {
                 f.write_str("learning rate is not a finite value >= 0")
+            }
+            TrainError::Settings(e) => write!(f, "bad setting: {e}"),
+            TrainError::LayerSettings(e) => write!(f, "bad layer setting: {e}"),
+            TrainError::NonFiniteWeights => {
+                f.write_str("the network or optimizer state holds a non-finite value")
+            }
+            TrainError::NoRows => f.write_str("no rows given"),
+            TrainError::RowOutOfRange { row, samples } => {
+                write!(f, "row {row} is past the end of {samples} samples")
+            }
+            TrainError::NonFinite => {
+                f.write_str("the step would make a value non-finite; nothing was changed")
             }
             TrainError::OrderBufferTooSmall { needed, found } => {
                 write!(f, "order buffer holds {found} entries, {needed} needed")
@@ -320,6 +373,8 @@ struct FusedSample<'a, N: FusedStep, Opt, L, const I: usize, const O: usize> {
     sample: (&'a [f32; I], &'a [f32; O]),
     lr: f32,
     bounds: StepBounds,
+    /// The largest loss accepted (NaN never is).
+    loss_limit: f32,
 }
 
 impl<N, Opt, L, const I: usize, const O: usize> WithRule<N> for FusedSample<'_, N, Opt, L, I, O>
@@ -358,7 +413,7 @@ where
                 return Err(NonFiniteStep);
             }
         }
-        if !loss.is_finite() {
+        if !within(loss, self.loss_limit) {
             return Err(NonFiniteStep);
         }
         self.net
@@ -407,34 +462,67 @@ where
     /// [`BLOCK`] rows into the gradient (the rows after the last full block
     /// one at a time), then [`Optimizer::step`].
     ///
-    /// On a non-finite loss, gradient or new parameter nothing is changed and
-    /// [`NonFiniteStep`] is returned. Row numbers past the data are skipped
-    /// and not counted in the batch.
+    /// The learning rate, the optimizer's settings and the layers' settings
+    /// are checked first, then the rows: none ([`TrainError::NoRows`]) or
+    /// one past the data ([`TrainError::RowOutOfRange`]) is refused. On a
+    /// non-finite loss, gradient or new parameter nothing is changed and
+    /// [`TrainError::NonFinite`] is returned.
     pub fn step(
         &mut self,
         net: &mut N,
         data: &Dataset<'_, I, O>,
         rows: &[u32],
         learning_rate: f32,
-    ) -> Result<f32, NonFiniteStep> {
+    ) -> Result<f32, TrainError> {
+        self.check(net, learning_rate)?;
+        check_rows(data.len(), rows)?;
+        let refused = |NonFiniteStep| TrainError::NonFinite;
         if let ([row], true) = (rows, Opt::FUSED) {
             if let Some((x, y)) = data.get(*row as usize) {
                 let mut bounds = StepBounds::measure::<N, Opt>(net, &self.state);
                 let mut cache = N::Cache::ZERO;
-                return self.fused_sample(net, &mut cache, (x, y), learning_rate, &mut bounds);
+                let sample = (x, y);
+                return self
+                    .fused_sample(
+                        net,
+                        &mut cache,
+                        sample,
+                        learning_rate,
+                        &mut bounds,
+                        f32::MAX,
+                    )
+                    .map_err(refused);
             }
         }
         self.batch_step(net, data, Some(rows), learning_rate)
+            .map_err(refused)
     }
 
-    /// One full-batch gradient step on all of `data`, in order.
+    /// One full-batch gradient step on all of `data`, in order, checked as
+    /// [`step`](Trainer::step) is (empty data is [`TrainError::NoRows`]).
     pub fn step_all(
         &mut self,
         net: &mut N,
         data: &Dataset<'_, I, O>,
         learning_rate: f32,
-    ) -> Result<f32, NonFiniteStep> {
+    ) -> Result<f32, TrainError> {
+        self.check(net, learning_rate)?;
+        if data.is_empty() {
+            return Err(TrainError::NoRows);
+        }
         self.batch_step(net, data, None, learning_rate)
+            .map_err(|NonFiniteStep| TrainError::NonFinite)
+    }
+
+    /// The checks every entry point makes before anything changes: the
+    /// learning rate, the optimizer's settings, the layers' settings.
+    fn check(&self, net: &N, learning_rate: f32) -> Result<(), TrainError> {
+        if !(learning_rate.is_finite() && learning_rate >= 0.0) {
+            return Err(TrainError::InvalidLearningRate);
+        }
+        self.optimizer.check()?;
+        net.check()?;
+        Ok(())
     }
 
     /// One sample through the fused kernel: forward, the loss with its
@@ -453,6 +541,7 @@ where
         sample: (&[f32; I], &[f32; O]),
         lr: f32,
         bounds: &mut StepBounds,
+        loss_limit: f32,
     ) -> Result<f32, NonFiniteStep> {
         let work = FusedSample {
             net,
@@ -462,6 +551,7 @@ where
             sample,
             lr,
             bounds: *bounds,
+            loss_limit,
         };
         let spare = &mut self.grads;
         match self
@@ -479,8 +569,8 @@ where
     /// A mini-batch through the batched kernel, [`BLOCK`] samples at a time
     /// into the gradient, then one optimizer step (whose check pass refuses
     /// non-finite gradients and parameters). `rows` are the samples' row
-    /// numbers, or `None` for every row in order; rows past the data are
-    /// skipped and not counted.
+    /// numbers, or `None` for every row in order; the callers have checked
+    /// them (a row past the data would be skipped and not counted).
     fn batch_step(
         &mut self,
         net: &mut N,
@@ -546,8 +636,20 @@ where
     }
 
     /// The loss over the rows `rows` of `data` (mean, or sum for summed
-    /// losses), without training.
-    pub fn evaluate(&self, net: &N, data: &Dataset<'_, I, O>, rows: &[u32]) -> f32 {
+    /// losses), without training. No rows is [`TrainError::NoRows`], a row
+    /// past the data [`TrainError::RowOutOfRange`].
+    pub fn evaluate(
+        &self,
+        net: &N,
+        data: &Dataset<'_, I, O>,
+        rows: &[u32],
+    ) -> Result<f32, TrainError> {
+        check_rows(data.len(), rows)?;
+        Ok(self.loss_over(net, data, rows))
+    }
+
+    /// [`evaluate`](Trainer::evaluate) on rows known to be in range.
+    fn loss_over(&self, net: &N, data: &Dataset<'_, I, O>, rows: &[u32]) -> f32 {
         let total: f32 = rows
             .iter()
             .filter_map(|&r| data.get(r as usize))
@@ -556,15 +658,25 @@ where
         total * L::batch_weight(rows.len())
     }
 
+    /// How far a step's loss may rise: beyond `EXPLOSION` times the loss of
+    /// the weights `fit` was given over the training rows (or beyond
+    /// `EXPLOSION · 1e-6` when that loss was below 1e-6; any finite loss
+    /// is accepted when that loss is not finite),
+    /// [`fit`](Trainer::fit) ends with [`TrainError::Diverged`].
+    pub const EXPLOSION: f32 = 1e6;
+
     /// Trains `net` on `data` for up to `config.epochs` epochs.
     ///
     /// `order` needs one entry per sample (it holds the shuffled sample
     /// order and the validation split). `rng` shuffles and draws the split.
     /// `reporter` hears about every epoch.
     ///
-    /// Errors are checked before anything changes, except
-    /// [`TrainError::Diverged`], which leaves the weights of the last good
-    /// step in `net`.
+    /// Errors are checked before anything changes (the data, the learning
+    /// rate and [`Schedule::check`], [`Optimizer::check`], the layers'
+    /// [`check`](crate::Layer::check), finite weights and optimizer state,
+    /// the batch and the split), except [`TrainError::Diverged`], which says
+    /// which weights `net` holds. With `epochs: 0` nothing is trained and the
+    /// summary's `final_train_loss` is the loss over the training rows.
     #[inline(always)]
     pub fn fit<R: RngCore + ?Sized>(
         &mut self,
@@ -610,8 +722,11 @@ where
                 found: order.len(),
             });
         }
-        if !(config.learning_rate.is_finite() && config.learning_rate >= 0.0) {
-            return Err(TrainError::InvalidLearningRate);
+        self.check(net, config.learning_rate)?;
+        config.schedule.check()?;
+        let mut bounds = StepBounds::measure::<N, Opt>(net, &self.state);
+        if !(bounds.params.is_finite() && bounds.state.is_finite()) {
+            return Err(TrainError::NonFiniteWeights);
         }
         let n_validation = match config.early_stopping {
             None => 0,
@@ -654,10 +769,107 @@ where
             best_validation: None,
             stopped_early: false,
         };
+        // the loss of the weights as given: the summary of zero epochs, and
+        // the scale against which a step's loss counts as exploding
+        let start_loss = self.loss_over(net, data, train);
+        if config.epochs == 0 {
+            summary.final_train_loss = start_loss;
+            return Ok(summary);
+        }
         let mut stale_epochs = 0u32;
-        let mut bounds = StepBounds::measure::<N, Opt>(net, &self.state);
         let mut cache = N::Cache::ZERO;
+        // The largest step loss accepted.
+        // The largest step loss accepted: with no finite scale to compare
+        // with, any finite loss.
+        let loss_limit = (Self::EXPLOSION * start_loss.max(1e-6)).min(f32::MAX);
+        let loss_limit = if start_loss.is_finite() {
+            loss_limit
+        } else {
+            f32::MAX
+        };
+        // Where a diverged run goes back to: the weights at the start of an
+        // epoch, or the best epoch's with early stopping.
+        self.best.keep(net);
         for epoch in 0..config.epochs {
+            if epoch > 0 && config.early_stopping.is_none() {
+                self.best.keep(net);
+            }
+            match self.epoch::<FUSED, CONSTANT_RATE, R>(
+                (net, data, config, train, rng),
+                epoch,
+                batch,
+                (&mut cache, &mut bounds, loss_limit),
+            ) {
+                Ok(EpochEnd {
+                    train_loss,
+                    learning_rate,
+                }) => {
+                    let validation_loss = match config.early_stopping {
+                        None => None,
+                        Some(es) => {
+                            let loss = self.loss_over(net, data, validation);
+                            if !loss.is_finite() {
+                                self.best.restore(net);
+                                return Err(TrainError::Diverged { epoch });
+                            }
+                            let best = summary.best_validation.map_or(f32::INFINITY, |b| b.0);
+                            if loss > best - es.tolerance {
+                                stale_epochs += 1;
+                            } else {
+                                stale_epochs = 0;
+                            }
+                            if loss < best {
+                                summary.best_validation = Some((loss, epoch));
+                                self.best.keep(net);
+                            }
+                            Some(loss)
+                        }
+                    };
+                    summary.epochs_run = epoch + 1;
+                    summary.final_train_loss = train_loss;
+                    reporter.report(&EpochReport {
+                        epoch,
+                        train_loss,
+                        validation_loss,
+                        learning_rate,
+                    });
+                    if let Some(es) = config.early_stopping {
+                        if stale_epochs > es.patience {
+                            summary.stopped_early = true;
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    self.best.restore(net);
+                    return Err(e);
+                }
+            }
+        }
+        if summary.best_validation.is_some() {
+            self.best.restore(net);
+        }
+        Ok(summary)
+    }
+
+    /// One epoch of [`fit_with`](Trainer::fit_with): the training loss and
+    /// the learning rate, or [`TrainError::Diverged`].
+    #[allow(clippy::type_complexity)]
+    #[inline(always)]
+    fn epoch<const FUSED: bool, const CONSTANT_RATE: bool, R: RngCore + ?Sized>(
+        &mut self,
+        (net, data, config, train, rng): (
+            &mut N,
+            &Dataset<'_, I, O>,
+            &FitConfig,
+            &mut [u32],
+            &mut R,
+        ),
+        epoch: u32,
+        batch: usize,
+        (cache, bounds, loss_limit): (&mut N::Cache, &mut StepBounds, f32),
+    ) -> Result<EpochEnd, TrainError> {
+        {
             let learning_rate = if CONSTANT_RATE {
                 config.learning_rate
             } else {
@@ -674,7 +886,7 @@ where
                         .get(row as usize)
                         .ok_or(TrainError::Diverged { epoch })?;
                     train_loss += self
-                        .fused_sample(net, &mut cache, sample, learning_rate, &mut bounds)
+                        .fused_sample(net, cache, sample, learning_rate, bounds, loss_limit)
                         .map_err(diverged)?;
                 }
             } else {
@@ -682,43 +894,45 @@ where
                     let loss = self
                         .batch_step(net, data, Some(rows), learning_rate)
                         .map_err(diverged)?;
+                    if !within(loss, loss_limit) {
+                        return Err(TrainError::Diverged { epoch });
+                    }
                     // back to a per-sample total, then weighted over the epoch
                     train_loss += loss / L::batch_weight(rows.len());
                 }
             }
-            let train_loss = train_loss * L::batch_weight(n_train);
-            let validation_loss = config.early_stopping.map(|es| {
-                let loss = self.evaluate(net, data, validation);
-                let best = summary.best_validation.map_or(f32::INFINITY, |b| b.0);
-                if loss > best - es.tolerance {
-                    stale_epochs += 1;
-                } else {
-                    stale_epochs = 0;
-                }
-                if loss < best {
-                    summary.best_validation = Some((loss, epoch));
-                    self.best.keep(net);
-                }
-                loss
-            });
-            summary.epochs_run = epoch + 1;
-            summary.final_train_loss = train_loss;
-            reporter.report(&EpochReport {
-                epoch,
-                train_loss,
-                validation_loss,
-                learning_rate,
-            });
-            if let Some(es) = config.early_stopping {
-                if stale_epochs > es.patience {
-                    summary.stopped_early = true;
-                    break;
-                }
+            let train_loss = train_loss * L::batch_weight(train.len());
+            if !within(train_loss, loss_limit) {
+                return Err(TrainError::Diverged { epoch });
             }
+            Ok(EpochEnd {
+                train_loss,
+                learning_rate,
+            })
         }
-        if summary.best_validation.is_some() {
-            self.best.restore(net);
-        }
-        Ok(summary)
+    }
+}
+
+/// What one epoch of `fit` gives back.
+struct EpochEnd {
+    train_loss: f32,
+    learning_rate: f32,
+}
+
+/// `loss <= limit`: `false` for NaN, so one comparison refuses NaN,
+/// infinity and an exploded loss.
+#[inline(always)]
+fn within(loss: f32, limit: f32) -> bool {
+    loss <= limit
+}
+
+/// Refuses no rows and rows past `samples`.
+fn check_rows(samples: usize, rows: &[u32]) -> Result<(), TrainError> {
+    if rows.is_empty() {
+        return Err(TrainError::NoRows);
+    }
+    match rows.iter().find(|&&r| r as usize >= samples) {
+        Some(&row) => Err(TrainError::RowOutOfRange { row, samples }),
+        None => Ok(()),
     }
 }
