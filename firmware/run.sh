@@ -57,10 +57,21 @@ declare -A TINYMIND_INSTRUCTIONS=([release]=1005 [release-s]=1038 [release-3]=87
 declare -A TINYMIND_FLASH=([release]=2488 [release-s]=2080 [release-3]=5976)
 TINYMIND_STATE=704
 
-# The checkout's path is remapped so that the images (and so the figures)
-# do not depend on where the repository was cloned.
-remap="--remap-path-prefix=$root=/stacknet --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
-fw_cargo() { (cd "$here" && CARGO_TARGET_DIR="$here/target" RUSTFLAGS="$remap" cargo "$@"); }
+# The images are built from a copy of the sources at one fixed path, so
+# that they (and so the figures) do not depend on where the repository was
+# cloned: the compiler's symbol hashes include a path dependency's location,
+# and they steer its inlining, and panic-location strings carry the path.
+build_root="${STACKNET_FIRMWARE_BUILD:-/tmp/stacknet-firmware-build}"
+if [ "$build_root" != "$root" ]; then
+    mkdir -p "$build_root"
+    find "$build_root" -mindepth 1 -maxdepth 1 ! -name firmware -exec rm -rf {} +
+    find "$build_root/firmware" -mindepth 1 -maxdepth 1 ! -name target -exec rm -rf {} + 2>/dev/null || true
+    tar -C "$root" --exclude=./target --exclude=./firmware/target --exclude=./.git -cf - . \
+        | tar -C "$build_root" -xf -
+fi
+build="$build_root/firmware"
+remap="--remap-path-prefix=$build_root=/stacknet --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+fw_cargo() { (cd "$build" && CARGO_TARGET_DIR="$build/target" RUSTFLAGS="$remap" cargo "$@"); }
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -71,7 +82,7 @@ run_image() {
     local target=$1 bin=$2 profile=$3 file=$4 status=0
     # shellcheck disable=SC2086
     timeout 120 qemu-system-arm ${MACHINE[$target]} "${QEMU_OPTS[@]}" \
-        -kernel "$here/target/$target/$profile/$bin" >"$file" </dev/null || status=$?
+        -kernel "$build/target/$target/$profile/$bin" >"$file" </dev/null || status=$?
     [ "$status" -eq 0 ] || { cat "$file"; fail "$bin ($profile) on $target exited with status $status"; }
 }
 
