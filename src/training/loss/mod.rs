@@ -77,13 +77,3 @@ fn squares_and_scaled_difference<const N: usize>(
     }
     (sum, g)
 }
-
-/// Element-wise `(ŷ − y) · factor`, the gradient of every squared loss here.
-#[inline(always)]
-fn scaled_difference<const N: usize>(p: &[f32; N], y: &[f32; N], factor: f32) -> [f32; N] {
-    let mut g = [0.0; N];
-    for ((g, p), y) in g.iter_mut().zip(p).zip(y) {
-        *g = (p - y) * factor;
-    }
-    g
-}
