@@ -3,10 +3,11 @@
 
 use stacknet::init::InitError;
 use stacknet::layer::LayerError;
+use stacknet::loss::Loss;
 use stacknet::loss::{BinaryCrossEntropyWithLogits, HalfMeanSquaredError, MeanSquaredError};
 use stacknet::optim::{Adam, Momentum, Optimizer, Penalty, Schedule, SettingsError, Sgd};
 use stacknet::prelude::*;
-use stacknet::train::TrainError;
+use stacknet::train::{FitSummary, TrainError};
 
 /// 20 rows of `y = x0 − 2 x1`.
 fn data() -> (Vec<[f32; 2]>, Vec<[f32; 1]>) {
@@ -21,6 +22,23 @@ type Net = (Dense<2, 3>, LeakyRelu<3>, Dense<3, 1>);
 
 fn net() -> Net {
     Net::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(1))
+}
+
+/// `fit` on the 20 rows, shuffled from `seed`, with no reporter.
+fn fit_rows<N, O, L>(
+    trainer: &mut Trainer<N, O, L>,
+    net: &mut N,
+    data: &Dataset<'_, 2, 1>,
+    config: &FitConfig,
+    seed: u64,
+) -> Result<FitSummary, TrainError>
+where
+    N: Layer<Input = [f32; 2], Output = [f32; 1]> + Network<2, 1>,
+    O: Optimizer<N>,
+    L: Loss<1>,
+{
+    let mut rng = XorShiftRng::seed_from_u64(seed);
+    trainer.fit(net, data, config, &mut [0; 20], &mut rng, &mut ())
 }
 
 /// Every parameter's bits, in the flat order.
@@ -42,16 +60,7 @@ where
     let data = Dataset::new(&x, &y).unwrap();
     let mut trainer = Trainer::new(optimizer, MeanSquaredError);
     let before = (bits(net), format!("{:?}", trainer.state));
-    let err = trainer
-        .fit(
-            net,
-            &data,
-            &config,
-            &mut [0; 20],
-            &mut XorShiftRng::seed_from_u64(2),
-            &mut (),
-        )
-        .unwrap_err();
+    let err = fit_rows(&mut trainer, net, &data, &config, 2).unwrap_err();
     assert_eq!(err, expected);
     assert_eq!(
         (bits(net), format!("{:?}", trainer.state)),
@@ -410,16 +419,7 @@ fn zero_epochs_give_the_loss_of_the_unchanged_network() {
         epochs: 0,
         ..config()
     };
-    let summary = trainer
-        .fit(
-            &mut net,
-            &data,
-            &config,
-            &mut [0; 20],
-            &mut XorShiftRng::seed_from_u64(0),
-            &mut (),
-        )
-        .unwrap();
+    let summary = fit_rows(&mut trainer, &mut net, &data, &config, 0).unwrap();
     let mean_y2 = y.iter().map(|y| f64::from(y[0]).powi(2)).sum::<f64>() / 20.0;
     assert!((f64::from(summary.final_train_loss) - mean_y2).abs() < 1e-5 * mean_y2);
     assert_eq!(summary.epochs_run, 0);
@@ -485,16 +485,7 @@ fn a_huge_learning_rate_ends_in_diverged_with_finite_loss_weights() {
             early_stopping,
             ..FitConfig::default()
         };
-        let err = trainer
-            .fit(
-                &mut net,
-                &data,
-                &config,
-                &mut [0; 20],
-                &mut XorShiftRng::seed_from_u64(2),
-                &mut (),
-            )
-            .unwrap_err();
+        let err = fit_rows(&mut trainer, &mut net, &data, &config, 2).unwrap_err();
         let TrainError::Diverged { epoch } = err else {
             panic!("{batch:?}: {err:?}")
         };
@@ -530,16 +521,7 @@ fn an_exploding_classifier_loss_ends_in_diverged() {
             learning_rate: 1e6,
             ..FitConfig::default()
         };
-        let err = trainer
-            .fit(
-                &mut net,
-                &data,
-                &config,
-                &mut [0; 20],
-                &mut XorShiftRng::seed_from_u64(2),
-                &mut (),
-            )
-            .unwrap_err();
+        let err = fit_rows(&mut trainer, &mut net, &data, &config, 2).unwrap_err();
         assert!(
             matches!(err, TrainError::Diverged { .. }),
             "{batch:?}: {err:?}"
@@ -560,8 +542,7 @@ fn an_elu_alpha_out_of_range_is_refused() {
         let before = bits(&net);
         let mut trainer = Trainer::new(Sgd::default(), MeanSquaredError);
         let config = config();
-        let mut rng = XorShiftRng::seed_from_u64(2);
-        let err = trainer.fit(&mut net, &data, &config, &mut [0; 20], &mut rng, &mut ());
+        let err = fit_rows(&mut trainer, &mut net, &data, &config, 2);
         assert_eq!(err, Err(TrainError::LayerSettings(LayerError::EluAlpha)));
         assert_eq!(bits(&net), before);
     }
