@@ -97,6 +97,7 @@
 pub mod classic;
 pub mod data;
 pub mod model;
+pub mod num;
 pub mod storage;
 pub mod training;
 

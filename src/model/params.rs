@@ -25,6 +25,10 @@ impl Zero for f32 {
     const ZERO: Self = 0.0;
 }
 
+impl Zero for f64 {
+    const ZERO: Self = 0.0;
+}
+
 impl Zero for () {
     const ZERO: Self = ();
 }

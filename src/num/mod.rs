@@ -1,0 +1,124 @@
+//! Number types: one network code for `f32`, `f64` and fixed point.
+//!
+//! Every layer, loss and optimizer is written once against [`Scalar`], the
+//! few operations they use: arithmetic, comparison, conversion from the
+//! `f32` settings, and the functions the activations and losses need, each
+//! with a stated error. `f32` is the default everywhere, so `Dense<2, 4>`
+//! is `Dense<2, 4, f32>` and programs written for `f32` need no change.
+//!
+//! | type | use | functions |
+//! |---|---|---|
+//! | `f32` | the default; hardware float on Cortex-M4F and hosts | `libm`, correctly rounded or within 1 ulp |
+//! | `f64` | lessons that must agree with numpy to the last digits | `libm` |
+//! //!
+//! No operation uses a fused multiply-add, and the fixed-point type uses
+//! integers only, so each type gives the same bits on every target.
+
+mod float;
+
+use core::fmt::{self, Debug, Write};
+use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
+
+use crate::model::params::Zero;
+
+/// The number type of a network: its parameters, activations, gradients
+/// and optimizer state.
+///
+/// Settings (learning rates, penalties, betas) stay `f32` in the public
+/// API; each is converted once with [`from_f32`](Scalar::from_f32).
+/// Arithmetic never panics: in fixed point it saturates, and a saturated
+/// value is not [`is_finite`](Scalar::is_finite), so training refuses a
+/// step that overflowed just as it refuses one that became infinite in
+/// floating point.
+pub trait Scalar:
+    Copy
+    + Default
+    + PartialEq
+    + PartialOrd
+    + Debug
+    + Zero
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+{
+    /// One.
+    const ONE: Self;
+    /// The largest finite value.
+    const MAX: Self;
+    /// The number-type code that saved records carry: 0 for `f32`, 1 for
+    /// `f64`, 2 for Q16.16 fixed point.
+    const TAG: u32;
+    /// Bytes per value in a saved record (little-endian).
+    const BYTES: usize;
+    /// The Rust path of the type, as baked source writes it.
+    const RUST_TYPE: &'static str;
+
+    /// `x` in this type: exact for `f32` and `f64`; rounded to nearest and
+    /// saturated for fixed point (NaN becomes 0, counted as an overflow).
+    fn from_f32(x: f32) -> Self;
+    /// The value as the nearest `f32`.
+    fn to_f32(self) -> f32;
+    /// `x` in this type, rounded to nearest (saturated for fixed point).
+    fn from_f64(x: f64) -> Self;
+    /// The value as `f64` (exact for every type here).
+    fn to_f64(self) -> f64;
+    /// `n` in this type, saturated where it does not fit.
+    fn from_usize(n: usize) -> Self;
+
+    /// Not infinite, not NaN, and for fixed point not saturated.
+    fn is_finite(self) -> bool;
+    /// `|x|`.
+    fn abs(self) -> Self;
+    /// The larger of the two; for floats a NaN operand gives the other one,
+    /// as `f32::max`.
+    fn max(self, other: Self) -> Self;
+    /// The smaller of the two, NaN handled as [`max`](Scalar::max).
+    fn min(self, other: Self) -> Self;
+    /// `√x`; NaN (floats) or 0 (fixed point) for `x < 0`.
+    fn sqrt(self) -> Self;
+    /// `eˣ`.
+    fn exp(self) -> Self;
+    /// `ln x`; for `x ≤ 0`, −∞ or NaN (floats) or the most negative value
+    /// (fixed point).
+    fn ln(self) -> Self;
+    /// `tanh x`.
+    fn tanh(self) -> Self;
+    /// `eˣ − 1`, accurate near 0.
+    #[inline]
+    fn exp_m1(self) -> Self {
+        self.exp() - Self::ONE
+    }
+    /// `ln(1 + x)`, accurate near 0.
+    #[inline]
+    fn ln_1p(self) -> Self {
+        (Self::ONE + self).ln()
+    }
+    /// The logistic function `1 / (1 + e^(−x))`, without overflow for any
+    /// `x`.
+    #[inline]
+    fn sigmoid(self) -> Self {
+        if self >= Self::ZERO {
+            Self::ONE / (Self::ONE + (-self).exp())
+        } else {
+            let e = self.exp();
+            e / (Self::ONE + e)
+        }
+    }
+
+    /// The raw bits, zero-extended to 64: what records store and what
+    /// bit-for-bit comparisons compare.
+    fn to_bits(self) -> u64;
+    /// The value with these raw bits (the low [`BYTES`](Scalar::BYTES)
+    /// bytes are used).
+    fn from_bits(bits: u64) -> Self;
+    /// Writes a Rust expression of this type with the same bits.
+    fn write_literal<W: Write>(self, out: &mut W) -> fmt::Result;
+}
