@@ -20,10 +20,11 @@
 mod common;
 
 use serde_json::Value;
+use stacknet::num::Scalar;
 use stacknet::prelude::*;
 
-/// 3 inputs → 2 sigmoid → 2 sigmoid.
-pub type Net = (Dense<3, 2>, Sigmoid<2>, Dense<2, 2>, Sigmoid<2>);
+/// 3 inputs → 2 sigmoid → 2 sigmoid, in number type `S`.
+pub type Net<S = f32> = (Dense<3, 2, S>, Sigmoid<2>, Dense<2, 2, S>, Sigmoid<2>);
 
 /// The reference JSON.
 pub fn reference() -> Value {
@@ -42,20 +43,20 @@ pub fn num(r: &Value, path: &str) -> f64 {
 }
 
 /// The network of parameter set `set` (`initial` or `updated`).
-pub fn network(r: &Value, set: &str) -> Net {
-    let w = |k: u32| num(r, &format!("{set}.w{k}")) as f32;
-    let b1 = num(r, &format!("{set}.b1")) as f32;
-    let b2 = num(r, &format!("{set}.b2")) as f32;
+pub fn network<S: Scalar>(r: &Value, set: &str) -> Net<S> {
+    let w = |k: u32| S::from_f64(num(r, &format!("{set}.w{k}")));
+    let b1 = S::from_f64(num(r, &format!("{set}.b1")));
+    let b2 = S::from_f64(num(r, &format!("{set}.b2")));
     (
-        Dense::from_arrays([[w(1), w(3), w(5)], [w(2), w(4), w(6)]], [b1, b1]),
+        Dense::new([[w(1), w(3), w(5)], [w(2), w(4), w(6)]], [b1, b1]),
         Sigmoid,
-        Dense::from_arrays([[w(7), w(9)], [w(8), w(10)]], [b2, b2]),
+        Dense::new([[w(7), w(9)], [w(8), w(10)]], [b2, b2]),
         Sigmoid,
     )
 }
 
 /// The lecture's twelve parameters `w1..w10, b1, b2` of a network.
-pub fn lecture_parameters(net: &Net) -> [f32; 12] {
+pub fn lecture_parameters<S: Scalar>(net: &Net<S>) -> [S; 12] {
     let (h, o) = (net.0.weights, net.2.weights);
     [
         h[0][0],
@@ -79,59 +80,61 @@ pub const NAMES: [&str; 12] = [
     "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "w9", "w10", "b1", "b2",
 ];
 
-/// Every number of the worked example, computed by stacknet in `f32`.
-pub struct Results {
+/// Every number of the worked example, computed by stacknet in `S`.
+pub struct Results<S = f32> {
     /// Input.
-    pub x: [f32; 3],
+    pub x: [S; 3],
     /// Target.
-    pub t: [f32; 2],
+    pub t: [S; 2],
     /// Learning rate.
-    pub learning_rate: f32,
+    pub learning_rate: S,
     /// Net inputs of the hidden units.
-    pub z_h: [f32; 2],
+    pub z_h: [S; 2],
     /// Hidden outputs.
-    pub h: [f32; 2],
+    pub h: [S; 2],
     /// Net inputs of the output units.
-    pub z_o: [f32; 2],
+    pub z_o: [S; 2],
     /// Outputs.
-    pub o: [f32; 2],
+    pub o: [S; 2],
     /// Error before the step.
-    pub error: f32,
+    pub error: S,
     /// `∂E/∂z` of the output units.
-    pub delta_o: [f32; 2],
+    pub delta_o: [S; 2],
     /// `∂E/∂z` of the hidden units.
-    pub delta_h: [f32; 2],
+    pub delta_h: [S; 2],
     /// Gradients of `w1..w10, b1, b2`.
-    pub gradients: [f32; 12],
+    pub gradients: [S; 12],
     /// Parameters before the step.
-    pub before: [f32; 12],
+    pub before: [S; 12],
     /// Parameters after the step.
-    pub after: [f32; 12],
+    pub after: [S; 12],
     /// Error after the step.
-    pub error_after: f32,
+    pub error_after: S,
 }
 
 /// Half the squared error of outputs `o` against `t`.
-fn half_squared_error(o: [f32; 2], t: [f32; 2]) -> f32 {
-    0.5 * ((o[0] - t[0]) * (o[0] - t[0]) + (o[1] - t[1]) * (o[1] - t[1]))
+fn half_squared_error<S: Scalar>(o: [S; 2], t: [S; 2]) -> S {
+    S::from_f32(0.5) * ((o[0] - t[0]) * (o[0] - t[0]) + (o[1] - t[1]) * (o[1] - t[1]))
 }
 
-/// Forward, backward and one step on the reference's network.
-pub fn run(r: &Value) -> Results {
-    let mut net = network(r, "initial");
-    let item = |key: &str, i: usize| r[key][i].as_f64().expect("a number") as f32;
+/// Forward, backward and one step on the reference's network, in `S`
+/// (`run::<f32>` is what the example prints; `run::<f64>` agrees with the
+/// float64 reference to 1e-12).
+pub fn run<S: Scalar>(r: &Value) -> Results<S> {
+    let mut net = network::<S>(r, "initial");
+    let item = |key: &str, i: usize| S::from_f64(r[key][i].as_f64().expect("a number"));
     let x = [item("x", 0), item("x", 1), item("x", 2)];
     let t = [item("target", 0), item("target", 1)];
-    let learning_rate = num(r, "learning_rate") as f32;
+    let learning_rate = S::from_f64(num(r, "learning_rate"));
 
-    let mut cache = <Net as Layer>::Cache::ZERO;
+    let mut cache = <Net<S> as Layer<S>>::Cache::ZERO;
     let o = net.forward_train(&x, &mut cache);
     // the cache holds each layer's input: cache.2 is the hidden output
     let (z_h, h) = (net.0.forward(&x), cache.2);
     let z_o = net.2.forward(&h);
     let error = half_squared_error(o, t);
 
-    let mut grads = Net::ZERO;
+    let mut grads = Net::<S>::ZERO;
     net.backward(&cache, &[o[0] - t[0], o[1] - t[1]], &mut grads);
     let (delta_o, delta_h) = (grads.2.biases, grads.0.biases);
     let mut gradients = lecture_parameters(&grads);
@@ -174,7 +177,7 @@ fn check(value: f32, reference: f64) -> String {
 
 fn main() {
     let r = reference();
-    let s = run(&r);
+    let s = run::<f32>(&r);
     let p = s.before;
     let [x1, x2, x3] = s.x;
     println!("Network 3-2-2, sigmoid units σ(z) = 1/(1 + e^-z), shared biases b1, b2");

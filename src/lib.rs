@@ -37,8 +37,9 @@
 //!   kernel of its layer: per sample, batched, fused with the update, baked.
 //! - [`network`]: tuples of up to 12 layers are layers too, checked at
 //!   compile time; [`Network`] is the bound for generic training code.
-//! - [`params`]: every parameter in one fixed order, as contiguous `f32`
-//!   blocks; gradients and optimizer state share the network's type.
+//! - [`params`]: every parameter in one fixed order, as contiguous blocks
+//!   of the number type; gradients and optimizer state share the network's
+//!   type.
 //! - [`init`]: small normal, uniform, Xavier/Glorot and He/Kaiming
 //!   initialisation from any [`RngCore`](rand_core::RngCore).
 //! - [`batch`]: [`BatchLayer`], the same forward and backward for `B`
@@ -80,15 +81,23 @@
 //!
 //! ## Numbers
 //!
-//! Networks, gradients and optimizers are `f32` (scalers and the normal
-//! equation accumulate in `f64` internally). Transcendental functions come
-//! from `libm` and no fused multiply-add is used, so training gives the same
-//! bits on every target for the same seed and data.
+//! **[`num`]: the number types.** Layers, losses, optimizers and the
+//! trainer are written once against [`num::Scalar`]; `f32` is the default
+//! (`Dense<2, 4>` is `Dense<2, 4, f32>`), and `Dense<2, 4, f64>` trains in
+//! `f64`. Activations have no parameters and work in any number type.
+//! Settings (learning rates, penalties, betas) are `f32` and converted once.
+//! Transcendental functions come from `libm` and no fused multiply-add is
+//! used, so training gives the same bits on every target for the same seed
+//! and data.
+//!
+//! With literals and no layer that names its type, Rust picks `f64` for a
+//! float literal: `Relu::<2>.forward(&[1.0, -1.0])` runs in `f64`. A network
+//! with a `Dense` layer, [`Dense::from_arrays`] (always `f32`) or a typed
+//! array fixes the type.
 //!
 //! ## Not supported
 //!
-//! Convolutions, recurrent layers, `f64` or fixed-point networks, and
-//! sizes chosen at run time.
+//! Convolutions, recurrent layers and sizes chosen at run time.
 
 #![no_std]
 #![forbid(unsafe_code)]

@@ -82,7 +82,7 @@ fn mini_batches_in_blocks_match_per_sample_training() {
     );
 
     let mut rows = vec![[0.0; 1]; xs.len()];
-    forward_rows::<BLOCK, 2, 1, Net>(&batched, &xs, &mut rows).unwrap();
+    forward_rows::<BLOCK, 2, 1, Net, _>(&batched, &xs, &mut rows).unwrap();
     for (x, r) in xs.iter().zip(&rows) {
         assert_eq!(r[0].to_bits(), plain.forward(x)[0].to_bits());
     }

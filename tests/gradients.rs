@@ -5,19 +5,40 @@
 //! `∂L/∂y = c` and backward must return `∂L/∂x` and `∂L/∂θ` that agree with
 //! `(L(v + h) − L(v − h)) / 2h` for every input and parameter `v`.
 
+//!
+//! Every check runs in `f32` (step 1e-3, tolerance 2e-3 + 2% of the
+//! difference) and the networks also in `f64` (step 1e-6, tolerance
+//! 1e-8 + 1e-6 of the difference: the truncation error of a central
+//! difference is O(h²), its rounding error O(ε/h)).
+
 use proptest::prelude::*;
 use rand_xorshift::XorShiftRng;
+use stacknet::num::Scalar;
 use stacknet::prelude::*;
 
-const H: f32 = 1e-3;
-
-fn loss<N: Layer>(net: &N, x: &N::Input, c: &N::Output) -> f32 {
-    let y = net.forward(x);
-    y.as_ref().iter().zip(c.as_ref()).map(|(y, c)| y * c).sum()
+/// The finite-difference step and the tolerance `(absolute, relative)` in `S`.
+fn step_and_tolerance<S: Scalar>() -> (f64, f64, f64) {
+    if S::BYTES == 4 {
+        (1e-3, 2e-3, 2e-2)
+    } else {
+        (1e-6, 1e-8, 1e-6)
+    }
 }
 
-fn close(analytic: f32, numeric: f32, what: &str) -> Result<(), TestCaseError> {
-    let tolerance = 2e-3 + 2e-2 * numeric.abs();
+fn loss<S: Scalar, N: Layer<S>>(net: &N, x: &N::Input, c: &N::Output) -> f64 {
+    let y = net.forward(x);
+    let sum = y
+        .as_ref()
+        .iter()
+        .zip(c.as_ref())
+        .fold(S::ZERO, |sum, (&y, &c)| sum + y * c);
+    sum.to_f64()
+}
+
+fn close<S: Scalar>(analytic: S, numeric: f64, what: &str) -> Result<(), TestCaseError> {
+    let (_, absolute, relative) = step_and_tolerance::<S>();
+    let analytic = analytic.to_f64();
+    let tolerance = absolute + relative * numeric.abs();
     prop_assert!(
         (analytic - numeric).abs() <= tolerance,
         "{what}: analytic {analytic} vs finite difference {numeric}"
@@ -28,6 +49,13 @@ fn close(analytic: f32, numeric: f32, what: &str) -> Result<(), TestCaseError> {
 /// Checks input and parameter gradients of `N` at random parameters drawn
 /// from `seed`, the input `x` and the output weights `c`.
 fn check<N: Layer>(seed: u64, x: &[f32], c: &[f32]) -> Result<(), TestCaseError> {
+    check_in::<f32, N>(seed, x, c)
+}
+
+/// [`check`] in number type `S`.
+fn check_in<S: Scalar, N: Layer<S>>(seed: u64, x: &[f32], c: &[f32]) -> Result<(), TestCaseError> {
+    let (h, _, _) = step_and_tolerance::<S>();
+    let h_s = S::from_f64(h);
     let mut rng = XorShiftRng::seed_from_u64(seed);
     let mut net = N::random(
         Init::Uniform {
@@ -39,15 +67,19 @@ fn check<N: Layer>(seed: u64, x: &[f32], c: &[f32]) -> Result<(), TestCaseError>
     net.for_each_block_mut(|b| {
         for (k, p) in b.iter_mut().enumerate() {
             // biases get values too, away from zero
-            if *p == 0.0 {
-                *p = 0.3 - 0.1 * (k % 5) as f32;
+            if *p == S::ZERO {
+                *p = S::from_f64(0.3 - 0.1 * (k % 5) as f64);
             }
         }
     });
     let mut input = N::Input::ZERO;
-    input.as_mut().copy_from_slice(x);
+    for (i, &x) in input.as_mut().iter_mut().zip(x) {
+        *i = S::from_f32(x);
+    }
     let mut weights = N::Output::ZERO;
-    weights.as_mut().copy_from_slice(c);
+    for (w, &c) in weights.as_mut().iter_mut().zip(c) {
+        *w = S::from_f32(c);
+    }
 
     let mut cache = N::Cache::ZERO;
     let mut grads = N::ZERO;
@@ -56,20 +88,20 @@ fn check<N: Layer>(seed: u64, x: &[f32], c: &[f32]) -> Result<(), TestCaseError>
 
     for i in 0..x.len() {
         let (mut plus, mut minus) = (input, input);
-        plus.as_mut()[i] += H;
-        minus.as_mut()[i] -= H;
-        let numeric = (loss(&net, &plus, &weights) - loss(&net, &minus, &weights)) / (2.0 * H);
+        plus.as_mut()[i] += h_s;
+        minus.as_mut()[i] -= h_s;
+        let numeric = (loss(&net, &plus, &weights) - loss(&net, &minus, &weights)) / (2.0 * h);
         close(dx.as_ref()[i], numeric, &format!("dL/dx[{i}]"))?;
     }
     for k in 0..N::NUM_BLOCKS {
         for j in 0..net.block(k).len() {
             let original = net.block(k)[j];
-            net.block_mut(k)[j] = original + H;
+            net.block_mut(k)[j] = original + h_s;
             let up = loss(&net, &input, &weights);
-            net.block_mut(k)[j] = original - H;
+            net.block_mut(k)[j] = original - h_s;
             let down = loss(&net, &input, &weights);
             net.block_mut(k)[j] = original;
-            let numeric = (up - down) / (2.0 * H);
+            let numeric = (up - down) / (2.0 * h);
             close(
                 grads.block(k)[j],
                 numeric,
@@ -173,6 +205,23 @@ proptest! {
             seed, &x, &c,
         )?;
     }
+
+    #[test]
+    fn smooth_mlp_in_f64(seed: u64, x in weights(3), c in weights(2)) {
+        type Net = (
+            Dense<3, 5, f64>,
+            Tanh<5>,
+            Dense<5, 4, f64>,
+            Sigmoid<4>,
+            Dense<4, 3, f64>,
+            Gelu<3>,
+            Dense<3, 3, f64>,
+            Silu<3>,
+            Dense<3, 2, f64>,
+            Softmax<2>,
+        );
+        check_in::<f64, Net>(seed, &x, &c)?;
+    }
 }
 
 /// The ReLU networks use fixed seeds: a random draw could put a hidden
@@ -182,6 +231,20 @@ fn housing_mlp_2_4_3_1() {
     type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
     for seed in 0..8 {
         check::<Net>(seed, &[0.7, -1.3], &[1.0]).unwrap();
+    }
+}
+
+#[test]
+fn housing_mlp_2_4_3_1_in_f64() {
+    type Net = (
+        Dense<2, 4, f64>,
+        Relu<4>,
+        Dense<4, 3, f64>,
+        Relu<3>,
+        Dense<3, 1, f64>,
+    );
+    for seed in 0..8 {
+        check_in::<f64, Net>(seed, &[0.7, -1.3], &[1.0]).unwrap();
     }
 }
 

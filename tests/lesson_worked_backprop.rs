@@ -1,6 +1,6 @@
 //! The worked backpropagation example as the example prints it
 //! (`examples/worked_backprop.rs`): every printed number within 1e-6 of the
-//! float64 reference.
+//! float64 reference in `f32`, and within 1e-12 of it in `f64`.
 
 #[allow(dead_code)]
 #[path = "../examples/worked_backprop.rs"]
@@ -8,20 +8,33 @@ mod worked_backprop;
 
 use worked_backprop::{NAMES, num, reference, run};
 
-fn close(got: f32, r: &serde_json::Value, path: &str) {
+use stacknet::num::Scalar;
+
+fn close<S: Scalar>(got: S, r: &serde_json::Value, path: &str) {
     let want = num(r, path);
+    // f32 carries about 7 digits, f64 about 16
+    let tolerance = if S::BYTES == 4 { 1e-6 } else { 1e-12 };
     assert!(
-        (f64::from(got) - want).abs() <= 1e-6,
-        "{path}: got {got}, reference {want}"
+        (got.to_f64() - want).abs() <= tolerance,
+        "{path}: got {got:?}, reference {want}"
     );
 }
 
 #[test]
 fn every_step_matches_the_reference() {
+    every_step_matches::<f32>();
+}
+
+#[test]
+fn every_step_matches_the_reference_to_1e_12_in_f64() {
+    every_step_matches::<f64>();
+}
+
+fn every_step_matches<S: Scalar>() {
     let r = reference();
-    let s = run(&r);
-    assert_eq!(s.x, [1.0, 4.0, 5.0]);
-    assert_eq!(s.learning_rate, 0.01);
+    let s = run::<S>(&r);
+    assert_eq!(s.x.map(S::to_f64), [1.0, 4.0, 5.0]);
+    assert_eq!(s.learning_rate, S::from_f64(0.01));
     close(s.z_h[0], &r, "forward.z_h1");
     close(s.z_h[1], &r, "forward.z_h2");
     close(s.h[0], &r, "forward.h1");
@@ -42,5 +55,5 @@ fn every_step_matches_the_reference() {
     }
     close(s.error_after, &r, "E_after_step");
     // the published dE/db1 = 0.0008 is wrong
-    assert!((s.gradients[10] - 0.0008).abs() > 1e-3);
+    assert!((s.gradients[10].to_f64() - 0.0008).abs() > 1e-3);
 }

@@ -60,7 +60,7 @@ fn cross_entropies_stay_finite_for_logits_of_100() {
             assert!(BinaryCrossEntropy.gradient(&[p], &[y])[0].is_finite());
         }
     }
-    let z = [100.0, -100.0, 0.0];
+    let z: [f32; 3] = [100.0, -100.0, 0.0];
     for target in [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]] {
         let l = SoftmaxCrossEntropy.loss(&z, &target);
         let g = SoftmaxCrossEntropy.gradient(&z, &target);

@@ -362,7 +362,7 @@ pub fn stacknet_predict_batched<N: BenchNet<I, O>, const I: usize, const O: usiz
     xs: &[[f32; I]],
     out: &mut [[f32; O]],
 ) {
-    forward_rows::<BLOCK, I, O, N>(net, xs, out).expect("as many outputs as inputs");
+    forward_rows::<BLOCK, I, O, N, _>(net, xs, out).expect("as many outputs as inputs");
 }
 
 // ------------------------------------------------- contenders 1 and 2: Vec

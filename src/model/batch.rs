@@ -61,14 +61,15 @@
 
 use crate::model::layer::Layer;
 use crate::model::params::Zero;
+use crate::num::Scalar;
 
 /// A [`Layer`] that also runs `B` samples at once, laid out feature-major.
 ///
-/// `BatchInput` is `[[f32; B]; I]` for a layer with `I` inputs and
-/// `BatchOutput` is `[[f32; B]; O]`. Gradients go into a value of the
+/// `BatchInput` is `[[S; B]; I]` for a layer with `I` inputs and
+/// `BatchOutput` is `[[S; B]; O]`. Gradients go into a value of the
 /// layer's own type, as with [`Layer::backward`], so optimizers and
 /// [`Params`](crate::model::params::Params) work unchanged.
-pub trait BatchLayer<const B: usize>: Layer {
+pub trait BatchLayer<const B: usize, S: Scalar = f32>: Layer<S> {
     /// `B` inputs, feature-major: `[[f32; B]; I]`.
     type BatchInput: Copy + Zero;
     /// `B` outputs, feature-major: `[[f32; B]; O]`.
@@ -108,16 +109,16 @@ pub trait BatchLayer<const B: usize>: Layer {
 /// assert_eq!(batch, [[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]]);
 /// ```
 #[inline]
-pub fn to_batch<const N: usize, const B: usize>(samples: &[[f32; N]; B]) -> [[f32; B]; N] {
-    let mut batch = [[0.0; B]; N];
+pub fn to_batch<S: Scalar, const N: usize, const B: usize>(samples: &[[S; N]; B]) -> [[S; B]; N] {
+    let mut batch = [[S::ZERO; B]; N];
     load_batch(samples, &mut batch);
     batch
 }
 
 /// The batch layout back into `B` samples: the inverse of [`to_batch`].
 #[inline]
-pub fn from_batch<const N: usize, const B: usize>(batch: &[[f32; B]; N]) -> [[f32; N]; B] {
-    let mut samples = [[0.0; N]; B];
+pub fn from_batch<S: Scalar, const N: usize, const B: usize>(batch: &[[S; B]; N]) -> [[S; N]; B] {
+    let mut samples = [[S::ZERO; N]; B];
     store_batch(batch, &mut samples);
     samples
 }
@@ -133,12 +134,12 @@ pub fn from_batch<const N: usize, const B: usize>(batch: &[[f32; B]; N]) -> [[f3
 /// assert_eq!(batch, [[1.0, 3.0, 0.0, 0.0], [2.0, 4.0, 0.0, 0.0]]);
 /// ```
 #[inline]
-pub fn load_batch<const N: usize, const B: usize>(
-    samples: &[[f32; N]],
-    batch: &mut [[f32; B]; N],
+pub fn load_batch<S: Scalar, const N: usize, const B: usize>(
+    samples: &[[S; N]],
+    batch: &mut [[S; B]; N],
 ) -> usize {
     let count = samples.len().min(B);
-    *batch = [[0.0; B]; N];
+    *batch = [[S::ZERO; B]; N];
     for (s, sample) in samples.iter().take(B).enumerate() {
         for (feature, &v) in batch.iter_mut().zip(sample) {
             feature[s] = v;
@@ -150,9 +151,9 @@ pub fn load_batch<const N: usize, const B: usize>(
 /// Copies the first samples of `batch` into `samples`, as many as fit
 /// (`min(samples.len(), B)`), and returns that count.
 #[inline]
-pub fn store_batch<const N: usize, const B: usize>(
-    batch: &[[f32; B]; N],
-    samples: &mut [[f32; N]],
+pub fn store_batch<S: Scalar, const N: usize, const B: usize>(
+    batch: &[[S; B]; N],
+    samples: &mut [[S; N]],
 ) -> usize {
     let count = samples.len().min(B);
     for (s, sample) in samples.iter_mut().take(B).enumerate() {
@@ -197,16 +198,16 @@ impl core::error::Error for RowCountMismatch {}
 /// let net = Net::random(Init::XavierUniform, &mut XorShiftRng::seed_from_u64(1));
 /// let rows = [[0.5, 1.0]; 10];
 /// let mut out = [[0.0; 1]; 10];
-/// forward_rows::<8, 2, 1, Net>(&net, &rows, &mut out).unwrap();
+/// forward_rows::<8, 2, 1, Net, f32>(&net, &rows, &mut out).unwrap();
 /// assert_eq!(out[9], net.forward(&rows[9]));
 /// ```
-pub fn forward_rows<const B: usize, const I: usize, const O: usize, L>(
+pub fn forward_rows<const B: usize, const I: usize, const O: usize, L, S: Scalar>(
     net: &L,
-    inputs: &[[f32; I]],
-    outputs: &mut [[f32; O]],
+    inputs: &[[S; I]],
+    outputs: &mut [[S; O]],
 ) -> Result<(), RowCountMismatch>
 where
-    L: BatchLayer<B, BatchInput = [[f32; B]; I], BatchOutput = [[f32; B]; O]>,
+    L: BatchLayer<B, S, BatchInput = [[S; B]; I], BatchOutput = [[S; B]; O]>,
 {
     const { assert!(B > 0, "a batch holds at least one sample") };
     if inputs.len() != outputs.len() {
@@ -218,14 +219,14 @@ where
     let mut inputs = inputs.chunks_exact(B);
     let mut outputs = outputs.chunks_exact_mut(B);
     for (rows, out) in (&mut inputs).zip(&mut outputs) {
-        if let Ok(rows) = <&[[f32; I]; B]>::try_from(rows) {
+        if let Ok(rows) = <&[[S; I]; B]>::try_from(rows) {
             let y = from_batch(&net.forward_batch(&to_batch(rows)));
             for (out, y) in out.iter_mut().zip(&y) {
                 *out = *y;
             }
         }
     }
-    let mut x = [[0.0; B]; I];
+    let mut x = [[S::ZERO; B]; I];
     load_batch(inputs.remainder(), &mut x);
     store_batch(&net.forward_batch(&x), outputs.into_remainder());
     Ok(())
@@ -397,12 +398,12 @@ mod tests {
             *r = random_array(&mut rng, 2.0);
         }
         let mut out = [[0.0; 1]; 37];
-        forward_rows::<8, 2, 1, Mlp>(&net, &rows, &mut out).unwrap();
+        forward_rows::<8, 2, 1, Mlp, _>(&net, &rows, &mut out).unwrap();
         for (r, o) in rows.iter().zip(&out) {
             assert!(same_bits(o, &net.forward(r)));
         }
         assert_eq!(
-            forward_rows::<8, 2, 1, Mlp>(&net, &rows, &mut out[..3]),
+            forward_rows::<8, 2, 1, Mlp, _>(&net, &rows, &mut out[..3]),
             Err(RowCountMismatch {
                 inputs: 37,
                 outputs: 3

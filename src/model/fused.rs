@@ -46,30 +46,31 @@
 
 use crate::model::layer::Layer;
 use crate::model::params::Zero;
+use crate::num::Scalar;
 
 /// How one parameter moves, given `d = lr · ∂loss/∂θ` for this sample.
 ///
 /// `slot` is the parameter's optimizer state (a velocity for momentum);
 /// rules without state leave it alone, and the compiler then drops it.
-pub trait Update: Copy {
+pub trait Update<S: Scalar = f32>: Copy {
     /// Updates a weight.
-    fn weight(self, theta: &mut f32, slot: &mut f32, d: f32);
+    fn weight(self, theta: &mut S, slot: &mut S, d: S);
     /// Updates a bias (penalties leave biases alone unless asked not to).
-    fn bias(self, theta: &mut f32, slot: &mut f32, d: f32);
+    fn bias(self, theta: &mut S, slot: &mut S, d: S);
 }
 
 /// Plain SGD with no penalty: `θ ← θ − d`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PlainSgd;
 
-impl Update for PlainSgd {
+impl<S: Scalar> Update<S> for PlainSgd {
     #[inline(always)]
-    fn weight(self, theta: &mut f32, _: &mut f32, d: f32) {
+    fn weight(self, theta: &mut S, _: &mut S, d: S) {
         *theta -= d;
     }
 
     #[inline(always)]
-    fn bias(self, theta: &mut f32, _: &mut f32, d: f32) {
+    fn bias(self, theta: &mut S, _: &mut S, d: S) {
         *theta -= d;
     }
 }
@@ -78,18 +79,18 @@ impl Update for PlainSgd {
 /// with or without a penalty): the optimizer calls [`run`](WithRule::run)
 /// once with its rule and the slots the rule updates, so each rule gets its
 /// own copy of the whole sample's code, with no branch inside it.
-pub trait WithRule<P> {
+pub trait WithRule<P, S: Scalar = f32> {
     /// What the work returns.
     type Output;
     /// Runs the work with `rule`, whose per-parameter state is `slots`.
-    fn run<U: Update>(self, rule: U, slots: &mut P) -> Self::Output;
+    fn run<U: Update<S>>(self, rule: U, slots: &mut P) -> Self::Output;
 }
 
 /// Back-propagation and an update with no gradient buffer, in two sweeps.
 ///
 /// Every layer of the crate implements it, in its own file, beside its
 /// forward and backward passes; tuples of such layers implement it too.
-pub trait FusedStep: Layer {
+pub trait FusedStep<S: Scalar = f32>: Layer<S> {
     /// What the update sweep needs from the backward sweep: the output
     /// gradient of a layer with parameters, `()` for the others.
     type Pending: Copy + Zero;
@@ -103,17 +104,17 @@ pub trait FusedStep: Layer {
         cache: &Self::Cache,
         grad_output: &Self::Output,
         pending: &mut Self::Pending,
-        size: &mut f32,
+        size: &mut S,
     ) -> Self::Input;
 
     /// Sweep 2: hands `lr · ∂θ` of every parameter, computed from `cache` and
     /// `pending`, to `rule`, with the parameter's slot in `slots` (a value of
     /// the network's own type, such as a momentum velocity).
-    fn apply_pending<U: Update>(
+    fn apply_pending<U: Update<S>>(
         &mut self,
         cache: &Self::Cache,
         pending: &Self::Pending,
-        lr: f32,
+        lr: S,
         slots: &mut Self,
         rule: U,
     );
@@ -126,10 +127,10 @@ pub trait FusedStep: Layer {
         &mut self,
         cache: &Self::Cache,
         grad_output: &Self::Output,
-        lr: f32,
+        lr: S,
     ) -> Self::Input {
         let mut pending = Self::Pending::ZERO;
-        let mut size = 0.0;
+        let mut size = S::ZERO;
         let dx = self.backward_pending(cache, grad_output, &mut pending, &mut size);
         let mut no_slots = Self::ZERO;
         self.apply_pending(cache, &pending, lr, &mut no_slots, PlainSgd);
@@ -143,27 +144,29 @@ pub use FusedStep as SgdStep;
 /// `FusedStep` for a layer without parameters: its plain backward, no update.
 macro_rules! no_params_fused {
     ($layer:ident) => {
-        impl<const N: usize> $crate::model::fused::FusedStep for $layer<N> {
+        impl<S: $crate::num::Scalar, const N: usize> $crate::model::fused::FusedStep<S>
+            for $layer<N>
+        {
             type Pending = ();
 
             #[inline(always)]
             fn backward_pending(
                 &self,
                 cache: &Self::Cache,
-                g: &[f32; N],
+                g: &[S; N],
                 _: &mut (),
-                _: &mut f32,
-            ) -> [f32; N] {
+                _: &mut S,
+            ) -> [S; N] {
                 let mut no_params = <Self as $crate::model::params::Zero>::ZERO;
-                $crate::model::layer::Layer::backward(self, cache, g, &mut no_params)
+                <Self as $crate::model::layer::Layer<S>>::backward(self, cache, g, &mut no_params)
             }
 
             #[inline(always)]
-            fn apply_pending<U: $crate::model::fused::Update>(
+            fn apply_pending<U: $crate::model::fused::Update<S>>(
                 &mut self,
                 _: &Self::Cache,
                 _: &(),
-                _: f32,
+                _: S,
                 _: &mut Self,
                 _: U,
             ) {

@@ -14,10 +14,12 @@ use rand_core::RngCore;
 
 use crate::model::init::{Init, InitError};
 use crate::model::params::{Params, Zero};
+use crate::num::Scalar;
 
 /// A differentiable layer typed by its input and output sizes.
 ///
-/// Inputs and outputs are `[f32; N]` arrays. For composed networks the
+/// Inputs and outputs are `[S; N]` arrays of the number type `S` (`f32`
+/// unless named, see [`num`](crate::num)). For composed networks the
 /// compiler checks that each layer's `Input` is the previous layer's `Output`.
 ///
 /// One training sample, by hand:
@@ -37,11 +39,11 @@ use crate::model::params::{Params, Zero};
 /// net.backward(&cache, &[y[0] - 1.0], &mut grads);
 /// net.sgd_step(&grads, 0.1);
 /// ```
-pub trait Layer: Params + Sized {
-    /// The input array, `[f32; I]`.
-    type Input: Copy + Zero + AsRef<[f32]> + AsMut<[f32]>;
-    /// The output array, `[f32; O]`.
-    type Output: Copy + Zero + AsRef<[f32]> + AsMut<[f32]>;
+pub trait Layer<S: Scalar = f32>: Params<S> + Sized {
+    /// The input array, `[S; I]`.
+    type Input: Copy + Zero + AsRef<[S]> + AsMut<[S]>;
+    /// The output array, `[S; O]`.
+    type Output: Copy + Zero + AsRef<[S]> + AsMut<[S]>;
     /// What [`backward`](Layer::backward) needs from the forward pass.
     type Cache: Zero + Copy;
 

@@ -66,11 +66,12 @@ use crate::model::fused::{FusedStep, Update};
 use crate::model::init::Init;
 use crate::model::layer::{Layer, LayerShape, chain_signature};
 use crate::model::params::{Params, Zero};
+use crate::num::Scalar;
 use crate::storage::bake::{Bake, newline};
 use crate::training::train::BLOCK;
 
 /// A network the [`Trainer`](crate::training::train::Trainer) can train: a [`Layer`]
-/// from `[f32; I]` to `[f32; O]` with the fused batch-1 kernel
+/// from `[S; I]` to `[S; O]` (`S` is `f32` unless named) with the fused batch-1 kernel
 /// ([`FusedStep`]) and the batched kernel in blocks of
 /// [`BLOCK`] ([`BatchLayer`]). Every layer of the crate
 /// and every tuple of them is one; the bound for generic code is
@@ -84,17 +85,17 @@ use crate::training::train::BLOCK;
 /// type Net = (Dense<2, 4>, Relu<4>, Dense<4, 1>);
 /// assert_eq!(trained_output(&Net::ZERO), 0.0);
 /// ```
-pub trait Network<const I: usize, const O: usize>:
-    Layer<Input = [f32; I], Output = [f32; O]>
-    + FusedStep
-    + BatchLayer<BLOCK, BatchInput = [[f32; BLOCK]; I], BatchOutput = [[f32; BLOCK]; O]>
+pub trait Network<const I: usize, const O: usize, S: Scalar = f32>:
+    Layer<S, Input = [S; I], Output = [S; O]>
+    + FusedStep<S>
+    + BatchLayer<BLOCK, S, BatchInput = [[S; BLOCK]; I], BatchOutput = [[S; BLOCK]; O]>
 {
 }
 
-impl<T, const I: usize, const O: usize> Network<I, O> for T where
-    T: Layer<Input = [f32; I], Output = [f32; O]>
-        + FusedStep
-        + BatchLayer<BLOCK, BatchInput = [[f32; BLOCK]; I], BatchOutput = [[f32; BLOCK]; O]>
+impl<T, S: Scalar, const I: usize, const O: usize> Network<I, O, S> for T where
+    T: Layer<S, Input = [S; I], Output = [S; O]>
+        + FusedStep<S>
+        + BatchLayer<BLOCK, S, BatchInput = [[S; BLOCK]; I], BatchOutput = [[S; BLOCK]; O]>
 {
 }
 
@@ -109,18 +110,18 @@ macro_rules! tuple_impls {
             const ZERO: Self = ($($T::ZERO,)+);
         }
 
-        impl<$($T: Params),+> Params for ($($T,)+) {
-            const NUM_PARAMS: usize = 0 $(+ $T::NUM_PARAMS)+;
-            const NUM_BLOCKS: usize = 0 $(+ $T::NUM_BLOCKS)+;
+        impl<S: Scalar, $($T: Params<S>),+> Params<S> for ($($T,)+) {
+            const NUM_PARAMS: usize = 0 $(+ <$T as Params<S>>::NUM_PARAMS)+;
+            const NUM_BLOCKS: usize = 0 $(+ <$T as Params<S>>::NUM_BLOCKS)+;
 
             #[inline]
-            fn block(&self, k: usize) -> &[f32] {
+            fn block(&self, k: usize) -> &[S] {
                 let mut k = k;
                 $(
-                    if k < $T::NUM_BLOCKS {
+                    if k < <$T as Params<S>>::NUM_BLOCKS {
                         return self.$i.block(k);
                     }
-                    k = k.wrapping_sub($T::NUM_BLOCKS);
+                    k = k.wrapping_sub(<$T as Params<S>>::NUM_BLOCKS);
                 )+
                 let _ = k;
                 &[]
@@ -130,54 +131,54 @@ macro_rules! tuple_impls {
             fn is_bias_block(k: usize) -> bool {
                 let mut k = k;
                 $(
-                    if k < $T::NUM_BLOCKS {
-                        return $T::is_bias_block(k);
+                    if k < <$T as Params<S>>::NUM_BLOCKS {
+                        return <$T as Params<S>>::is_bias_block(k);
                     }
-                    k = k.wrapping_sub($T::NUM_BLOCKS);
+                    k = k.wrapping_sub(<$T as Params<S>>::NUM_BLOCKS);
                 )+
                 let _ = k;
                 false
             }
 
             #[inline]
-            fn block_mut(&mut self, k: usize) -> &mut [f32] {
+            fn block_mut(&mut self, k: usize) -> &mut [S] {
                 let mut k = k;
                 $(
-                    if k < $T::NUM_BLOCKS {
+                    if k < <$T as Params<S>>::NUM_BLOCKS {
                         return self.$i.block_mut(k);
                     }
-                    k = k.wrapping_sub($T::NUM_BLOCKS);
+                    k = k.wrapping_sub(<$T as Params<S>>::NUM_BLOCKS);
                 )+
                 let _ = k;
                 &mut []
             }
         }
 
-        impl<$($T),+> Layer for ($($T,)+)
+        impl<S: Scalar, $($T),+> Layer<S> for ($($T,)+)
         where
-            $First: Layer,
-            $($Next: Layer<Input = <$Prev as Layer>::Output>,)*
+            $First: Layer<S>,
+            $($Next: Layer<S, Input = <$Prev as Layer<S>>::Output>,)*
         {
-            type Input = <$First as Layer>::Input;
-            type Output = <$Last as Layer>::Output;
-            type Cache = ($(<$T as Layer>::Cache,)+);
+            type Input = <$First as Layer<S>>::Input;
+            type Output = <$Last as Layer<S>>::Output;
+            type Cache = ($(<$T as Layer<S>>::Cache,)+);
 
             const SIGNATURE: u32 = {
                 let s = 0;
-                $(let s = chain_signature(s, <$T as Layer>::SIGNATURE);)+
+                $(let s = chain_signature(s, <$T as Layer<S>>::SIGNATURE);)+
                 s
             };
-            const LAYERS: usize = 0 $(+ <$T as Layer>::LAYERS)+;
-            const HAS_SETTINGS: bool = false $(|| <$T as Layer>::HAS_SETTINGS)+;
+            const LAYERS: usize = 0 $(+ <$T as Layer<S>>::LAYERS)+;
+            const HAS_SETTINGS: bool = false $(|| <$T as Layer<S>>::HAS_SETTINGS)+;
 
             #[inline]
             fn layer_shape(&self, k: usize) -> LayerShape {
                 let mut k = k;
                 $(
-                    if k < <$T as Layer>::LAYERS {
+                    if k < <$T as Layer<S>>::LAYERS {
                         return self.$i.layer_shape(k);
                     }
-                    k = k.wrapping_sub(<$T as Layer>::LAYERS);
+                    k = k.wrapping_sub(<$T as Layer<S>>::LAYERS);
                 )+
                 let _ = k;
                 LayerShape::NONE
@@ -221,17 +222,17 @@ macro_rules! tuple_impls {
             }
         }
 
-        impl<const BATCH: usize, $($T),+> BatchLayer<BATCH> for ($($T,)+)
+        impl<const BATCH: usize, S: Scalar, $($T),+> BatchLayer<BATCH, S> for ($($T,)+)
         where
-            $First: BatchLayer<BATCH>,
+            $First: BatchLayer<BATCH, S>,
             $(
-                $Next: Layer<Input = <$Prev as Layer>::Output>
-                    + BatchLayer<BATCH, BatchInput = <$Prev as BatchLayer<BATCH>>::BatchOutput>,
+                $Next: Layer<S, Input = <$Prev as Layer<S>>::Output>
+                    + BatchLayer<BATCH, S, BatchInput = <$Prev as BatchLayer<BATCH, S>>::BatchOutput>,
             )*
         {
-            type BatchInput = <$First as BatchLayer<BATCH>>::BatchInput;
-            type BatchOutput = <$Last as BatchLayer<BATCH>>::BatchOutput;
-            type BatchCache = ($(<$T as BatchLayer<BATCH>>::BatchCache,)+);
+            type BatchInput = <$First as BatchLayer<BATCH, S>>::BatchInput;
+            type BatchOutput = <$Last as BatchLayer<BATCH, S>>::BatchOutput;
+            type BatchCache = ($(<$T as BatchLayer<BATCH, S>>::BatchCache,)+);
 
             #[inline(always)]
             fn forward_batch(&self, x: &Self::BatchInput) -> Self::BatchOutput {
@@ -261,12 +262,12 @@ macro_rules! tuple_impls {
             }
         }
 
-        impl<$($T),+> FusedStep for ($($T,)+)
+        impl<S: Scalar, $($T),+> FusedStep<S> for ($($T,)+)
         where
-            $First: FusedStep,
-            $($Next: FusedStep + Layer<Input = <$Prev as Layer>::Output>,)*
+            $First: FusedStep<S>,
+            $($Next: FusedStep<S> + Layer<S, Input = <$Prev as Layer<S>>::Output>,)*
         {
-            type Pending = ($(<$T as FusedStep>::Pending,)+);
+            type Pending = ($(<$T as FusedStep<S>>::Pending,)+);
 
             #[inline(always)]
             fn backward_pending(
@@ -274,18 +275,18 @@ macro_rules! tuple_impls {
                 cache: &Self::Cache,
                 g: &Self::Output,
                 pending: &mut Self::Pending,
-                size: &mut f32,
+                size: &mut S,
             ) -> Self::Input {
                 $(let g = &self.$r.backward_pending(&cache.$r, g, &mut pending.$r, size);)+
                 *g
             }
 
             #[inline(always)]
-            fn apply_pending<U: Update>(
+            fn apply_pending<U: Update<S>>(
                 &mut self,
                 cache: &Self::Cache,
                 pending: &Self::Pending,
-                lr: f32,
+                lr: S,
                 slots: &mut Self,
                 rule: U,
             ) {
@@ -414,7 +415,10 @@ mod tests {
     #[test]
     fn signatures_tell_shapes_apart() {
         assert_ne!(Dense::<2, 4>::SIGNATURE, Dense::<4, 2>::SIGNATURE);
-        assert_ne!(Relu::<4>::SIGNATURE, Sigmoid::<4>::SIGNATURE);
+        assert_ne!(
+            <Relu<4> as Layer>::SIGNATURE,
+            <Sigmoid<4> as Layer>::SIGNATURE
+        );
         assert_ne!(
             <(Dense<2, 4>, Relu<4>)>::SIGNATURE,
             <(Dense<2, 4>, Sigmoid<4>)>::SIGNATURE

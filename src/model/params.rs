@@ -2,13 +2,16 @@
 //!
 //! Optimizers, saving, checksums and bit-exact comparisons all walk every
 //! parameter of a network in one fixed order. A layer exposes its parameters
-//! as a few contiguous *blocks* of `f32`; a network's blocks are its layers'
+//! as a few contiguous *blocks* of its number type ([`Scalar`]); a
+//! network's blocks are its layers'
 //! blocks, first layer first. For [`Dense`](crate::model::layers::Dense) the blocks are the
 //! weights, row-major (`weights[o][i]`, one row per output), then the biases.
 //! That order is also the order of the file format.
 //!
 //! Gradients and optimizer state have the same type as the network itself, so
 //! zipping a network with its gradient is a walk over two values of one type.
+
+use crate::num::Scalar;
 
 /// A value with a compile-time constant "all zeros" form.
 ///
@@ -74,16 +77,16 @@ impl core::error::Error for LengthMismatch {}
 /// net.copy_to_slice(&mut flat).unwrap();
 /// assert!(flat.iter().all(|&p| p == 0.5));
 /// ```
-pub trait Params: Zero {
-    /// Number of trainable `f32` parameters.
+pub trait Params<S: Scalar = f32>: Zero {
+    /// Number of trainable parameters.
     const NUM_PARAMS: usize;
     /// Number of contiguous blocks the parameters are stored in.
     const NUM_BLOCKS: usize;
 
     /// Block `k` (`0 <= k < NUM_BLOCKS`); an empty slice for any other `k`.
-    fn block(&self, k: usize) -> &[f32];
+    fn block(&self, k: usize) -> &[S];
     /// Block `k` mutably; an empty slice for any other `k`.
-    fn block_mut(&mut self, k: usize) -> &mut [f32];
+    fn block_mut(&mut self, k: usize) -> &mut [S];
 
     /// `true` when block `k` holds biases (regularisation leaves them out
     /// unless asked to penalise them).
@@ -95,7 +98,7 @@ pub trait Params: Zero {
 
     /// Calls `f` on every block, in order.
     #[inline]
-    fn for_each_block(&self, mut f: impl FnMut(&[f32])) {
+    fn for_each_block(&self, mut f: impl FnMut(&[S])) {
         for k in 0..Self::NUM_BLOCKS {
             f(self.block(k));
         }
@@ -103,7 +106,7 @@ pub trait Params: Zero {
 
     /// Calls `f` on every block mutably, in order.
     #[inline]
-    fn for_each_block_mut(&mut self, mut f: impl FnMut(&mut [f32])) {
+    fn for_each_block_mut(&mut self, mut f: impl FnMut(&mut [S])) {
         for k in 0..Self::NUM_BLOCKS {
             f(self.block_mut(k));
         }
@@ -111,7 +114,7 @@ pub trait Params: Zero {
 
     /// Calls `f` on every block of `self` beside the same block of `other`.
     #[inline]
-    fn zip_blocks_mut(&mut self, other: &Self, mut f: impl FnMut(&mut [f32], &[f32])) {
+    fn zip_blocks_mut(&mut self, other: &Self, mut f: impl FnMut(&mut [S], &[S])) {
         for k in 0..Self::NUM_BLOCKS {
             f(self.block_mut(k), other.block(k));
         }
@@ -119,7 +122,7 @@ pub trait Params: Zero {
 
     /// Sets every parameter to `value` (`fill(0.0)` clears a gradient).
     #[inline]
-    fn fill(&mut self, value: f32) {
+    fn fill(&mut self, value: S) {
         self.for_each_block_mut(|b| b.iter_mut().for_each(|p| *p = value));
     }
 
@@ -140,13 +143,13 @@ pub trait Params: Zero {
 
     /// Multiplies every parameter by `factor`.
     #[inline]
-    fn scale(&mut self, factor: f32) {
+    fn scale(&mut self, factor: S) {
         self.for_each_block_mut(|b| b.iter_mut().for_each(|p| *p *= factor));
     }
 
     /// One plain gradient-descent step: `θ ← θ − lr · g`.
     #[inline]
-    fn sgd_step(&mut self, grads: &Self, lr: f32) {
+    fn sgd_step(&mut self, grads: &Self, lr: S) {
         self.zip_blocks_mut(grads, |p, g| {
             p.iter_mut().zip(g).for_each(|(p, g)| *p -= lr * *g)
         });
@@ -162,16 +165,16 @@ pub trait Params: Zero {
 
     /// Sum of squares of all parameters (for norms and L2 penalties).
     #[inline]
-    fn sum_squares(&self) -> f32 {
-        let mut s = 0.0;
-        self.for_each_block(|b| b.iter().for_each(|p| s += p * p));
+    fn sum_squares(&self) -> S {
+        let mut s = S::ZERO;
+        self.for_each_block(|b| b.iter().for_each(|&p| s += p * p));
         s
     }
 
     /// Writes the parameters, in order, into `out`, whose length must be
     /// [`NUM_PARAMS`](Params::NUM_PARAMS).
-    fn copy_to_slice(&self, out: &mut [f32]) -> Result<(), LengthMismatch> {
-        check_len::<Self>(out.len())?;
+    fn copy_to_slice(&self, out: &mut [S]) -> Result<(), LengthMismatch> {
+        check_len::<S, Self>(out.len())?;
         let mut dst = out.iter_mut();
         self.for_each_block(|b| b.iter().zip(&mut dst).for_each(|(p, o)| *o = *p));
         Ok(())
@@ -179,15 +182,15 @@ pub trait Params: Zero {
 
     /// Reads the parameters, in order, from `src`, whose length must be
     /// [`NUM_PARAMS`](Params::NUM_PARAMS). On error `self` is unchanged.
-    fn copy_from_slice(&mut self, src: &[f32]) -> Result<(), LengthMismatch> {
-        check_len::<Self>(src.len())?;
+    fn copy_from_slice(&mut self, src: &[S]) -> Result<(), LengthMismatch> {
+        check_len::<S, Self>(src.len())?;
         let mut values = src.iter();
         self.for_each_block_mut(|b| b.iter_mut().zip(&mut values).for_each(|(p, v)| *p = *v));
         Ok(())
     }
 }
 
-fn check_len<P: Params>(found: usize) -> Result<(), LengthMismatch> {
+fn check_len<S: Scalar, P: Params<S>>(found: usize) -> Result<(), LengthMismatch> {
     if found == P::NUM_PARAMS {
         Ok(())
     } else {

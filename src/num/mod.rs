@@ -17,7 +17,7 @@
 mod float;
 
 use core::fmt::{self, Debug, Write};
-use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
+use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use crate::model::params::Zero;
 
@@ -48,11 +48,24 @@ pub trait Scalar:
     + AddAssign
     + SubAssign
     + MulAssign
+    + DivAssign
 {
     /// One.
     const ONE: Self;
     /// The largest finite value.
     const MAX: Self;
+    /// A value that [`is_finite`](Scalar::is_finite) rejects and that is
+    /// above every finite value: +∞ for floats, the saturated maximum for
+    /// fixed point.
+    const OVERFLOW: Self;
+    /// The smallest positive normal value (floats); zero for fixed point,
+    /// which has no subnormals. Decaying optimizer state below it is
+    /// flushed to zero.
+    const MIN_POSITIVE: Self;
+    /// The largest bound on a parameter or optimizer-state magnitude that
+    /// the fused step accepts: far enough below [`MAX`](Scalar::MAX) that
+    /// no product or sum of its write pass can overflow.
+    const BOUND_LIMIT: Self;
     /// The number-type code that saved records carry: 0 for `f32`, 1 for
     /// `f64`, 2 for Q16.16 fixed point.
     const TAG: u32;
@@ -91,6 +104,8 @@ pub trait Scalar:
     fn ln(self) -> Self;
     /// `tanh x`.
     fn tanh(self) -> Self;
+    /// `xʸ`, for the bias corrections of [`Adam`](crate::training::optim::Adam).
+    fn powf(self, y: Self) -> Self;
     /// `eˣ − 1`, accurate near 0.
     #[inline]
     fn exp_m1(self) -> Self {
@@ -113,6 +128,17 @@ pub trait Scalar:
         }
     }
 
+    /// A running sum of many values (the losses of an epoch): the type
+    /// itself for floats, a wider integer for fixed point, so a sum of
+    /// thousands of losses does not saturate.
+    type Sum: Copy + Debug;
+    /// The empty sum.
+    const SUM_ZERO: Self::Sum;
+    /// `sum + x`.
+    fn sum_add(sum: Self::Sum, x: Self) -> Self::Sum;
+    /// `sum · weight` in this type (a mean, with `weight = 1/n`).
+    fn sum_times(sum: Self::Sum, weight: Self) -> Self;
+
     /// The raw bits, zero-extended to 64: what records store and what
     /// bit-for-bit comparisons compare.
     fn to_bits(self) -> u64;
@@ -122,3 +148,11 @@ pub trait Scalar:
     /// Writes a Rust expression of this type with the same bits.
     fn write_literal<W: Write>(self, out: &mut W) -> fmt::Result;
 }
+
+/// The floating-point number types, `f32` and `f64`: what the optimizers
+/// that need a wide dynamic range ([`Adam`](crate::training::optim::Adam))
+/// run in.
+pub trait Float: Scalar {}
+
+impl Float for f32 {}
+impl Float for f64 {}

@@ -50,6 +50,8 @@
 
 use core::fmt::{Result, Write};
 
+use crate::num::Scalar;
+
 /// A value that can write itself as Rust source: its type and a constant
 /// expression that builds it. Paths start at `::stacknet`.
 pub trait Bake {
@@ -79,13 +81,7 @@ pub fn write_rust_source<N: Bake, W: Write>(net: &N, name: &str, out: &mut W) ->
 
 /// Writes `x` as a Rust expression of type `f32` that has the same bits.
 pub fn write_f32<W: Write>(out: &mut W, x: f32) -> Result {
-    if x.is_finite() {
-        // Debug and Display give the shortest decimal that parses back to
-        // the same value; Debug always includes a `.` or an exponent.
-        write!(out, "{x:?}")
-    } else {
-        write!(out, "f32::from_bits({:#010x})", x.to_bits())
-    }
+    x.write_literal(out)
 }
 
 pub(crate) fn newline<W: Write>(out: &mut W, indent: usize) -> Result {
@@ -96,13 +92,13 @@ pub(crate) fn newline<W: Write>(out: &mut W, indent: usize) -> Result {
     Ok(())
 }
 
-pub(crate) fn write_row<W: Write>(out: &mut W, row: &[f32]) -> Result {
+pub(crate) fn write_row<S: Scalar, W: Write>(out: &mut W, row: &[S]) -> Result {
     out.write_char('[')?;
     for (i, &x) in row.iter().enumerate() {
         if i > 0 {
             out.write_str(", ")?;
         }
-        write_f32(out, x)?;
+        x.write_literal(out)?;
     }
     out.write_char(']')
 }

@@ -10,6 +10,7 @@ use crate::model::fused::{FusedStep, Update};
 use crate::model::init::Init;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
 use crate::model::params::{Params, Zero};
+use crate::num::Scalar;
 use crate::storage::bake::{Bake, newline, write_row};
 
 /// A fully connected layer from `I` inputs to `O` outputs: `y = W x + b`.
@@ -24,45 +25,61 @@ use crate::storage::bake::{Bake, newline, write_row};
 /// assert_eq!(LAYER.forward(&[3.0, 4.0]), [2.5]);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Dense<const I: usize, const O: usize> {
+pub struct Dense<const I: usize, const O: usize, S = f32> {
     /// `O` rows of `I` weights.
-    pub weights: [[f32; I]; O],
+    pub weights: [[S; I]; O],
     /// One bias per output.
-    pub biases: [f32; O],
+    pub biases: [S; O],
 }
 
 impl<const I: usize, const O: usize> Dense<I, O> {
-    /// A layer with the given weights (one row per output) and biases.
+    /// An `f32` layer with the given weights (one row per output) and
+    /// biases. It is `f32` only, so that float literals need no suffix;
+    /// [`new`](Dense::new) builds a layer of any number type.
     pub const fn from_arrays(weights: [[f32; I]; O], biases: [f32; O]) -> Self {
         Self { weights, biases }
     }
 }
 
-impl<const I: usize, const O: usize> Dense<I, O> {
+impl<const I: usize, const O: usize, S> Dense<I, O, S> {
+    /// A layer of number type `S` with the given weights (one row per
+    /// output) and biases.
+    ///
+    /// ```
+    /// use stacknet::{Dense, Layer};
+    /// let layer = Dense::<2, 1, f64>::new([[2.0, -1.0]], [0.5]);
+    /// assert_eq!(layer.forward(&[3.0, 4.0]), [2.5]);
+    /// ```
+    pub const fn new(weights: [[S; I]; O], biases: [S; O]) -> Self {
+        Self { weights, biases }
+    }
+}
+
+impl<S: Scalar, const I: usize, const O: usize> Dense<I, O, S> {
     /// `∂x[i] = Σ_o W[o][i] g[o]`, summed in order of `o`; the loop over `i`
     /// is the inner one, over contiguous weights.
     #[inline(always)]
-    fn input_gradient(&self, g: &[f32; O]) -> [f32; I] {
-        let mut dx = [0.0; I];
+    fn input_gradient(&self, g: &[S; O]) -> [S; I] {
+        let mut dx = [S::ZERO; I];
         for (row, &g) in self.weights.iter().zip(g) {
             for (dx, w) in dx.iter_mut().zip(row) {
-                *dx += w * g;
+                *dx += *w * g;
             }
         }
         dx
     }
 }
 
-impl<const I: usize, const O: usize> Zero for Dense<I, O> {
-    const ZERO: Self = Self::from_arrays([[0.0; I]; O], [0.0; O]);
+impl<S: Scalar, const I: usize, const O: usize> Zero for Dense<I, O, S> {
+    const ZERO: Self = Self::new([[S::ZERO; I]; O], [S::ZERO; O]);
 }
 
-impl<const I: usize, const O: usize> Params for Dense<I, O> {
+impl<S: Scalar, const I: usize, const O: usize> Params<S> for Dense<I, O, S> {
     const NUM_PARAMS: usize = I * O + O;
     const NUM_BLOCKS: usize = 2;
 
     #[inline]
-    fn block(&self, k: usize) -> &[f32] {
+    fn block(&self, k: usize) -> &[S] {
         match k {
             0 => self.weights.as_flattened(),
             1 => &self.biases,
@@ -76,7 +93,7 @@ impl<const I: usize, const O: usize> Params for Dense<I, O> {
     }
 
     #[inline]
-    fn block_mut(&mut self, k: usize) -> &mut [f32] {
+    fn block_mut(&mut self, k: usize) -> &mut [S] {
         match k {
             0 => self.weights.as_flattened_mut(),
             1 => &mut self.biases,
@@ -85,11 +102,11 @@ impl<const I: usize, const O: usize> Params for Dense<I, O> {
     }
 }
 
-impl<const I: usize, const O: usize> Layer for Dense<I, O> {
-    type Input = [f32; I];
-    type Output = [f32; O];
+impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
+    type Input = [S; I];
+    type Output = [S; O];
     /// The input, needed for the weight gradient.
-    type Cache = [f32; I];
+    type Cache = [S; I];
 
     const SIGNATURE: u32 = leaf_signature(kind::DENSE, I, O);
     const LAYERS: usize = 1;
@@ -108,7 +125,7 @@ impl<const I: usize, const O: usize> Layer for Dense<I, O> {
     /// over inputs is the outer one, so the `O` sums advance side by side (and
     /// vectorise for wide layers) while each keeps its order.
     #[inline(always)]
-    fn forward(&self, x: &[f32; I]) -> [f32; O] {
+    fn forward(&self, x: &[S; I]) -> [S; O] {
         let mut y = self.biases;
         for (i, &x) in x.iter().enumerate() {
             for (y, row) in y.iter_mut().zip(&self.weights) {
@@ -119,18 +136,18 @@ impl<const I: usize, const O: usize> Layer for Dense<I, O> {
     }
 
     #[inline(always)]
-    fn forward_train(&self, x: &[f32; I], cache: &mut [f32; I]) -> [f32; O] {
+    fn forward_train(&self, x: &[S; I], cache: &mut [S; I]) -> [S; O] {
         *cache = *x;
         self.forward(x)
     }
 
     /// `∂W[o][i] += g[o] x[i]`, `∂b[o] += g[o]`, returns `∂x[i] = Σ_o W[o][i] g[o]`.
     #[inline(always)]
-    fn backward(&self, x: &[f32; I], g: &[f32; O], grads: &mut Self) -> [f32; I] {
+    fn backward(&self, x: &[S; I], g: &[S; O], grads: &mut Self) -> [S; I] {
         for ((grad_row, grad_b), &g) in grads.weights.iter_mut().zip(&mut grads.biases).zip(g) {
             *grad_b += g;
             for (gw, x) in grad_row.iter_mut().zip(x) {
-                *gw += g * x;
+                *gw += g * *x;
             }
         }
         self.input_gradient(g)
@@ -138,32 +155,32 @@ impl<const I: usize, const O: usize> Layer for Dense<I, O> {
 
     fn init<R: RngCore + ?Sized>(&mut self, init: Init, rng: &mut R) {
         for w in self.weights.as_flattened_mut() {
-            *w = init.sample(I, O, rng);
+            *w = S::from_f32(init.sample(I, O, rng));
         }
-        self.biases = [0.0; O];
+        self.biases = [S::ZERO; O];
     }
 }
 
 /// The output gradient is what the update needs besides the cached input.
-impl<const I: usize, const O: usize> FusedStep for Dense<I, O> {
-    type Pending = [f32; O];
+impl<S: Scalar, const I: usize, const O: usize> FusedStep<S> for Dense<I, O, S> {
+    type Pending = [S; O];
 
     /// Keeps `g`, adds `‖g‖² + ‖x‖² + 1` to `size`, returns `∂x` as
     /// [`Layer::backward`] does.
     #[inline(always)]
     fn backward_pending(
         &self,
-        x: &[f32; I],
-        g: &[f32; O],
-        pending: &mut [f32; O],
-        size: &mut f32,
-    ) -> [f32; I] {
+        x: &[S; I],
+        g: &[S; O],
+        pending: &mut [S; O],
+        size: &mut S,
+    ) -> [S; I] {
         *pending = *g;
-        let mut s = 1.0;
-        for g in g {
+        let mut s = S::ONE;
+        for &g in g {
             s += g * g;
         }
-        for x in x {
+        for &x in x {
             s += x * x;
         }
         *size += s;
@@ -172,11 +189,11 @@ impl<const I: usize, const O: usize> FusedStep for Dense<I, O> {
 
     /// `b[o]` gets `d = lr · g[o]`, `W[o][i]` gets `d = (lr · g[o]) · x[i]`.
     #[inline(always)]
-    fn apply_pending<U: Update>(
+    fn apply_pending<U: Update<S>>(
         &mut self,
-        x: &[f32; I],
-        g: &[f32; O],
-        lr: f32,
+        x: &[S; I],
+        g: &[S; O],
+        lr: S,
         slots: &mut Self,
         rule: U,
     ) {
@@ -192,31 +209,33 @@ impl<const I: usize, const O: usize> FusedStep for Dense<I, O> {
     }
 }
 
-impl<const I: usize, const O: usize, const B: usize> BatchLayer<B> for Dense<I, O> {
-    type BatchInput = [[f32; B]; I];
-    type BatchOutput = [[f32; B]; O];
+impl<S: Scalar, const I: usize, const O: usize, const B: usize> BatchLayer<B, S>
+    for Dense<I, O, S>
+{
+    type BatchInput = [[S; B]; I];
+    type BatchOutput = [[S; B]; O];
     /// The inputs, needed for the weight gradient.
-    type BatchCache = [[f32; B]; I];
+    type BatchCache = [[S; B]; I];
 
     /// `y[o][s] = b[o] + Σ_i W[o][i] x[i][s]`, summed in order of `i` as in
     /// [`Layer::forward`]; vectorised over `s`.
     #[inline(always)]
-    fn forward_batch(&self, x: &[[f32; B]; I]) -> [[f32; B]; O] {
-        let mut y = [[0.0; B]; O];
+    fn forward_batch(&self, x: &[[S; B]; I]) -> [[S; B]; O] {
+        let mut y = [[S::ZERO; B]; O];
         let mut s = 0;
         while s + LANES <= B {
-            dense_forward_lanes::<I, O, B, LANES>(self, x, &mut y, s);
+            dense_forward_lanes::<S, I, O, B, LANES>(self, x, &mut y, s);
             s += LANES;
         }
         while s < B {
-            dense_forward_lanes::<I, O, B, 1>(self, x, &mut y, s);
+            dense_forward_lanes::<S, I, O, B, 1>(self, x, &mut y, s);
             s += 1;
         }
         y
     }
 
     #[inline(always)]
-    fn forward_batch_train(&self, x: &[[f32; B]; I], cache: &mut [[f32; B]; I]) -> [[f32; B]; O] {
+    fn forward_batch_train(&self, x: &[[S; B]; I], cache: &mut [[S; B]; I]) -> [[S; B]; O] {
         *cache = *x;
         self.forward_batch(x)
     }
@@ -225,12 +244,7 @@ impl<const I: usize, const O: usize, const B: usize> BatchLayer<B> for Dense<I, 
     /// in turn; returns `∂x[i][s] = Σ_o W[o][i] g[o][s]`, summed in order of
     /// `o` as in [`Layer::backward`].
     #[inline(always)]
-    fn backward_batch(
-        &self,
-        x: &[[f32; B]; I],
-        g: &[[f32; B]; O],
-        grads: &mut Self,
-    ) -> [[f32; B]; I] {
+    fn backward_batch(&self, x: &[[S; B]; I], g: &[[S; B]; O], grads: &mut Self) -> [[S; B]; I] {
         // Parameter gradients: one scalar chain per parameter, in sample order.
         // Working on local copies lets the chains live in registers.
         let mut gw = grads.weights;
@@ -248,14 +262,14 @@ impl<const I: usize, const O: usize, const B: usize> BatchLayer<B> for Dense<I, 
         grads.biases = gb;
 
         // Input gradient: vectorised over samples.
-        let mut dx = [[0.0; B]; I];
+        let mut dx = [[S::ZERO; B]; I];
         let mut s = 0;
         while s + LANES <= B {
-            dense_input_grad_lanes::<I, O, B, LANES>(self, g, &mut dx, s);
+            dense_input_grad_lanes::<S, I, O, B, LANES>(self, g, &mut dx, s);
             s += LANES;
         }
         while s < B {
-            dense_input_grad_lanes::<I, O, B, 1>(self, g, &mut dx, s);
+            dense_input_grad_lanes::<S, I, O, B, 1>(self, g, &mut dx, s);
             s += 1;
         }
         dx
@@ -269,10 +283,16 @@ const LANES: usize = 8;
 /// `y[o][s..s + L]` for every output `o`: [`Layer::forward`]'s sum for
 /// each of the `L` samples from `s` (`s + L <= B`).
 #[inline(always)]
-fn dense_forward_lanes<const I: usize, const O: usize, const B: usize, const L: usize>(
-    layer: &Dense<I, O>,
-    x: &[[f32; B]; I],
-    y: &mut [[f32; B]; O],
+fn dense_forward_lanes<
+    S: Scalar,
+    const I: usize,
+    const O: usize,
+    const B: usize,
+    const L: usize,
+>(
+    layer: &Dense<I, O, S>,
+    x: &[[S; B]; I],
+    y: &mut [[S; B]; O],
     s: usize,
 ) {
     for ((y, row), &b) in y.iter_mut().zip(&layer.weights).zip(&layer.biases) {
@@ -291,14 +311,20 @@ fn dense_forward_lanes<const I: usize, const O: usize, const B: usize, const L: 
 /// `dx[i][s..s + L] = Σ_o W[o][i] g[o][s..s + L]`, in order of `o` as in
 /// [`Layer::backward`] (`s + L <= B`).
 #[inline(always)]
-fn dense_input_grad_lanes<const I: usize, const O: usize, const B: usize, const L: usize>(
-    layer: &Dense<I, O>,
-    g: &[[f32; B]; O],
-    dx: &mut [[f32; B]; I],
+fn dense_input_grad_lanes<
+    S: Scalar,
+    const I: usize,
+    const O: usize,
+    const B: usize,
+    const L: usize,
+>(
+    layer: &Dense<I, O, S>,
+    g: &[[S; B]; O],
+    dx: &mut [[S; B]; I],
     s: usize,
 ) {
     for (i, dx) in dx.iter_mut().enumerate() {
-        let mut acc = [0.0; L];
+        let mut acc = [S::ZERO; L];
         for (row, g) in layer.weights.iter().zip(g) {
             let w = row[i];
             for (l, acc) in acc.iter_mut().enumerate() {
@@ -311,13 +337,22 @@ fn dense_input_grad_lanes<const I: usize, const O: usize, const B: usize, const 
     }
 }
 
-impl<const I: usize, const O: usize> Bake for Dense<I, O> {
+/// `Dense<I, O>` for `f32`, `Dense<I, O, S>` for the other number types.
+impl<S: Scalar, const I: usize, const O: usize> Bake for Dense<I, O, S> {
     fn write_type<W: Write>(out: &mut W, _indent: usize) -> fmt::Result {
-        write!(out, "::stacknet::Dense<{I}, {O}>")
+        if S::TAG == <f32 as Scalar>::TAG {
+            write!(out, "::stacknet::Dense<{I}, {O}>")
+        } else {
+            write!(out, "::stacknet::Dense<{I}, {O}, {}>", S::RUST_TYPE)
+        }
     }
 
     fn write_value<W: Write>(&self, out: &mut W, indent: usize) -> fmt::Result {
-        out.write_str("::stacknet::Dense::from_arrays(")?;
+        out.write_str(if S::TAG == <f32 as Scalar>::TAG {
+            "::stacknet::Dense::from_arrays("
+        } else {
+            "::stacknet::Dense::new("
+        })?;
         newline(out, indent + 1)?;
         out.write_char('[')?;
         for row in &self.weights {

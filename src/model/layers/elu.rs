@@ -1,6 +1,7 @@
 //! The exponential linear unit.
 
 use super::{Elementwise, elementwise_layer, kind};
+use crate::num::Scalar;
 use core::fmt::{self, Write};
 
 use crate::model::layer::LayerError;
@@ -64,17 +65,21 @@ impl<const N: usize> Zero for Elu<N> {
 
 impl<const N: usize> Elementwise for Elu<N> {
     #[inline(always)]
-    fn f(&self, x: f32) -> f32 {
-        if x > 0.0 {
+    fn f<S: Scalar>(&self, x: S) -> S {
+        if x > S::ZERO {
             x
         } else {
-            self.alpha * libm::expm1f(x)
+            S::from_f32(self.alpha) * x.exp_m1()
         }
     }
 
     #[inline(always)]
-    fn df(&self, y: f32) -> f32 {
-        if y > 0.0 { 1.0 } else { y + self.alpha }
+    fn df<S: Scalar>(&self, y: S) -> S {
+        if y > S::ZERO {
+            S::ONE
+        } else {
+            y + S::from_f32(self.alpha)
+        }
     }
 
     /// `α` is part of the shape: a saved record carries its bits.

@@ -15,8 +15,19 @@ const SQRT_2_OVER_PI: f32 = 0.797_884_6;
 /// The cubic coefficient of the approximation.
 const CUBIC: f32 = 0.044_715;
 
+/// ½, √(2/π) and the cubic coefficient, in `S`.
+#[inline(always)]
+fn constants<S: Scalar>() -> (S, S, S) {
+    (
+        S::from_f32(0.5),
+        S::from_f32(SQRT_2_OVER_PI),
+        S::from_f32(CUBIC),
+    )
+}
+
 use super::{Elementwise, elementwise_layer, kind};
 use crate::model::params::Zero;
+use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
 
 impl<const N: usize> Zero for Gelu<N> {
@@ -27,17 +38,19 @@ impl<const N: usize> Elementwise for Gelu<N> {
     const FROM_INPUT: bool = true;
 
     #[inline(always)]
-    fn f(&self, x: f32) -> f32 {
-        let inner = SQRT_2_OVER_PI * (x + CUBIC * x * x * x);
-        0.5 * x * (1.0 + libm::tanhf(inner))
+    fn f<S: Scalar>(&self, x: S) -> S {
+        let (half, root, cubic) = constants::<S>();
+        let inner = root * (x + cubic * x * x * x);
+        half * x * (S::ONE + inner.tanh())
     }
 
     #[inline(always)]
-    fn df(&self, x: f32) -> f32 {
-        let inner = SQRT_2_OVER_PI * (x + CUBIC * x * x * x);
-        let t = libm::tanhf(inner);
-        let d_inner = SQRT_2_OVER_PI * (1.0 + 3.0 * CUBIC * x * x);
-        0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * d_inner
+    fn df<S: Scalar>(&self, x: S) -> S {
+        let (half, root, cubic) = constants::<S>();
+        let inner = root * (x + cubic * x * x * x);
+        let t = inner.tanh();
+        let d_inner = root * (S::ONE + S::from_f32(3.0) * cubic * x * x);
+        half * (S::ONE + t) + half * x * (S::ONE - t * t) * d_inner
     }
 }
 

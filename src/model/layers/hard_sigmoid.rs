@@ -8,6 +8,7 @@ pub struct HardSigmoid<const N: usize>;
 
 use super::{Elementwise, elementwise_layer, kind};
 use crate::model::params::Zero;
+use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
 
 impl<const N: usize> Zero for HardSigmoid<N> {
@@ -16,13 +17,25 @@ impl<const N: usize> Zero for HardSigmoid<N> {
 
 impl<const N: usize> Elementwise for HardSigmoid<N> {
     #[inline(always)]
-    fn f(&self, x: f32) -> f32 {
-        (x / 6.0 + 0.5).clamp(0.0, 1.0)
+    fn f<S: Scalar>(&self, x: S) -> S {
+        let y = x / S::from_f32(6.0) + S::from_f32(0.5);
+        // The order of `f32::clamp`: a NaN stays NaN.
+        if y < S::ZERO {
+            S::ZERO
+        } else if y > S::ONE {
+            S::ONE
+        } else {
+            y
+        }
     }
 
     #[inline(always)]
-    fn df(&self, y: f32) -> f32 {
-        if y > 0.0 && y < 1.0 { 1.0 / 6.0 } else { 0.0 }
+    fn df<S: Scalar>(&self, y: S) -> S {
+        if y > S::ZERO && y < S::ONE {
+            S::from_f32(1.0 / 6.0)
+        } else {
+            S::ZERO
+        }
     }
 }
 
@@ -36,10 +49,10 @@ mod tests {
 
     #[test]
     fn values_and_edges() {
-        let y = HardSigmoid.forward(&[0.0, 1.5, -3.0, 4.0, -1e30, f32::NAN]);
+        let y = HardSigmoid.forward(&[0.0f32, 1.5, -3.0, 4.0, -1e30, f32::NAN]);
         assert_eq!(&y[..5], &[0.5, 0.75, 0.0, 1.0, 0.0]);
         assert!(y[5].is_nan());
-        let mut cache = [0.0; 3];
+        let mut cache = [0.0f32; 3];
         HardSigmoid.forward_train(&[1.5, 4.0, -5.0], &mut cache);
         assert_eq!(
             HardSigmoid.backward(&cache, &[6.0; 3], &mut HardSigmoid),

@@ -7,6 +7,7 @@ pub struct HardTanh<const N: usize>;
 
 use super::{Elementwise, elementwise_layer, kind};
 use crate::model::params::Zero;
+use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
 
 impl<const N: usize> Zero for HardTanh<N> {
@@ -15,13 +16,24 @@ impl<const N: usize> Zero for HardTanh<N> {
 
 impl<const N: usize> Elementwise for HardTanh<N> {
     #[inline(always)]
-    fn f(&self, x: f32) -> f32 {
-        x.clamp(-1.0, 1.0)
+    fn f<S: Scalar>(&self, x: S) -> S {
+        // The order of `f32::clamp`: a NaN stays NaN.
+        if x < -S::ONE {
+            -S::ONE
+        } else if x > S::ONE {
+            S::ONE
+        } else {
+            x
+        }
     }
 
     #[inline(always)]
-    fn df(&self, y: f32) -> f32 {
-        if y > -1.0 && y < 1.0 { 1.0 } else { 0.0 }
+    fn df<S: Scalar>(&self, y: S) -> S {
+        if y > -S::ONE && y < S::ONE {
+            S::ONE
+        } else {
+            S::ZERO
+        }
     }
 }
 

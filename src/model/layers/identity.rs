@@ -5,6 +5,7 @@ use crate::model::batch::BatchLayer;
 use crate::model::fused::no_params_fused;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
 use crate::model::params::Zero;
+use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
 
 /// `y = x`: a linear output layer, or a placeholder in a chain.
@@ -16,9 +17,9 @@ impl<const N: usize> Zero for Identity<N> {
 }
 no_params!(Identity);
 
-impl<const N: usize> Layer for Identity<N> {
-    type Input = [f32; N];
-    type Output = [f32; N];
+impl<S: Scalar, const N: usize> Layer<S> for Identity<N> {
+    type Input = [S; N];
+    type Output = [S; N];
     type Cache = ();
     const SIGNATURE: u32 = leaf_signature(kind::IDENTITY, N, N);
     const LAYERS: usize = 1;
@@ -34,39 +35,39 @@ impl<const N: usize> Layer for Identity<N> {
     }
 
     #[inline(always)]
-    fn forward(&self, x: &[f32; N]) -> [f32; N] {
+    fn forward(&self, x: &[S; N]) -> [S; N] {
         *x
     }
 
     #[inline(always)]
-    fn forward_train(&self, x: &[f32; N], _cache: &mut ()) -> [f32; N] {
+    fn forward_train(&self, x: &[S; N], _cache: &mut ()) -> [S; N] {
         *x
     }
 
     /// `∂x = ∂y`.
     #[inline(always)]
-    fn backward(&self, _cache: &(), g: &[f32; N], _grads: &mut Self) -> [f32; N] {
+    fn backward(&self, _cache: &(), g: &[S; N], _grads: &mut Self) -> [S; N] {
         *g
     }
 }
 
-impl<const N: usize, const B: usize> BatchLayer<B> for Identity<N> {
-    type BatchInput = [[f32; B]; N];
-    type BatchOutput = [[f32; B]; N];
+impl<S: Scalar, const N: usize, const B: usize> BatchLayer<B, S> for Identity<N> {
+    type BatchInput = [[S; B]; N];
+    type BatchOutput = [[S; B]; N];
     type BatchCache = ();
 
     #[inline(always)]
-    fn forward_batch(&self, x: &[[f32; B]; N]) -> [[f32; B]; N] {
+    fn forward_batch(&self, x: &[[S; B]; N]) -> [[S; B]; N] {
         *x
     }
 
     #[inline(always)]
-    fn forward_batch_train(&self, x: &[[f32; B]; N], _cache: &mut ()) -> [[f32; B]; N] {
+    fn forward_batch_train(&self, x: &[[S; B]; N], _cache: &mut ()) -> [[S; B]; N] {
         *x
     }
 
     #[inline(always)]
-    fn backward_batch(&self, _cache: &(), g: &[[f32; B]; N], _grads: &mut Self) -> [[f32; B]; N] {
+    fn backward_batch(&self, _cache: &(), g: &[[S; B]; N], _grads: &mut Self) -> [[S; B]; N] {
         *g
     }
 }

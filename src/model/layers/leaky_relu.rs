@@ -1,6 +1,7 @@
 //! The leaky rectified linear unit.
 
 use super::{Elementwise, elementwise_layer, kind};
+use crate::num::Scalar;
 use core::fmt::{self, Write};
 
 use crate::model::layer::LayerError;
@@ -12,7 +13,7 @@ use crate::storage::bake::{Bake, write_f32};
 ///
 /// ```
 /// use stacknet::{Layer, LeakyRelu};
-/// assert_eq!(LeakyRelu::<2>::default().forward(&[-100.0, 3.0]), [-1.0, 3.0]);
+/// assert_eq!(LeakyRelu::<2>::default().forward(&[-100.0f32, 3.0]), [-1.0, 3.0]);
 /// assert_eq!(LeakyRelu::<1>::with_slope(0.5).forward(&[-2.0]), [-1.0]);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,13 +66,21 @@ impl<const N: usize> Zero for LeakyRelu<N> {
 
 impl<const N: usize> Elementwise for LeakyRelu<N> {
     #[inline(always)]
-    fn f(&self, x: f32) -> f32 {
-        if x > 0.0 { x } else { self.slope * x }
+    fn f<S: Scalar>(&self, x: S) -> S {
+        if x > S::ZERO {
+            x
+        } else {
+            S::from_f32(self.slope) * x
+        }
     }
 
     #[inline(always)]
-    fn df(&self, y: f32) -> f32 {
-        if y > 0.0 { 1.0 } else { self.slope }
+    fn df<S: Scalar>(&self, y: S) -> S {
+        if y > S::ZERO {
+            S::ONE
+        } else {
+            S::from_f32(self.slope)
+        }
     }
 
     /// The slope is part of the shape: a saved record carries its bits.
@@ -108,7 +117,7 @@ mod tests {
     #[test]
     fn negative_side_has_the_slope() {
         let layer = LeakyRelu::with_slope(0.1);
-        let mut y = [0.0; 3];
+        let mut y = [0.0f32; 3];
         let out = layer.forward_train(&[-2.0, 0.0, 3.0], &mut y);
         assert_eq!(out, [-0.2, 0.0, 3.0]);
         assert_eq!(

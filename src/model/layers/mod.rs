@@ -37,6 +37,8 @@ pub use softmax::Softmax;
 pub use softplus::Softplus;
 pub use tanh::Tanh;
 
+use crate::num::Scalar;
+
 /// An element-wise activation: `f` and its derivative, written once and
 /// used by every path (per sample, batched, fused).
 ///
@@ -48,10 +50,10 @@ pub(crate) trait Elementwise: Copy {
     /// written in terms of the output and the layer caches its output.
     const FROM_INPUT: bool = false;
     /// `f(x)`. A NaN input gives a NaN output.
-    fn f(&self, x: f32) -> f32;
+    fn f<S: Scalar>(&self, x: S) -> S;
     /// `f′` at the cached point: the output `y = f(x)`, or the input `x`
     /// when [`FROM_INPUT`](Elementwise::FROM_INPUT).
-    fn df(&self, cached: f32) -> f32;
+    fn df<S: Scalar>(&self, cached: S) -> S;
     /// Whether the layer has a setting (see [`Layer::HAS_SETTINGS`](crate::model::layer::Layer::HAS_SETTINGS)).
     const HAS_SETTING: bool = false;
     /// The setting word of [`LayerShape`](crate::model::layer::LayerShape); 0 if none.
@@ -74,11 +76,11 @@ macro_rules! elementwise_layer {
     ($layer:ident, $kind:expr) => {
         $crate::model::layers::no_params!($layer);
 
-        impl<const N: usize> $crate::model::layer::Layer for $layer<N> {
-            type Input = [f32; N];
-            type Output = [f32; N];
+        impl<S: $crate::num::Scalar, const N: usize> $crate::model::layer::Layer<S> for $layer<N> {
+            type Input = [S; N];
+            type Output = [S; N];
             /// The output (or the input, for an f′ written in terms of it).
-            type Cache = [f32; N];
+            type Cache = [S; N];
             const SIGNATURE: u32 = $crate::model::layer::leaf_signature($kind, N, N);
             const LAYERS: usize = 1;
             const HAS_SETTINGS: bool = <Self as $crate::model::layers::Elementwise>::HAS_SETTING;
@@ -99,13 +101,13 @@ macro_rules! elementwise_layer {
             }
 
             #[inline(always)]
-            fn forward(&self, x: &[f32; N]) -> [f32; N] {
+            fn forward(&self, x: &[S; N]) -> [S; N] {
                 x.map(|x| $crate::model::layers::Elementwise::f(self, x))
             }
 
             #[inline(always)]
-            fn forward_train(&self, x: &[f32; N], cache: &mut [f32; N]) -> [f32; N] {
-                let y = $crate::model::layer::Layer::forward(self, x);
+            fn forward_train(&self, x: &[S; N], cache: &mut [S; N]) -> [S; N] {
+                let y = <Self as $crate::model::layer::Layer<S>>::forward(self, x);
                 *cache = if <Self as $crate::model::layers::Elementwise>::FROM_INPUT {
                     *x
                 } else {
@@ -115,8 +117,8 @@ macro_rules! elementwise_layer {
             }
 
             #[inline(always)]
-            fn backward(&self, y: &[f32; N], g: &[f32; N], _grads: &mut Self) -> [f32; N] {
-                let mut dx = [0.0; N];
+            fn backward(&self, y: &[S; N], g: &[S; N], _grads: &mut Self) -> [S; N] {
+                let mut dx = [S::ZERO; N];
                 for ((dx, &y), &g) in dx.iter_mut().zip(y).zip(g) {
                     *dx = g * $crate::model::layers::Elementwise::df(self, y);
                 }
@@ -124,24 +126,22 @@ macro_rules! elementwise_layer {
             }
         }
 
-        impl<const N: usize, const B: usize> $crate::model::batch::BatchLayer<B> for $layer<N> {
-            type BatchInput = [[f32; B]; N];
-            type BatchOutput = [[f32; B]; N];
+        impl<S: $crate::num::Scalar, const N: usize, const B: usize>
+            $crate::model::batch::BatchLayer<B, S> for $layer<N>
+        {
+            type BatchInput = [[S; B]; N];
+            type BatchOutput = [[S; B]; N];
             /// The outputs.
-            type BatchCache = [[f32; B]; N];
+            type BatchCache = [[S; B]; N];
 
             #[inline(always)]
-            fn forward_batch(&self, x: &[[f32; B]; N]) -> [[f32; B]; N] {
+            fn forward_batch(&self, x: &[[S; B]; N]) -> [[S; B]; N] {
                 x.map(|x| x.map(|x| $crate::model::layers::Elementwise::f(self, x)))
             }
 
             #[inline(always)]
-            fn forward_batch_train(
-                &self,
-                x: &[[f32; B]; N],
-                cache: &mut [[f32; B]; N],
-            ) -> [[f32; B]; N] {
-                let y = $crate::model::batch::BatchLayer::forward_batch(self, x);
+            fn forward_batch_train(&self, x: &[[S; B]; N], cache: &mut [[S; B]; N]) -> [[S; B]; N] {
+                let y = <Self as $crate::model::batch::BatchLayer<B, S>>::forward_batch(self, x);
                 *cache = if <Self as $crate::model::layers::Elementwise>::FROM_INPUT {
                     *x
                 } else {
@@ -153,11 +153,11 @@ macro_rules! elementwise_layer {
             #[inline(always)]
             fn backward_batch(
                 &self,
-                y: &[[f32; B]; N],
-                g: &[[f32; B]; N],
+                y: &[[S; B]; N],
+                g: &[[S; B]; N],
                 _grads: &mut Self,
-            ) -> [[f32; B]; N] {
-                let mut dx = [[0.0; B]; N];
+            ) -> [[S; B]; N] {
+                let mut dx = [[S::ZERO; B]; N];
                 let pairs = y.as_flattened().iter().zip(g.as_flattened());
                 for (dx, (&y, &g)) in dx.as_flattened_mut().iter_mut().zip(pairs) {
                     *dx = g * $crate::model::layers::Elementwise::df(self, y);
@@ -174,15 +174,17 @@ pub(crate) use elementwise_layer;
 /// `Params` for a layer without trainable parameters.
 macro_rules! no_params {
     ($layer:ident) => {
-        impl<const N: usize> $crate::model::params::Params for $layer<N> {
+        impl<S: $crate::num::Scalar, const N: usize> $crate::model::params::Params<S>
+            for $layer<N>
+        {
             const NUM_PARAMS: usize = 0;
             const NUM_BLOCKS: usize = 0;
             #[inline]
-            fn block(&self, _k: usize) -> &[f32] {
+            fn block(&self, _k: usize) -> &[S] {
                 &[]
             }
             #[inline]
-            fn block_mut(&mut self, _k: usize) -> &mut [f32] {
+            fn block_mut(&mut self, _k: usize) -> &mut [S] {
                 &mut []
             }
         }

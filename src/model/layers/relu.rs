@@ -2,6 +2,7 @@
 
 use super::{Elementwise, elementwise_layer, kind};
 use crate::model::params::Zero;
+use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
 
 /// `y = max(x, 0)`. The derivative is 1 for `x > 0` and 0 otherwise
@@ -15,13 +16,13 @@ impl<const N: usize> Zero for Relu<N> {
 
 impl<const N: usize> Elementwise for Relu<N> {
     #[inline(always)]
-    fn f(&self, x: f32) -> f32 {
-        if x < 0.0 { 0.0 } else { x }
+    fn f<S: Scalar>(&self, x: S) -> S {
+        if x < S::ZERO { S::ZERO } else { x }
     }
 
     #[inline(always)]
-    fn df(&self, y: f32) -> f32 {
-        if y > 0.0 { 1.0 } else { 0.0 }
+    fn df<S: Scalar>(&self, y: S) -> S {
+        if y > S::ZERO { S::ONE } else { S::ZERO }
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::{Elementwise, elementwise_layer, kind};
 use crate::model::params::Zero;
+use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
 
 /// The logistic function `σ(x) = 1 / (1 + e^(−x))`, computed without
@@ -14,12 +15,7 @@ use crate::storage::bake::bake_unit;
 /// ```
 #[inline]
 pub fn sigmoid(x: f32) -> f32 {
-    if x >= 0.0 {
-        1.0 / (1.0 + libm::expf(-x))
-    } else {
-        let e = libm::expf(x);
-        e / (1.0 + e)
-    }
+    x.sigmoid()
 }
 
 /// `y = σ(x)`, element-wise; `σ'(x) = y (1 − y)`.
@@ -32,13 +28,13 @@ impl<const N: usize> Zero for Sigmoid<N> {
 
 impl<const N: usize> Elementwise for Sigmoid<N> {
     #[inline(always)]
-    fn f(&self, x: f32) -> f32 {
-        sigmoid(x)
+    fn f<S: Scalar>(&self, x: S) -> S {
+        x.sigmoid()
     }
 
     #[inline(always)]
-    fn df(&self, y: f32) -> f32 {
-        y * (1.0 - y)
+    fn df<S: Scalar>(&self, y: S) -> S {
+        y * (S::ONE - y)
     }
 }
 

@@ -9,9 +9,9 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Silu<const N: usize>;
 
-use super::sigmoid;
 use super::{Elementwise, elementwise_layer, kind};
 use crate::model::params::Zero;
+use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
 
 impl<const N: usize> Zero for Silu<N> {
@@ -22,14 +22,14 @@ impl<const N: usize> Elementwise for Silu<N> {
     const FROM_INPUT: bool = true;
 
     #[inline(always)]
-    fn f(&self, x: f32) -> f32 {
-        x * sigmoid(x)
+    fn f<S: Scalar>(&self, x: S) -> S {
+        x * x.sigmoid()
     }
 
     #[inline(always)]
-    fn df(&self, x: f32) -> f32 {
-        let s = sigmoid(x);
-        s * (1.0 + x * (1.0 - s))
+    fn df<S: Scalar>(&self, x: S) -> S {
+        let s = x.sigmoid();
+        s * (S::ONE + x * (S::ONE - s))
     }
 }
 

@@ -5,6 +5,7 @@ use crate::model::batch::BatchLayer;
 use crate::model::fused::no_params_fused;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
 use crate::model::params::Zero;
+use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
 
 /// `y_i = e^(x_i) / Σ_j e^(x_j)`, computed as `e^(x_i − max x)` so that large
@@ -24,10 +25,10 @@ impl<const N: usize> Zero for Softmax<N> {
 }
 no_params!(Softmax);
 
-impl<const N: usize> Layer for Softmax<N> {
-    type Input = [f32; N];
-    type Output = [f32; N];
-    type Cache = [f32; N];
+impl<S: Scalar, const N: usize> Layer<S> for Softmax<N> {
+    type Input = [S; N];
+    type Output = [S; N];
+    type Cache = [S; N];
     const SIGNATURE: u32 = leaf_signature(kind::SOFTMAX, N, N);
     const LAYERS: usize = 1;
     const HAS_SETTINGS: bool = false;
@@ -42,12 +43,12 @@ impl<const N: usize> Layer for Softmax<N> {
     }
 
     #[inline(always)]
-    fn forward(&self, x: &[f32; N]) -> [f32; N] {
-        let max = x.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-        let mut y = [0.0; N];
-        let mut sum = 0.0;
+    fn forward(&self, x: &[S; N]) -> [S; N] {
+        let max = x.iter().fold(-S::MAX, |m, &v| m.max(v));
+        let mut y = [S::ZERO; N];
+        let mut sum = S::ZERO;
         for (y, &x) in y.iter_mut().zip(x) {
-            *y = libm::expf(x - max);
+            *y = (x - max).exp();
             sum += *y;
         }
         for y in &mut y {
@@ -57,16 +58,16 @@ impl<const N: usize> Layer for Softmax<N> {
     }
 
     #[inline(always)]
-    fn forward_train(&self, x: &[f32; N], cache: &mut [f32; N]) -> [f32; N] {
+    fn forward_train(&self, x: &[S; N], cache: &mut [S; N]) -> [S; N] {
         *cache = self.forward(x);
         *cache
     }
 
     /// `∂x_i = y_i (∂y_i − Σ_j ∂y_j y_j)`.
     #[inline(always)]
-    fn backward(&self, y: &[f32; N], g: &[f32; N], _grads: &mut Self) -> [f32; N] {
-        let dot: f32 = y.iter().zip(g).map(|(y, g)| y * g).sum();
-        let mut dx = [0.0; N];
+    fn backward(&self, y: &[S; N], g: &[S; N], _grads: &mut Self) -> [S; N] {
+        let dot = y.iter().zip(g).fold(-S::ZERO, |dot, (&y, &g)| dot + y * g);
+        let mut dx = [S::ZERO; N];
         for ((dx, &y), &g) in dx.iter_mut().zip(y).zip(g) {
             *dx = y * (g - dot);
         }
@@ -74,27 +75,27 @@ impl<const N: usize> Layer for Softmax<N> {
     }
 }
 
-impl<const N: usize, const B: usize> BatchLayer<B> for Softmax<N> {
-    type BatchInput = [[f32; B]; N];
-    type BatchOutput = [[f32; B]; N];
+impl<S: Scalar, const N: usize, const B: usize> BatchLayer<B, S> for Softmax<N> {
+    type BatchInput = [[S; B]; N];
+    type BatchOutput = [[S; B]; N];
     /// The outputs.
-    type BatchCache = [[f32; B]; N];
+    type BatchCache = [[S; B]; N];
 
     /// The per-sample max, exponentials and sum, in order of the features,
     /// vectorised over samples.
     #[inline(always)]
-    fn forward_batch(&self, x: &[[f32; B]; N]) -> [[f32; B]; N] {
-        let mut max = [f32::NEG_INFINITY; B];
+    fn forward_batch(&self, x: &[[S; B]; N]) -> [[S; B]; N] {
+        let mut max = [-S::MAX; B];
         for x in x {
             for (m, &v) in max.iter_mut().zip(x) {
                 *m = m.max(v);
             }
         }
-        let mut y = [[0.0; B]; N];
-        let mut sum = [0.0; B];
+        let mut y = [[S::ZERO; B]; N];
+        let mut sum = [S::ZERO; B];
         for (y, x) in y.iter_mut().zip(x) {
             for (((y, &x), &m), sum) in y.iter_mut().zip(x).zip(&max).zip(&mut sum) {
-                *y = libm::expf(x - m);
+                *y = (x - m).exp();
                 *sum += *y;
             }
         }
@@ -107,7 +108,7 @@ impl<const N: usize, const B: usize> BatchLayer<B> for Softmax<N> {
     }
 
     #[inline(always)]
-    fn forward_batch_train(&self, x: &[[f32; B]; N], cache: &mut [[f32; B]; N]) -> [[f32; B]; N] {
+    fn forward_batch_train(&self, x: &[[S; B]; N], cache: &mut [[S; B]; N]) -> [[S; B]; N] {
         *cache = self.forward_batch(x);
         *cache
     }
@@ -115,17 +116,15 @@ impl<const N: usize, const B: usize> BatchLayer<B> for Softmax<N> {
     /// `∂x_i = y_i (∂y_i − Σ_j ∂y_j y_j)` for each sample, the sum taken
     /// exactly as [`Layer::backward`] takes it.
     #[inline(always)]
-    fn backward_batch(
-        &self,
-        y: &[[f32; B]; N],
-        g: &[[f32; B]; N],
-        _grads: &mut Self,
-    ) -> [[f32; B]; N] {
-        let mut dot = [0.0; B];
+    fn backward_batch(&self, y: &[[S; B]; N], g: &[[S; B]; N], _grads: &mut Self) -> [[S; B]; N] {
+        let mut dot = [S::ZERO; B];
         for (s, dot) in dot.iter_mut().enumerate() {
-            *dot = y.iter().zip(g).map(|(y, g)| y[s] * g[s]).sum();
+            *dot = y
+                .iter()
+                .zip(g)
+                .fold(-S::ZERO, |dot, (y, g)| dot + y[s] * g[s]);
         }
-        let mut dx = [[0.0; B]; N];
+        let mut dx = [[S::ZERO; B]; N];
         for ((dx, y), g) in dx.iter_mut().zip(y).zip(g) {
             for (((dx, &y), &g), &dot) in dx.iter_mut().zip(y).zip(g).zip(&dot) {
                 *dx = y * (g - dot);

@@ -11,6 +11,7 @@ pub struct Softplus<const N: usize>;
 
 use super::{Elementwise, elementwise_layer, kind};
 use crate::model::params::Zero;
+use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
 
 impl<const N: usize> Zero for Softplus<N> {
@@ -19,14 +20,14 @@ impl<const N: usize> Zero for Softplus<N> {
 
 impl<const N: usize> Elementwise for Softplus<N> {
     #[inline(always)]
-    fn f(&self, x: f32) -> f32 {
-        let positive = if x > 0.0 { x } else { 0.0 };
-        positive + libm::log1pf(libm::expf(-libm::fabsf(x)))
+    fn f<S: Scalar>(&self, x: S) -> S {
+        let positive = if x > S::ZERO { x } else { S::ZERO };
+        positive + (-x.abs()).exp().ln_1p()
     }
 
     #[inline(always)]
-    fn df(&self, y: f32) -> f32 {
-        -libm::expm1f(-y)
+    fn df<S: Scalar>(&self, y: S) -> S {
+        -(-y).exp_m1()
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::{Elementwise, elementwise_layer, kind};
 use crate::model::params::Zero;
+use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
 
 /// `y = tanh(x)`, element-wise (`libm::tanhf`); `tanh'(x) = 1 − y²`.
@@ -14,13 +15,13 @@ impl<const N: usize> Zero for Tanh<N> {
 
 impl<const N: usize> Elementwise for Tanh<N> {
     #[inline(always)]
-    fn f(&self, x: f32) -> f32 {
-        libm::tanhf(x)
+    fn f<S: Scalar>(&self, x: S) -> S {
+        x.tanh()
     }
 
     #[inline(always)]
-    fn df(&self, y: f32) -> f32 {
-        1.0 - y * y
+    fn df<S: Scalar>(&self, y: S) -> S {
+        S::ONE - y * y
     }
 }
 

@@ -1,6 +1,7 @@
 //! Binary cross-entropy, on probabilities and (stably) on logits.
 
 use super::Loss;
+use crate::num::Scalar;
 
 /// Binary cross-entropy on probabilities `p` (for a [`Sigmoid`](crate::model::layers::Sigmoid)
 /// output): `−y ln p − (1 − y) ln(1 − p)`, gradient `(p − y) / (p (1 − p))`.
@@ -15,32 +16,35 @@ impl BinaryCrossEntropy {
     pub const EPSILON: f32 = 1e-7;
 }
 
+/// `p` clamped to `[ε, 1 − ε]`, in the order of `f32::clamp` (NaN stays NaN).
 #[inline]
-fn clamp_probability(p: f32) -> f32 {
-    p.clamp(
-        BinaryCrossEntropy::EPSILON,
-        1.0 - BinaryCrossEntropy::EPSILON,
-    )
+fn clamp_probability<S: Scalar>(p: S) -> S {
+    let low = S::from_f32(BinaryCrossEntropy::EPSILON);
+    let high = S::from_f32(1.0 - BinaryCrossEntropy::EPSILON);
+    if p < low {
+        low
+    } else if p > high {
+        high
+    } else {
+        p
+    }
 }
 
-impl<const N: usize> Loss<N> for BinaryCrossEntropy {
+impl<S: Scalar, const N: usize> Loss<N, S> for BinaryCrossEntropy {
     #[inline]
-    fn loss(&self, p: &[f32; N], y: &[f32; N]) -> f32 {
-        p.iter()
-            .zip(y)
-            .map(|(&p, &y)| {
-                let p = clamp_probability(p);
-                -y * libm::logf(p) - (1.0 - y) * libm::logf(1.0 - p)
-            })
-            .sum()
+    fn loss(&self, p: &[S; N], y: &[S; N]) -> S {
+        p.iter().zip(y).fold(-S::ZERO, |sum, (&p, &y)| {
+            let p = clamp_probability(p);
+            sum + (-y * p.ln() - (S::ONE - y) * (S::ONE - p).ln())
+        })
     }
 
     #[inline]
-    fn gradient(&self, p: &[f32; N], y: &[f32; N]) -> [f32; N] {
-        let mut g = [0.0; N];
+    fn gradient(&self, p: &[S; N], y: &[S; N]) -> [S; N] {
+        let mut g = [S::ZERO; N];
         for ((g, &p), &y) in g.iter_mut().zip(p).zip(y) {
             let p = clamp_probability(p);
-            *g = (p - y) / (p * (1.0 - p));
+            *g = (p - y) / (p * (S::ONE - p));
         }
         g
     }
@@ -60,20 +64,19 @@ impl<const N: usize> Loss<N> for BinaryCrossEntropy {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BinaryCrossEntropyWithLogits;
 
-impl<const N: usize> Loss<N> for BinaryCrossEntropyWithLogits {
+impl<S: Scalar, const N: usize> Loss<N, S> for BinaryCrossEntropyWithLogits {
     #[inline]
-    fn loss(&self, z: &[f32; N], y: &[f32; N]) -> f32 {
-        z.iter()
-            .zip(y)
-            .map(|(&z, &y)| z.max(0.0) - z * y + libm::log1pf(libm::expf(-z.abs())))
-            .sum()
+    fn loss(&self, z: &[S; N], y: &[S; N]) -> S {
+        z.iter().zip(y).fold(-S::ZERO, |sum, (&z, &y)| {
+            sum + (z.max(S::ZERO) - z * y + (-z.abs()).exp().ln_1p())
+        })
     }
 
     #[inline]
-    fn gradient(&self, z: &[f32; N], y: &[f32; N]) -> [f32; N] {
-        let mut g = [0.0; N];
+    fn gradient(&self, z: &[S; N], y: &[S; N]) -> [S; N] {
+        let mut g = [S::ZERO; N];
         for ((g, &z), &y) in g.iter_mut().zip(z).zip(y) {
-            *g = crate::model::layers::sigmoid(z) - y;
+            *g = z.sigmoid() - y;
         }
         g
     }

@@ -1,6 +1,7 @@
 //! Huber loss (smooth L1): squared for small errors, linear for outliers.
 
 use super::Loss;
+use crate::num::Scalar;
 
 /// Huber loss with threshold `δ`: per output `½ d²` where `|d| ≤ δ` and
 /// `δ (|d| − ½ δ)` beyond, with `d = ŷ − y`; summed over outputs, mean over
@@ -54,14 +55,14 @@ impl Huber {
 
     /// `(loss, gradient)` of one output's error `d`.
     #[inline(always)]
-    fn term(&self, d: f32) -> (f32, f32) {
-        let delta = self.delta;
+    fn term<S: Scalar>(&self, d: S) -> (S, S) {
+        let (delta, half) = (S::from_f32(self.delta), S::from_f32(0.5));
         if d.abs() <= delta {
-            (0.5 * d * d, d)
-        } else if d > 0.0 {
-            (delta * (d - 0.5 * delta), delta)
-        } else if d < 0.0 {
-            (delta * (-d - 0.5 * delta), -delta)
+            (half * d * d, d)
+        } else if d > S::ZERO {
+            (delta * (d - half * delta), delta)
+        } else if d < S::ZERO {
+            (delta * (-d - half * delta), -delta)
         } else {
             (d, d) // NaN stays NaN
         }
@@ -74,22 +75,22 @@ impl Default for Huber {
     }
 }
 
-impl<const N: usize> Loss<N> for Huber {
+impl<S: Scalar, const N: usize> Loss<N, S> for Huber {
     #[inline]
-    fn loss(&self, p: &[f32; N], y: &[f32; N]) -> f32 {
+    fn loss(&self, p: &[S; N], y: &[S; N]) -> S {
         self.loss_and_gradient(p, y).0
     }
 
     #[inline]
-    fn gradient(&self, p: &[f32; N], y: &[f32; N]) -> [f32; N] {
+    fn gradient(&self, p: &[S; N], y: &[S; N]) -> [S; N] {
         self.loss_and_gradient(p, y).1
     }
 
     #[inline]
-    fn loss_and_gradient(&self, p: &[f32; N], y: &[f32; N]) -> (f32, [f32; N]) {
-        let mut g = [0.0; N];
-        let mut sum = 0.0;
-        for ((g, p), y) in g.iter_mut().zip(p).zip(y) {
+    fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
+        let mut g = [S::ZERO; N];
+        let mut sum = S::ZERO;
+        for ((g, &p), &y) in g.iter_mut().zip(p).zip(y) {
             let (l, d) = self.term(p - y);
             sum += l;
             *g = d;

@@ -25,23 +25,25 @@ pub use huber::{Huber, InvalidDelta};
 pub use softmax_cross_entropy::SoftmaxCrossEntropy;
 pub use squared::{HalfMeanSquaredError, MeanSquaredError, SumSquaredError};
 
+use crate::num::Scalar;
+
 /// A loss over `N` outputs: its value and gradient for one sample.
-pub trait Loss<const N: usize> {
+pub trait Loss<const N: usize, S: Scalar = f32> {
     /// `true` (the default) when the batch loss is the mean of the
     /// per-sample losses; `false` when it is their sum.
     const MEAN_OVER_BATCH: bool = true;
 
     /// The loss of one prediction against its target.
-    fn loss(&self, prediction: &[f32; N], target: &[f32; N]) -> f32;
+    fn loss(&self, prediction: &[S; N], target: &[S; N]) -> S;
 
     /// ∂loss/∂prediction for one sample.
-    fn gradient(&self, prediction: &[f32; N], target: &[f32; N]) -> [f32; N];
+    fn gradient(&self, prediction: &[S; N], target: &[S; N]) -> [S; N];
 
     /// The loss and its gradient together, the same bits as
     /// [`loss`](Loss::loss) and [`gradient`](Loss::gradient); losses whose two
     /// share work compute them in one pass.
     #[inline]
-    fn loss_and_gradient(&self, prediction: &[f32; N], target: &[f32; N]) -> (f32, [f32; N]) {
+    fn loss_and_gradient(&self, prediction: &[S; N], target: &[S; N]) -> (S, [S; N]) {
         (
             self.loss(prediction, target),
             self.gradient(prediction, target),
@@ -51,11 +53,11 @@ pub trait Loss<const N: usize> {
     /// How much one sample counts in a batch of `batch_len` samples:
     /// `1 / batch_len` for mean losses, 1 for summed ones.
     #[inline]
-    fn batch_weight(batch_len: usize) -> f32 {
+    fn batch_weight(batch_len: usize) -> S {
         if Self::MEAN_OVER_BATCH {
-            1.0 / batch_len as f32
+            S::ONE / S::from_usize(batch_len)
         } else {
-            1.0
+            S::ONE
         }
     }
 }
@@ -63,14 +65,14 @@ pub trait Loss<const N: usize> {
 /// `(Σ_k (ŷ_k − y_k)², (ŷ − y) · factor)`: the sum of squares and the
 /// gradient of every squared loss here, from one pass over the differences.
 #[inline(always)]
-fn squares_and_scaled_difference<const N: usize>(
-    p: &[f32; N],
-    y: &[f32; N],
-    factor: f32,
-) -> (f32, [f32; N]) {
-    let mut g = [0.0; N];
-    let mut sum = 0.0;
-    for ((g, p), y) in g.iter_mut().zip(p).zip(y) {
+fn squares_and_scaled_difference<S: Scalar, const N: usize>(
+    p: &[S; N],
+    y: &[S; N],
+    factor: S,
+) -> (S, [S; N]) {
+    let mut g = [S::ZERO; N];
+    let mut sum = S::ZERO;
+    for ((g, &p), &y) in g.iter_mut().zip(p).zip(y) {
         let d = p - y;
         sum += d * d;
         *g = d * factor;

@@ -1,6 +1,7 @@
 //! Softmax cross-entropy for multi-class outputs, from logits.
 
 use super::Loss;
+use crate::num::Scalar;
 
 /// Cross-entropy of `softmax(z)` against a target distribution `y` (one-hot
 /// for plain classification), from logits `z` of an
@@ -21,28 +22,36 @@ pub struct SoftmaxCrossEntropy;
 
 /// `(max z, Σ_j e^(z_j − max z))`.
 #[inline]
-fn shifted_exp_sum<const N: usize>(z: &[f32; N]) -> (f32, f32) {
-    let max = z.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-    (max, z.iter().map(|&v| libm::expf(v - max)).sum())
+fn shifted_exp_sum<S: Scalar, const N: usize>(z: &[S; N]) -> (S, S) {
+    let max = z.iter().fold(-S::MAX, |m, &v| m.max(v));
+    (
+        max,
+        z.iter().fold(-S::ZERO, |sum, &v| sum + (v - max).exp()),
+    )
 }
 
-impl<const N: usize> Loss<N> for SoftmaxCrossEntropy {
+/// `Σ_k y_k`, in order.
+#[inline]
+fn total<S: Scalar, const N: usize>(y: &[S; N]) -> S {
+    y.iter().fold(-S::ZERO, |sum, &y| sum + y)
+}
+
+impl<S: Scalar, const N: usize> Loss<N, S> for SoftmaxCrossEntropy {
     #[inline]
-    fn loss(&self, z: &[f32; N], y: &[f32; N]) -> f32 {
+    fn loss(&self, z: &[S; N], y: &[S; N]) -> S {
         let (max, sum) = shifted_exp_sum(z);
-        let log_sum = max + libm::logf(sum);
-        let total: f32 = y.iter().sum();
-        let dot: f32 = y.iter().zip(z).map(|(y, z)| y * z).sum();
-        total * log_sum - dot
+        let log_sum = max + sum.ln();
+        let dot = y.iter().zip(z).fold(-S::ZERO, |dot, (&y, &z)| dot + y * z);
+        total(y) * log_sum - dot
     }
 
     #[inline]
-    fn gradient(&self, z: &[f32; N], y: &[f32; N]) -> [f32; N] {
+    fn gradient(&self, z: &[S; N], y: &[S; N]) -> [S; N] {
         let (max, sum) = shifted_exp_sum(z);
-        let total: f32 = y.iter().sum();
-        let mut g = [0.0; N];
+        let total = total(y);
+        let mut g = [S::ZERO; N];
         for ((g, &z), &y) in g.iter_mut().zip(z).zip(y) {
-            *g = total * libm::expf(z - max) / sum - y;
+            *g = total * (z - max).exp() / sum - y;
         }
         g
     }

@@ -1,6 +1,7 @@
 //! Squared-error losses, named as the lessons name them.
 
 use super::{Loss, squares_and_scaled_difference};
+use crate::num::Scalar;
 
 /// Mean squared error, `1/m Σ (ŷ − y)²` over a batch (summed over outputs).
 /// Gradient per sample: `2 (ŷ − y)`.
@@ -13,19 +14,19 @@ use super::{Loss, squares_and_scaled_difference};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MeanSquaredError;
 
-impl<const N: usize> Loss<N> for MeanSquaredError {
+impl<S: Scalar, const N: usize> Loss<N, S> for MeanSquaredError {
     #[inline]
-    fn loss(&self, p: &[f32; N], y: &[f32; N]) -> f32 {
+    fn loss(&self, p: &[S; N], y: &[S; N]) -> S {
         self.loss_and_gradient(p, y).0
     }
 
     #[inline]
-    fn loss_and_gradient(&self, p: &[f32; N], y: &[f32; N]) -> (f32, [f32; N]) {
-        squares_and_scaled_difference(p, y, 2.0)
+    fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
+        squares_and_scaled_difference(p, y, S::from_f32(2.0))
     }
 
     #[inline]
-    fn gradient(&self, p: &[f32; N], y: &[f32; N]) -> [f32; N] {
+    fn gradient(&self, p: &[S; N], y: &[S; N]) -> [S; N] {
         self.loss_and_gradient(p, y).1
     }
 }
@@ -42,20 +43,20 @@ impl<const N: usize> Loss<N> for MeanSquaredError {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HalfMeanSquaredError;
 
-impl<const N: usize> Loss<N> for HalfMeanSquaredError {
+impl<S: Scalar, const N: usize> Loss<N, S> for HalfMeanSquaredError {
     #[inline]
-    fn loss(&self, p: &[f32; N], y: &[f32; N]) -> f32 {
+    fn loss(&self, p: &[S; N], y: &[S; N]) -> S {
         self.loss_and_gradient(p, y).0
     }
 
     #[inline]
-    fn loss_and_gradient(&self, p: &[f32; N], y: &[f32; N]) -> (f32, [f32; N]) {
-        let (sum, g) = squares_and_scaled_difference(p, y, 1.0);
-        (0.5 * sum, g)
+    fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
+        let (sum, g) = squares_and_scaled_difference(p, y, S::ONE);
+        (S::from_f32(0.5) * sum, g)
     }
 
     #[inline]
-    fn gradient(&self, p: &[f32; N], y: &[f32; N]) -> [f32; N] {
+    fn gradient(&self, p: &[S; N], y: &[S; N]) -> [S; N] {
         self.loss_and_gradient(p, y).1
     }
 }
@@ -66,22 +67,22 @@ impl<const N: usize> Loss<N> for HalfMeanSquaredError {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SumSquaredError;
 
-impl<const N: usize> Loss<N> for SumSquaredError {
+impl<S: Scalar, const N: usize> Loss<N, S> for SumSquaredError {
     const MEAN_OVER_BATCH: bool = false;
 
     #[inline]
-    fn loss(&self, p: &[f32; N], y: &[f32; N]) -> f32 {
+    fn loss(&self, p: &[S; N], y: &[S; N]) -> S {
         self.loss_and_gradient(p, y).0
     }
 
     #[inline]
-    fn loss_and_gradient(&self, p: &[f32; N], y: &[f32; N]) -> (f32, [f32; N]) {
-        let (sum, g) = squares_and_scaled_difference(p, y, 1.0);
-        (0.5 * sum, g)
+    fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
+        let (sum, g) = squares_and_scaled_difference(p, y, S::ONE);
+        (S::from_f32(0.5) * sum, g)
     }
 
     #[inline]
-    fn gradient(&self, p: &[f32; N], y: &[f32; N]) -> [f32; N] {
+    fn gradient(&self, p: &[S; N], y: &[S; N]) -> [S; N] {
         self.loss_and_gradient(p, y).1
     }
 }

@@ -5,6 +5,7 @@ use super::{
     unit_interval, with_penalty,
 };
 use crate::model::params::{Params, Zero};
+use crate::num::Float;
 
 /// Adam (Kingma and Ba, 2015). At step `t` (from 1):
 /// `m ← β1 m + (1 − β1) g`, `v ← β2 v + (1 − β2) g²`,
@@ -53,7 +54,9 @@ impl<P: Zero> Zero for AdamState<P> {
     };
 }
 
-impl<P: Params> Optimizer<P> for Adam {
+/// Floating point only: its second moment `g²` and its `ε` lie far below
+/// what a fixed-point type resolves (`1e-8` is 0 in Q16.16).
+impl<S: Float, P: Params<S>> Optimizer<P, S> for Adam {
     type State = AdamState<P>;
 
     #[inline]
@@ -62,13 +65,14 @@ impl<P: Params> Optimizer<P> for Adam {
         params: &mut P,
         grads: &P,
         state: &mut AdamState<P>,
-        lr: f32,
+        lr: S,
     ) -> Result<(), NonFiniteStep> {
-        let (b1, b2) = (self.beta1, self.beta2);
+        let (b1, b2) = (S::from_f32(self.beta1), S::from_f32(self.beta2));
+        let (one, epsilon) = (S::ONE, S::from_f32(self.epsilon));
         let t = state.t.saturating_add(1);
-        let correction1 = 1.0 - libm::powf(b1, t as f32);
-        let correction2 = 1.0 - libm::powf(b2, t as f32);
-        with_penalty!(&self.penalty, P, |regularise| {
+        let correction1 = one - b1.powf(S::from_usize(t as usize));
+        let correction2 = one - b2.powf(S::from_usize(t as usize));
+        with_penalty!(&self.penalty, S, P, |regularise| {
             all_or_nothing(|commit| {
                 let mut finite = true;
                 for k in 0..P::NUM_BLOCKS {
@@ -77,11 +81,11 @@ impl<P: Params> Optimizer<P> for Adam {
                     let params = params.block_mut(k).iter_mut().zip(grads.block(k));
                     for ((p, &g), (m, v)) in params.zip(moments) {
                         let g = reg.grad(g, *p);
-                        let new_m = flush_subnormal(b1 * *m + (1.0 - b1) * g);
-                        let new_v = flush_subnormal(b2 * *v + (1.0 - b2) * g * g);
+                        let new_m = flush_subnormal(b1 * *m + (one - b1) * g);
+                        let new_v = flush_subnormal(b2 * *v + (one - b2) * g * g);
                         let m_hat = new_m / correction1;
                         let v_hat = new_v / correction2;
-                        let new_p = *p - lr * m_hat / (libm::sqrtf(v_hat) + self.epsilon);
+                        let new_p = *p - lr * m_hat / (v_hat.sqrt() + epsilon);
                         finite &= new_p.is_finite() & new_m.is_finite() & new_v.is_finite();
                         if commit {
                             *p = new_p;

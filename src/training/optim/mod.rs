@@ -30,9 +30,10 @@ pub use sgd::Sgd;
 
 use crate::model::fused::WithRule;
 use crate::model::params::{Params, Zero};
+use crate::num::Scalar;
 
 /// Updates parameters of type `P` from a gradient of the same type.
-pub trait Optimizer<P: Params> {
+pub trait Optimizer<P: Params<S>, S: Scalar = f32> {
     /// Per-parameter state (moments), sized from the network.
     type State: Zero;
 
@@ -42,7 +43,7 @@ pub trait Optimizer<P: Params> {
         params: &mut P,
         grads: &P,
         state: &mut Self::State,
-        learning_rate: f32,
+        learning_rate: S,
     ) -> Result<(), NonFiniteStep>;
 
     /// `true` when the optimizer has a per-parameter rule for the fused
@@ -54,7 +55,7 @@ pub trait Optimizer<P: Params> {
     /// reported `size` (see [`FusedStep::backward_pending`](crate::model::fused::FusedStep::backward_pending)). Only called
     /// when [`FUSED`](Optimizer::FUSED) is `true`.
     #[inline]
-    fn fused_bounds(&self, bounds: StepBounds, lr: f32, size: f32) -> StepBounds {
+    fn fused_bounds(&self, bounds: StepBounds<S>, lr: S, size: S) -> StepBounds<S> {
         let _ = (lr, size);
         bounds
     }
@@ -64,9 +65,9 @@ pub trait Optimizer<P: Params> {
     /// network's type) when it has none. `None` when the optimizer has no
     /// fused rule ([`FUSED`](Optimizer::FUSED) is `false`).
     #[inline]
-    fn with_fused_rule<W: WithRule<P>>(
+    fn with_fused_rule<W: WithRule<P, S>>(
         &self,
-        lr: f32,
+        lr: S,
         state: &mut Self::State,
         spare: &mut P,
         work: W,
@@ -88,9 +89,9 @@ pub trait Optimizer<P: Params> {
     /// The largest magnitude in `state` (infinite when any value is not
     /// finite), for [`StepBounds::measure`].
     #[inline]
-    fn state_magnitude(state: &Self::State) -> f32 {
+    fn state_magnitude(state: &Self::State) -> S {
         let _ = state;
-        0.0
+        S::ZERO
     }
 }
 
@@ -107,20 +108,21 @@ pub trait Optimizer<P: Params> {
 /// the limit. When a bound outgrows the limit the trainer measures the real
 /// magnitudes once ([`measure`](StepBounds::measure)) and tries again.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StepBounds {
+pub struct StepBounds<S = f32> {
     /// Bound on `|θ|` over all parameters.
-    pub params: f32,
+    pub params: S,
     /// Bound on `|s|` over all optimizer state values.
-    pub state: f32,
+    pub state: S,
 }
 
-impl StepBounds {
-    /// The largest bound a step may reach: far enough below `f32::MAX` that
-    /// no product or sum of the write pass can overflow.
-    pub const LIMIT: f32 = 1e30;
+impl<S: Scalar> StepBounds<S> {
+    /// The largest bound a step may reach ([`Scalar::BOUND_LIMIT`]; `1e30`
+    /// for `f32`): far enough below the largest value that no product or
+    /// sum of the write pass can overflow.
+    pub const LIMIT: S = S::BOUND_LIMIT;
 
     /// The real largest magnitudes of `params` and of `state`.
-    pub fn measure<P: Params, O: Optimizer<P>>(params: &P, state: &O::State) -> StepBounds {
+    pub fn measure<P: Params<S>, O: Optimizer<P, S>>(params: &P, state: &O::State) -> Self {
         StepBounds {
             params: magnitude(params),
             state: O::state_magnitude(state),
@@ -140,15 +142,15 @@ impl StepBounds {
 /// compiler would run it speculatively on every sample.
 #[cold]
 #[inline(never)]
-pub(crate) fn magnitude<P: Params>(params: &P) -> f32 {
-    let (mut largest, mut finite) = (0.0f32, true);
+pub(crate) fn magnitude<S: Scalar, P: Params<S>>(params: &P) -> S {
+    let (mut largest, mut finite) = (S::ZERO, true);
     params.for_each_block(|b| {
-        for p in b {
+        for &p in b {
             finite &= p.is_finite();
             largest = largest.max(p.abs());
         }
     });
-    if finite { largest } else { f32::INFINITY }
+    if finite { largest } else { S::OVERFLOW }
 }
 
 /// The update would have made a parameter or optimizer state NaN or
@@ -277,31 +279,32 @@ impl Penalty {
 
     /// The penalty's gradient for one parameter `p` (in a bias block or not).
     #[inline(always)]
-    pub fn gradient(&self, p: f32, is_bias: bool) -> f32 {
-        self.strengths(is_bias).grad(0.0, p)
+    pub fn gradient<S: Scalar>(&self, p: S, is_bias: bool) -> S {
+        self.strengths(is_bias).grad(S::ZERO, p)
     }
 
     /// The strengths that apply to a block: zero for biases unless they are
     /// penalised.
     #[inline(always)]
-    fn strengths(&self, is_bias: bool) -> Penalised {
+    fn strengths<S: Scalar>(&self, is_bias: bool) -> Penalised<S> {
         if is_bias && !self.biases {
-            Penalised(0.0, 0.0)
+            Penalised(S::ZERO, S::ZERO)
         } else {
-            Penalised(self.l1, self.l2)
+            Penalised(S::from_f32(self.l1), S::from_f32(self.l2))
         }
     }
 
     /// The penalty's value for a whole network, `l2/2 Σθ² + l1 Σ|θ|` over
     /// the penalised blocks.
-    pub fn value<P: Params>(&self, params: &P) -> f32 {
-        let mut total = 0.0;
+    pub fn value<S: Scalar, P: Params<S>>(&self, params: &P) -> S {
+        let (half_l2, l1) = (S::from_f32(0.5 * self.l2), S::from_f32(self.l1));
+        let mut total = S::ZERO;
         for k in 0..P::NUM_BLOCKS {
             if P::is_bias_block(k) && !self.biases {
                 continue;
             }
             for &p in params.block(k) {
-                total += 0.5 * self.l2 * p * p + self.l1 * p.abs();
+                total += half_l2 * p * p + l1 * p.abs();
             }
         }
         total
@@ -311,18 +314,18 @@ impl Penalty {
 /// How a step adds the penalty's gradient to a parameter's gradient. The
 /// optimizers are generic over it, so a step without a penalty (the common
 /// case) runs loops with no penalty code in them at all.
-pub(crate) trait Regularise: Copy {
+pub(crate) trait Regularise<S: Scalar>: Copy {
     /// The gradient `g` of parameter `p` with the penalty's gradient added.
-    fn grad(self, g: f32, p: f32) -> f32;
+    fn grad(self, g: S, p: S) -> S;
 }
 
 /// No penalty: the gradient as it is.
 #[derive(Clone, Copy)]
 pub(crate) struct Unpenalised;
 
-impl Regularise for Unpenalised {
+impl<S: Scalar> Regularise<S> for Unpenalised {
     #[inline(always)]
-    fn grad(self, g: f32, _: f32) -> f32 {
+    fn grad(self, g: S, _: S) -> S {
         g
     }
 }
@@ -330,13 +333,14 @@ impl Regularise for Unpenalised {
 /// A penalty's strengths `(l1, l2)` for one block (zeros where it does not
 /// apply): `g + (l2 · p + l1 · sign(p))`.
 #[derive(Clone, Copy)]
-pub(crate) struct Penalised(f32, f32);
+pub(crate) struct Penalised<S>(S, S);
 
-impl Regularise for Penalised {
+impl<S: Scalar> Regularise<S> for Penalised<S> {
     #[inline(always)]
-    fn grad(self, g: f32, p: f32) -> f32 {
+    fn grad(self, g: S, p: S) -> S {
         let Penalised(l1, l2) = self;
-        let sign = f32::from(u8::from(p > 0.0)) - f32::from(u8::from(p < 0.0));
+        let sign =
+            S::from_usize(usize::from(p > S::ZERO)) - S::from_usize(usize::from(p < S::ZERO));
         g + (l2 * p + l1 * sign)
     }
 }
@@ -345,14 +349,14 @@ impl Regularise for Penalised {
 /// [`is_none`](Penalty::is_none), and otherwise with the [`Penalised`] strengths of
 /// each block.
 macro_rules! with_penalty {
-    ($penalty:expr, $P:ty, |$reg:ident| $step:expr) => {{
+    ($penalty:expr, $S:ty, $P:ty, |$reg:ident| $step:expr) => {{
         let penalty: &$crate::training::optim::Penalty = $penalty;
         if penalty.is_none() {
             let $reg = |_k: usize| $crate::training::optim::Unpenalised;
             $step
         } else {
             let $reg = |k: usize| {
-                penalty.strengths(<$P as $crate::model::params::Params>::is_bias_block(k))
+                penalty.strengths::<$S>(<$P as $crate::model::params::Params<$S>>::is_bias_block(k))
             };
             $step
         }
@@ -388,12 +392,13 @@ use with_scaled_penalty;
 /// The most a fused step of learning rate `lr` can move a parameter whose
 /// magnitude is at most `params`: `lr · (½ size + l2 · params + l1)`.
 #[inline(always)]
-fn fused_delta(penalty: &Penalty, lr: f32, size: f32, params: f32) -> f32 {
-    let data = 0.5 * size;
+fn fused_delta<S: Scalar>(penalty: &Penalty, lr: S, size: S, params: S) -> S {
+    let data = S::from_f32(0.5) * size;
     if penalty.is_none() {
         lr * data
     } else {
-        lr * (data + (penalty.l2.abs() * params + penalty.l1.abs()))
+        let (l1, l2) = (S::from_f32(penalty.l1), S::from_f32(penalty.l2));
+        lr * (data + (l2.abs() * params + l1.abs()))
     }
 }
 
@@ -404,8 +409,12 @@ fn fused_delta(penalty: &Penalty, lr: f32, size: f32, params: f32) -> f32 {
 /// times slower on common CPUs, and the values are too small to move any
 /// normal parameter, so the state is flushed to zero instead.
 #[inline(always)]
-fn flush_subnormal(x: f32) -> f32 {
-    if x.abs() < f32::MIN_POSITIVE { 0.0 } else { x }
+fn flush_subnormal<S: Scalar>(x: S) -> S {
+    if x.abs() < S::MIN_POSITIVE {
+        S::ZERO
+    } else {
+        x
+    }
 }
 
 /// Runs `pass(false)` to check that every new value is finite, then

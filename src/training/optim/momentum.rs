@@ -6,6 +6,7 @@ use super::{
 };
 use crate::model::fused::{Update, WithRule};
 use crate::model::params::Params;
+use crate::num::Scalar;
 
 /// Momentum in scikit-learn's form (its `sgd` solver):
 /// `v ← μ v − lr · g`, then `θ ← θ + v`, or with Nesterov
@@ -31,7 +32,7 @@ impl Default for Momentum {
     }
 }
 
-impl<P: Params> Optimizer<P> for Momentum {
+impl<S: Scalar, P: Params<S>> Optimizer<P, S> for Momentum {
     type State = P;
 
     #[inline]
@@ -40,20 +41,20 @@ impl<P: Params> Optimizer<P> for Momentum {
         params: &mut P,
         grads: &P,
         velocity: &mut P,
-        lr: f32,
+        lr: S,
     ) -> Result<(), NonFiniteStep> {
-        let mu = self.momentum;
+        let mu = S::from_f32(self.momentum);
         let look_ahead = self.look_ahead();
-        with_penalty!(&self.penalty, P, |regularise| {
+        with_penalty!(&self.penalty, S, P, |regularise| {
             all_or_nothing(|commit| {
                 let mut finite = true;
                 for k in 0..P::NUM_BLOCKS {
                     let reg = regularise(k);
                     let blocks = (params.block_mut(k), velocity.block_mut(k), grads.block(k));
                     finite &= if commit {
-                        update::<true, _>(blocks, reg, lr, mu, look_ahead)
+                        update::<true, _, _>(blocks, reg, lr, mu, look_ahead)
                     } else {
-                        update::<false, _>(blocks, reg, lr, mu, look_ahead)
+                        update::<false, _, _>(blocks, reg, lr, mu, look_ahead)
                     };
                 }
                 finite
@@ -73,10 +74,10 @@ impl<P: Params> Optimizer<P> for Momentum {
 
     /// `|v′| ≤ μ·V + Δ` and `|θ′| ≤ P + a·|v′| + b·Δ`.
     #[inline(always)]
-    fn fused_bounds(&self, bounds: StepBounds, lr: f32, size: f32) -> StepBounds {
+    fn fused_bounds(&self, bounds: StepBounds<S>, lr: S, size: S) -> StepBounds<S> {
         let delta = fused_delta(&self.penalty, lr, size, bounds.params);
-        let (a, b) = self.look_ahead();
-        let state = self.momentum.abs() * bounds.state + delta;
+        let (a, b): (S, S) = self.look_ahead();
+        let state = S::from_f32(self.momentum).abs() * bounds.state + delta;
         StepBounds {
             params: bounds.params + (a.abs() * state + b * delta),
             state,
@@ -84,14 +85,14 @@ impl<P: Params> Optimizer<P> for Momentum {
     }
 
     #[inline(always)]
-    fn with_fused_rule<W: WithRule<P>>(
+    fn with_fused_rule<W: WithRule<P, S>>(
         &self,
-        lr: f32,
+        lr: S,
         velocity: &mut P,
         _: &mut P,
         work: W,
     ) -> Option<W::Output> {
-        let (mu, look_ahead) = (self.momentum, self.look_ahead());
+        let (mu, look_ahead) = (S::from_f32(self.momentum), self.look_ahead());
         Some(with_scaled_penalty!(
             &self.penalty,
             lr,
@@ -107,7 +108,7 @@ impl<P: Params> Optimizer<P> for Momentum {
         ))
     }
 
-    fn state_magnitude(velocity: &P) -> f32 {
+    fn state_magnitude(velocity: &P) -> S {
         magnitude(velocity)
     }
 }
@@ -116,11 +117,11 @@ impl Momentum {
     /// θ ← θ + a·v − b·step: Nesterov's (a, b) = (μ, 1), plain (1, 0), so
     /// the loops have no branch on it.
     #[inline(always)]
-    fn look_ahead(&self) -> (f32, f32) {
+    fn look_ahead<S: Scalar>(&self) -> (S, S) {
         if self.nesterov {
-            (self.momentum, 1.0)
+            (S::from_f32(self.momentum), S::ONE)
         } else {
-            (1.0, 0.0)
+            (S::ONE, S::ZERO)
         }
     }
 }
@@ -128,16 +129,16 @@ impl Momentum {
 /// The fused momentum rule, the same update as [`Momentum`]'s `step` with
 /// `step = d + lr · penalty′(θ)`.
 #[derive(Clone, Copy)]
-struct MomentumRule<R> {
-    mu: f32,
-    look_ahead: (f32, f32),
+struct MomentumRule<S, R> {
+    mu: S,
+    look_ahead: (S, S),
     weights: R,
     biases: R,
 }
 
-impl<R: Regularise> MomentumRule<R> {
+impl<S: Scalar, R: Regularise<S>> MomentumRule<S, R> {
     #[inline(always)]
-    fn apply(self, theta: &mut f32, v: &mut f32, step: f32) {
+    fn apply(self, theta: &mut S, v: &mut S, step: S) {
         let (a, b) = self.look_ahead;
         let new_v = flush_subnormal(self.mu * *v - step);
         *theta = *theta + a * new_v - b * step;
@@ -145,14 +146,14 @@ impl<R: Regularise> MomentumRule<R> {
     }
 }
 
-impl<R: Regularise> Update for MomentumRule<R> {
+impl<S: Scalar, R: Regularise<S>> Update<S> for MomentumRule<S, R> {
     #[inline(always)]
-    fn weight(self, theta: &mut f32, v: &mut f32, d: f32) {
+    fn weight(self, theta: &mut S, v: &mut S, d: S) {
         self.apply(theta, v, self.weights.grad(d, *theta));
     }
 
     #[inline(always)]
-    fn bias(self, theta: &mut f32, v: &mut f32, d: f32) {
+    fn bias(self, theta: &mut S, v: &mut S, d: S) {
         self.apply(theta, v, self.biases.grad(d, *theta));
     }
 }
@@ -160,12 +161,12 @@ impl<R: Regularise> Update for MomentumRule<R> {
 /// One block of the update. `COMMIT` is a constant, so the checking pass
 /// and the writing pass each compile to a loop with no branch in it.
 #[inline(always)]
-fn update<const COMMIT: bool, R: Regularise>(
-    (params, velocity, grads): (&mut [f32], &mut [f32], &[f32]),
+fn update<const COMMIT: bool, S: Scalar, R: Regularise<S>>(
+    (params, velocity, grads): (&mut [S], &mut [S], &[S]),
     reg: R,
-    lr: f32,
-    mu: f32,
-    (a, b): (f32, f32),
+    lr: S,
+    mu: S,
+    (a, b): (S, S),
 ) -> bool {
     let mut finite = true;
     for ((p, v), &g) in params.iter_mut().zip(velocity).zip(grads) {

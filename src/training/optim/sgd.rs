@@ -6,6 +6,7 @@ use super::{
 };
 use crate::model::fused::{Update, WithRule};
 use crate::model::params::Params;
+use crate::num::Scalar;
 
 /// `θ ← θ − lr · (g + penalty'(θ))`.
 ///
@@ -23,12 +24,12 @@ pub struct Sgd {
     pub penalty: Penalty,
 }
 
-impl<P: Params> Optimizer<P> for Sgd {
+impl<S: Scalar, P: Params<S>> Optimizer<P, S> for Sgd {
     type State = ();
 
     #[inline]
-    fn step(&self, params: &mut P, grads: &P, _: &mut (), lr: f32) -> Result<(), NonFiniteStep> {
-        with_penalty!(&self.penalty, P, |regularise| {
+    fn step(&self, params: &mut P, grads: &P, _: &mut (), lr: S) -> Result<(), NonFiniteStep> {
+        with_penalty!(&self.penalty, S, P, |regularise| {
             all_or_nothing(|commit| {
                 let mut finite = true;
                 for k in 0..P::NUM_BLOCKS {
@@ -53,17 +54,17 @@ impl<P: Params> Optimizer<P> for Sgd {
     const FUSED: bool = true;
 
     #[inline(always)]
-    fn fused_bounds(&self, bounds: StepBounds, lr: f32, size: f32) -> StepBounds {
+    fn fused_bounds(&self, bounds: StepBounds<S>, lr: S, size: S) -> StepBounds<S> {
         StepBounds {
             params: bounds.params + fused_delta(&self.penalty, lr, size, bounds.params),
-            state: 0.0,
+            state: S::ZERO,
         }
     }
 
     #[inline(always)]
-    fn with_fused_rule<W: WithRule<P>>(
+    fn with_fused_rule<W: WithRule<P, S>>(
         &self,
-        lr: f32,
+        lr: S,
         _: &mut (),
         spare: &mut P,
         work: W,
@@ -84,14 +85,14 @@ struct SgdRule<R> {
     biases: R,
 }
 
-impl<R: Regularise> Update for SgdRule<R> {
+impl<S: Scalar, R: Regularise<S>> Update<S> for SgdRule<R> {
     #[inline(always)]
-    fn weight(self, theta: &mut f32, _: &mut f32, d: f32) {
+    fn weight(self, theta: &mut S, _: &mut S, d: S) {
         *theta -= self.weights.grad(d, *theta);
     }
 
     #[inline(always)]
-    fn bias(self, theta: &mut f32, _: &mut f32, d: f32) {
+    fn bias(self, theta: &mut S, _: &mut S, d: S) {
         *theta -= self.biases.grad(d, *theta);
     }
 }

@@ -1,5 +1,7 @@
 //! Borrowed, validated training data.
 
+use crate::num::Scalar;
+
 /// Inputs and targets borrowed from the caller, checked once: not empty,
 /// equally long, every value finite. After that, training cannot fail on
 /// the data.
@@ -12,9 +14,9 @@
 /// assert_eq!(Dataset::new(&x, &y[..1]).unwrap_err(), DataError::LengthMismatch { inputs: 2, targets: 1 });
 /// ```
 #[derive(Debug, Clone, Copy)]
-pub struct Dataset<'a, const I: usize, const O: usize> {
-    inputs: &'a [[f32; I]],
-    targets: &'a [[f32; O]],
+pub struct Dataset<'a, const I: usize, const O: usize, S = f32> {
+    inputs: &'a [[S; I]],
+    targets: &'a [[S; O]],
 }
 
 /// Why data was refused.
@@ -57,9 +59,9 @@ impl core::fmt::Display for DataError {
 
 impl core::error::Error for DataError {}
 
-impl<'a, const I: usize, const O: usize> Dataset<'a, I, O> {
+impl<'a, S: Scalar, const I: usize, const O: usize> Dataset<'a, I, O, S> {
     /// Checks and borrows the data.
-    pub fn new(inputs: &'a [[f32; I]], targets: &'a [[f32; O]]) -> Result<Self, DataError> {
+    pub fn new(inputs: &'a [[S; I]], targets: &'a [[S; O]]) -> Result<Self, DataError> {
         check_rows(inputs, targets.len(), targets.as_flattened())?;
         Ok(Dataset { inputs, targets })
     }
@@ -78,25 +80,25 @@ impl<'a, const I: usize, const O: usize> Dataset<'a, I, O> {
 
     /// The inputs.
     #[inline]
-    pub fn inputs(&self) -> &'a [[f32; I]] {
+    pub fn inputs(&self) -> &'a [[S; I]] {
         self.inputs
     }
 
     /// The targets.
     #[inline]
-    pub fn targets(&self) -> &'a [[f32; O]] {
+    pub fn targets(&self) -> &'a [[S; O]] {
         self.targets
     }
 
     /// Sample `row`, or `None` past the end.
     #[inline]
-    pub fn get(&self, row: usize) -> Option<(&'a [f32; I], &'a [f32; O])> {
+    pub fn get(&self, row: usize) -> Option<(&'a [S; I], &'a [S; O])> {
         Some((self.inputs.get(row)?, self.targets.get(row)?))
     }
 
     /// All samples in order.
     #[inline]
-    pub fn iter(&self) -> impl Iterator<Item = (&'a [f32; I], &'a [f32; O])> + 'a {
+    pub fn iter(&self) -> impl Iterator<Item = (&'a [S; I], &'a [S; O])> + 'a {
         self.inputs.iter().zip(self.targets)
     }
 }
@@ -104,10 +106,10 @@ impl<'a, const I: usize, const O: usize> Dataset<'a, I, O> {
 /// The checks of [`Dataset::new`], for every fit that takes input rows and
 /// `target_rows` rows of targets (`targets` holds them flat, row by row):
 /// equal lengths, not empty, every value finite.
-pub(crate) fn check_rows<const I: usize>(
-    inputs: &[[f32; I]],
+pub(crate) fn check_rows<S: Scalar, const I: usize>(
+    inputs: &[[S; I]],
     target_rows: usize,
-    targets: &[f32],
+    targets: &[S],
 ) -> Result<(), DataError> {
     if inputs.len() != target_rows {
         return Err(DataError::LengthMismatch {
@@ -120,11 +122,11 @@ pub(crate) fn check_rows<const I: usize>(
     }
     if let Some(row) = inputs
         .iter()
-        .position(|row| row.iter().any(|v| !v.is_finite()))
+        .position(|row| row.iter().any(|&v| !v.is_finite()))
     {
         return Err(DataError::NonFiniteInput { row });
     }
-    if let Some(i) = targets.iter().position(|v| !v.is_finite()) {
+    if let Some(i) = targets.iter().position(|&v| !v.is_finite()) {
         let per_row = targets.len() / target_rows;
         return Err(DataError::NonFiniteTarget {
             row: i.checked_div(per_row).unwrap_or(i),

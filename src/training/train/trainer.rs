@@ -1,5 +1,7 @@
 //! [`Trainer`]: one mini-batch step, and `fit` over many epochs.
 
+use core::marker::PhantomData;
+
 use rand_core::RngCore;
 
 use super::{DataError, Dataset, shuffle};
@@ -9,6 +11,7 @@ use crate::model::layer::Layer;
 use crate::model::layer::LayerError;
 use crate::model::network::Network;
 use crate::model::params::{Params, Zero};
+use crate::num::Scalar;
 use crate::training::loss::Loss;
 use crate::training::optim::{
     NonFiniteStep, Optimizer, Schedule, SettingsError, StepBounds, magnitude,
@@ -262,7 +265,7 @@ impl core::error::Error for TrainError {}
 /// [`Trainer::without_best_weights`] keeps nothing ([`NoBestWeights`]): it
 /// saves one network's worth of RAM, and early stopping then ends training
 /// with the last weights.
-pub trait BestWeights<N> {
+pub trait BestWeights<N, S: Scalar = f32> {
     /// An empty slot, as a constant so a trainer can live in a `static`.
     const EMPTY: Self;
     /// Remembers `net` as the best so far.
@@ -271,7 +274,7 @@ pub trait BestWeights<N> {
     fn restore(&self, net: &mut N) -> bool;
 }
 
-impl<N: Params> BestWeights<N> for N {
+impl<S: Scalar, N: Params<S>> BestWeights<N, S> for N {
     const EMPTY: Self = N::ZERO;
 
     fn keep(&mut self, net: &N) {
@@ -288,7 +291,7 @@ impl<N: Params> BestWeights<N> for N {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct NoBestWeights;
 
-impl<N> BestWeights<N> for NoBestWeights {
+impl<S: Scalar, N> BestWeights<N, S> for NoBestWeights {
     const EMPTY: Self = NoBestWeights;
 
     fn keep(&mut self, _: &N) {}
@@ -304,8 +307,11 @@ impl<N> BestWeights<N> for NoBestWeights {
 ///
 /// `Trainer::new` is a `const fn`, so a firmware can keep a trainer in a
 /// `static`; `core::mem::size_of::<Trainer<..>>()` is its RAM.
+///
+/// `S` is the number type of the network (`f32` unless named, see
+/// [`num`](crate::num)).
 #[derive(Debug, Clone)]
-pub struct Trainer<N: Layer, Opt: Optimizer<N>, L, B = N> {
+pub struct Trainer<N: Layer<S>, Opt: Optimizer<N, S>, L, B = N, S: Scalar = f32> {
     /// The optimizer's settings.
     pub optimizer: Opt,
     /// The optimizer's state (moments), kept across `fit` calls.
@@ -315,9 +321,10 @@ pub struct Trainer<N: Layer, Opt: Optimizer<N>, L, B = N> {
     grads: N,
     cache: N::Cache,
     best: B,
+    number: PhantomData<fn() -> S>,
 }
 
-impl<N: Layer, Opt: Optimizer<N>, L> Trainer<N, Opt, L> {
+impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L> Trainer<N, Opt, L, N, S> {
     /// A trainer with zero optimizer state that keeps the best weights of
     /// early stopping.
     pub const fn new(optimizer: Opt, loss: L) -> Self {
@@ -325,7 +332,7 @@ impl<N: Layer, Opt: Optimizer<N>, L> Trainer<N, Opt, L> {
     }
 }
 
-impl<N: Layer, Opt: Optimizer<N>, L> Trainer<N, Opt, L, NoBestWeights> {
+impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L> Trainer<N, Opt, L, NoBestWeights, S> {
     /// A trainer with no room for best weights: one network smaller, for
     /// devices that train without early stopping (or accept the last
     /// weights when it stops).
@@ -343,7 +350,7 @@ impl<N: Layer, Opt: Optimizer<N>, L> Trainer<N, Opt, L, NoBestWeights> {
     }
 }
 
-impl<N: Layer, Opt: Optimizer<N>, L, B> Trainer<N, Opt, L, B> {
+impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L, B> Trainer<N, Opt, L, B, S> {
     const fn with_slot(optimizer: Opt, loss: L, best: B) -> Self {
         Trainer {
             optimizer,
@@ -352,6 +359,7 @@ impl<N: Layer, Opt: Optimizer<N>, L, B> Trainer<N, Opt, L, B> {
             grads: N::ZERO,
             cache: N::Cache::ZERO,
             best,
+            number: PhantomData,
         }
     }
 
@@ -365,35 +373,37 @@ impl<N: Layer, Opt: Optimizer<N>, L, B> Trainer<N, Opt, L, B> {
 
 /// One batch-1 sample for [`Optimizer::with_fused_rule`]: everything but the
 /// rule, which the optimizer supplies.
-struct FusedSample<'a, N: FusedStep, Opt, L, const I: usize, const O: usize> {
+struct FusedSample<'a, S: Scalar, N: FusedStep<S>, Opt, L, const I: usize, const O: usize> {
     net: &'a mut N,
     cache: &'a mut N::Cache,
     optimizer: &'a Opt,
     loss: &'a L,
-    sample: (&'a [f32; I], &'a [f32; O]),
-    lr: f32,
-    bounds: StepBounds,
+    sample: (&'a [S; I], &'a [S; O]),
+    lr: S,
+    bounds: StepBounds<S>,
     /// The largest loss accepted (NaN never is).
-    loss_limit: f32,
+    loss_limit: S,
 }
 
-impl<N, Opt, L, const I: usize, const O: usize> WithRule<N> for FusedSample<'_, N, Opt, L, I, O>
+impl<S, N, Opt, L, const I: usize, const O: usize> WithRule<N, S>
+    for FusedSample<'_, S, N, Opt, L, I, O>
 where
-    N: FusedStep<Input = [f32; I], Output = [f32; O]>,
-    Opt: Optimizer<N>,
-    L: Loss<O>,
+    S: Scalar,
+    N: FusedStep<S, Input = [S; I], Output = [S; O]>,
+    Opt: Optimizer<N, S>,
+    L: Loss<O, S>,
 {
     /// The sample's loss and the bounds after the step.
-    type Output = Result<(f32, StepBounds), NonFiniteStep>;
+    type Output = Result<(S, StepBounds<S>), NonFiniteStep>;
 
     #[inline(always)]
-    fn run<U: Update>(self, rule: U, slots: &mut N) -> Self::Output {
+    fn run<U: Update<S>>(self, rule: U, slots: &mut N) -> Self::Output {
         let (x, y) = self.sample;
         let prediction = self.net.forward_train(x, self.cache);
         // a batch of one: the mean and the sum are the sample itself
         let (loss, g) = self.loss.loss_and_gradient(&prediction, y);
         let mut pending = N::Pending::ZERO;
-        let mut size = 0.0;
+        let mut size = S::ZERO;
         self.net
             .backward_pending(self.cache, &g, &mut pending, &mut size);
         let mut next = self.optimizer.fused_bounds(self.bounds, self.lr, size);
@@ -445,12 +455,13 @@ pub const BLOCK: usize = 8;
 )))]
 pub const BLOCK: usize = 1;
 
-impl<N, Opt, L, B, const I: usize, const O: usize> Trainer<N, Opt, L, B>
+impl<S, N, Opt, L, B, const I: usize, const O: usize> Trainer<N, Opt, L, B, S>
 where
-    N: Layer<Input = [f32; I], Output = [f32; O]> + Network<I, O>,
-    Opt: Optimizer<N>,
-    L: Loss<O>,
-    B: BestWeights<N>,
+    S: Scalar,
+    N: Layer<S, Input = [S; I], Output = [S; O]> + Network<I, O, S>,
+    Opt: Optimizer<N, S>,
+    L: Loss<O, S>,
+    B: BestWeights<N, S>,
 {
     /// One gradient step on the samples `rows` of `data`; returns the batch
     /// loss (the mean, or the sum for summed losses) before the step.
@@ -470,11 +481,11 @@ where
     pub fn step(
         &mut self,
         net: &mut N,
-        data: &Dataset<'_, I, O>,
+        data: &Dataset<'_, I, O, S>,
         rows: &[u32],
         learning_rate: f32,
-    ) -> Result<f32, TrainError> {
-        self.check(net, learning_rate)?;
+    ) -> Result<S, TrainError> {
+        let learning_rate = self.check(net, learning_rate)?;
         check_rows(data.len(), rows)?;
         let refused = |NonFiniteStep| TrainError::NonFinite;
         if let ([row], true) = (rows, Opt::FUSED) {
@@ -483,14 +494,7 @@ where
                 let mut cache = N::Cache::ZERO;
                 let sample = (x, y);
                 return self
-                    .fused_sample(
-                        net,
-                        &mut cache,
-                        sample,
-                        learning_rate,
-                        &mut bounds,
-                        f32::MAX,
-                    )
+                    .fused_sample(net, &mut cache, sample, learning_rate, &mut bounds, S::MAX)
                     .map_err(refused);
             }
         }
@@ -503,10 +507,10 @@ where
     pub fn step_all(
         &mut self,
         net: &mut N,
-        data: &Dataset<'_, I, O>,
+        data: &Dataset<'_, I, O, S>,
         learning_rate: f32,
-    ) -> Result<f32, TrainError> {
-        self.check(net, learning_rate)?;
+    ) -> Result<S, TrainError> {
+        let learning_rate = self.check(net, learning_rate)?;
         if data.is_empty() {
             return Err(TrainError::NoRows);
         }
@@ -516,13 +520,12 @@ where
 
     /// The checks every entry point makes before anything changes: the
     /// learning rate, the optimizer's settings, the layers' settings.
-    fn check(&self, net: &N, learning_rate: f32) -> Result<(), TrainError> {
-        if !(learning_rate.is_finite() && learning_rate >= 0.0) {
-            return Err(TrainError::InvalidLearningRate);
-        }
+    /// Returns the learning rate in `S`.
+    fn check(&self, net: &N, learning_rate: f32) -> Result<S, TrainError> {
+        let rate = checked_rate::<S>(learning_rate)?;
         self.optimizer.check()?;
         net.check()?;
-        Ok(())
+        Ok(rate)
     }
 
     /// One sample through the fused kernel: forward, the loss with its
@@ -538,11 +541,11 @@ where
         &mut self,
         net: &mut N,
         cache: &mut N::Cache,
-        sample: (&[f32; I], &[f32; O]),
-        lr: f32,
-        bounds: &mut StepBounds,
-        loss_limit: f32,
-    ) -> Result<f32, NonFiniteStep> {
+        sample: (&[S; I], &[S; O]),
+        lr: S,
+        bounds: &mut StepBounds<S>,
+        loss_limit: S,
+    ) -> Result<S, NonFiniteStep> {
         let work = FusedSample {
             net,
             cache,
@@ -574,10 +577,10 @@ where
     fn batch_step(
         &mut self,
         net: &mut N,
-        data: &Dataset<'_, I, O>,
+        data: &Dataset<'_, I, O, S>,
         rows: Option<&[u32]>,
-        learning_rate: f32,
-    ) -> Result<f32, NonFiniteStep> {
+        learning_rate: S,
+    ) -> Result<S, NonFiniteStep> {
         let (n, len) = (data.len(), rows.map_or(data.len(), <[u32]>::len));
         let row = |k: usize| rows.map_or(k, |rows| rows.get(k).map_or(n, |&r| r as usize));
         let used = match rows {
@@ -585,12 +588,12 @@ where
             None => n,
         };
         let weight = L::batch_weight(used);
-        self.grads.fill(0.0);
-        let mut cache = <N as BatchLayer<BLOCK>>::BatchCache::ZERO;
-        let mut loss = 0.0;
+        self.grads.fill(S::ZERO);
+        let mut cache = <N as BatchLayer<BLOCK, S>>::BatchCache::ZERO;
+        let mut loss = S::SUM_ZERO;
         let blocks = len - len % BLOCK;
         for start in (0..blocks).step_by(BLOCK) {
-            let mut x = [[0.0; BLOCK]; I];
+            let mut x = [[S::ZERO; BLOCK]; I];
             let mut targets = [None; BLOCK];
             for (s, target) in targets.iter_mut().enumerate() {
                 if let Some((row, y)) = data.get(row(start + s)) {
@@ -602,12 +605,12 @@ where
             }
             let y = net.forward_batch_train(&x, &mut cache);
             // lanes with no sample keep a zero gradient: they add nothing
-            let mut g = [[0.0; BLOCK]; O];
+            let mut g = [[S::ZERO; BLOCK]; O];
             for (s, target) in targets.iter().enumerate() {
                 if let Some(target) = target {
-                    let prediction: [f32; O] = core::array::from_fn(|k| y[k][s]);
+                    let prediction: [S; O] = core::array::from_fn(|k| y[k][s]);
                     let (l, gs) = self.loss.loss_and_gradient(&prediction, target);
-                    loss += l;
+                    loss = S::sum_add(loss, l);
                     for (g, gs) in g.iter_mut().zip(gs) {
                         g[s] = gs * weight;
                     }
@@ -621,12 +624,12 @@ where
             if let Some((x, target)) = data.get(row(k)) {
                 let prediction = net.forward_train(x, &mut self.cache);
                 let (l, mut g) = self.loss.loss_and_gradient(&prediction, target);
-                loss += l;
+                loss = S::sum_add(loss, l);
                 g.iter_mut().for_each(|g| *g *= weight);
                 net.backward(&self.cache, &g, &mut self.grads);
             }
         }
-        let loss = loss * weight;
+        let loss = S::sum_times(loss, weight);
         if !loss.is_finite() {
             return Err(NonFiniteStep);
         }
@@ -641,21 +644,22 @@ where
     pub fn evaluate(
         &self,
         net: &N,
-        data: &Dataset<'_, I, O>,
+        data: &Dataset<'_, I, O, S>,
         rows: &[u32],
-    ) -> Result<f32, TrainError> {
+    ) -> Result<S, TrainError> {
         check_rows(data.len(), rows)?;
         Ok(self.loss_over(net, data, rows))
     }
 
     /// [`evaluate`](Trainer::evaluate) on rows known to be in range.
-    fn loss_over(&self, net: &N, data: &Dataset<'_, I, O>, rows: &[u32]) -> f32 {
-        let total: f32 = rows
+    fn loss_over(&self, net: &N, data: &Dataset<'_, I, O, S>, rows: &[u32]) -> S {
+        let total = rows
             .iter()
             .filter_map(|&r| data.get(r as usize))
-            .map(|(x, y)| self.loss.loss(&net.forward(x), y))
-            .sum();
-        total * L::batch_weight(rows.len())
+            .fold(S::SUM_ZERO, |total, (x, y)| {
+                S::sum_add(total, self.loss.loss(&net.forward(x), y))
+            });
+        S::sum_times(total, L::batch_weight(rows.len()))
     }
 
     /// How far a step's loss may rise: beyond `EXPLOSION` times the loss of
@@ -681,7 +685,7 @@ where
     pub fn fit<R: RngCore + ?Sized>(
         &mut self,
         net: &mut N,
-        data: &Dataset<'_, I, O>,
+        data: &Dataset<'_, I, O, S>,
         config: &FitConfig,
         order: &mut [u32],
         rng: &mut R,
@@ -708,7 +712,7 @@ where
         &mut self,
         (net, data, config, order, rng, reporter): (
             &mut N,
-            &Dataset<'_, I, O>,
+            &Dataset<'_, I, O, S>,
             &FitConfig,
             &mut [u32],
             &mut R,
@@ -773,7 +777,7 @@ where
         // the scale against which a step's loss counts as exploding
         let start_loss = self.loss_over(net, data, train);
         if config.epochs == 0 {
-            summary.final_train_loss = start_loss;
+            summary.final_train_loss = start_loss.to_f32();
             return Ok(summary);
         }
         let mut stale_epochs = 0u32;
@@ -781,11 +785,11 @@ where
         // The largest step loss accepted.
         // The largest step loss accepted: with no finite scale to compare
         // with, any finite loss.
-        let loss_limit = (Self::EXPLOSION * start_loss.max(1e-6)).min(f32::MAX);
+        let loss_limit = (Self::EXPLOSION * start_loss.to_f32().max(1e-6)).min(f32::MAX);
         let loss_limit = if start_loss.is_finite() {
-            loss_limit
+            S::from_f32(loss_limit)
         } else {
-            f32::MAX
+            S::MAX
         };
         // Where a diverged run goes back to: the weights at the start of an
         // epoch, or the best epoch's with early stopping.
@@ -812,6 +816,7 @@ where
                                 self.best.restore(net);
                                 return Err(TrainError::Diverged { epoch });
                             }
+                            let loss = loss.to_f32();
                             let best = summary.best_validation.map_or(f32::INFINITY, |b| b.0);
                             if loss > best - es.tolerance {
                                 stale_epochs += 1;
@@ -860,14 +865,14 @@ where
         &mut self,
         (net, data, config, train, rng): (
             &mut N,
-            &Dataset<'_, I, O>,
+            &Dataset<'_, I, O, S>,
             &FitConfig,
             &mut [u32],
             &mut R,
         ),
         epoch: u32,
         batch: usize,
-        (cache, bounds, loss_limit): (&mut N::Cache, &mut StepBounds, f32),
+        (cache, bounds, loss_limit): (&mut N::Cache, &mut StepBounds<S>, S),
     ) -> Result<EpochEnd, TrainError> {
         {
             let learning_rate = if CONSTANT_RATE {
@@ -878,35 +883,37 @@ where
             if config.shuffle {
                 shuffle(train, rng);
             }
+            let rate = S::from_f32(learning_rate);
             let diverged = |NonFiniteStep| TrainError::Diverged { epoch };
-            let mut train_loss = 0.0;
+            let mut train_loss = S::SUM_ZERO;
             if FUSED {
                 for &row in train.iter() {
                     let sample = data
                         .get(row as usize)
                         .ok_or(TrainError::Diverged { epoch })?;
-                    train_loss += self
-                        .fused_sample(net, cache, sample, learning_rate, bounds, loss_limit)
+                    let loss = self
+                        .fused_sample(net, cache, sample, rate, bounds, loss_limit)
                         .map_err(diverged)?;
+                    train_loss = S::sum_add(train_loss, loss);
                 }
             } else {
                 for rows in train.chunks(batch) {
                     let loss = self
-                        .batch_step(net, data, Some(rows), learning_rate)
+                        .batch_step(net, data, Some(rows), rate)
                         .map_err(diverged)?;
                     if !within(loss, loss_limit) {
                         return Err(TrainError::Diverged { epoch });
                     }
                     // back to a per-sample total, then weighted over the epoch
-                    train_loss += loss / L::batch_weight(rows.len());
+                    train_loss = S::sum_add(train_loss, loss / L::batch_weight(rows.len()));
                 }
             }
-            let train_loss = train_loss * L::batch_weight(train.len());
+            let train_loss = S::sum_times(train_loss, L::batch_weight(train.len()));
             if !within(train_loss, loss_limit) {
                 return Err(TrainError::Diverged { epoch });
             }
             Ok(EpochEnd {
-                train_loss,
+                train_loss: train_loss.to_f32(),
                 learning_rate,
             })
         }
@@ -922,8 +929,24 @@ struct EpochEnd {
 /// `loss <= limit`: `false` for NaN, so one comparison refuses NaN,
 /// infinity and an exploded loss.
 #[inline(always)]
-fn within(loss: f32, limit: f32) -> bool {
+fn within<S: Scalar>(loss: S, limit: S) -> bool {
     loss <= limit
+}
+
+/// The learning rate in `S`: finite and `>= 0`, and not a positive rate
+/// that `S` rounds to 0 (a fixed-point rate below its resolution), which
+/// would train nothing.
+fn checked_rate<S: Scalar>(learning_rate: f32) -> Result<S, TrainError> {
+    let rate = S::from_f32(learning_rate);
+    if learning_rate.is_finite()
+        && learning_rate >= 0.0
+        && (rate > S::ZERO || learning_rate == 0.0)
+        && rate.is_finite()
+    {
+        Ok(rate)
+    } else {
+        Err(TrainError::InvalidLearningRate)
+    }
 }
 
 /// Refuses no rows and rows past `samples`.
