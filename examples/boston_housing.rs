@@ -3,17 +3,19 @@
 //! `data/boston_split.csv`.
 //!
 //! The setting of scikit-learn's `MLPRegressor(hidden_layer_sizes=(4, 3))`
-//! with the `sgd` solver: mini-batches of 32, Nesterov momentum 0.9, early
-//! stopping on a 10% validation split (tolerance 1e-4, patience 10), inputs
-//! standardised on the training rows. On top of that, the recipe of
-//! `examples/common/housing.rs`: Glorot init with ReLU biases starting at 0.2, a
-//! standardised target and weight decay on the weights.
+//! with the `sgd` solver: mini-batches of 32, Nesterov momentum 0.9, inputs
+//! standardised on the training rows. On top of that, the library's recipe
+//! for such a small ReLU network (`examples/common/housing.rs`): Glorot init
+//! with ReLU biases starting at 0.2, a standardised target, weight decay on
+//! the weights, and in place of early stopping 400 epochs, best of three
+//! runs (`Trainer::fit_restarts`).
 //!
 //! Trains seed 0, prints its test error and a few predictions in dollars,
-//! plots its loss curves and its predictions, then trains seeds 0 to 9 and
-//! prints their test errors.
+//! plots its loss curve and its predictions, then trains seeds FROM to TO
+//! (default 0 to 10) and prints their test errors.
 //!
-//! Run: `cargo run --release --example boston_housing`
+//! Run: `cargo run --release --example boston_housing [-- FROM TO]`
+//! (`-- 0 100` prints the figures of the README's 100 seeds)
 
 #[path = "common/mod.rs"]
 mod common;
@@ -25,31 +27,51 @@ use common::housing::{BATCH, Outcome, Recipe, median_best_worst, train_boston};
 use plotters::prelude::*;
 use stacknet::metrics::r2_score;
 
-const SEEDS: u64 = 10;
-
 fn main() -> Result<(), Box<dyn Error>> {
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().map_err(|e| format!("seed {a:?}: {e}")))
+        .collect::<Result<_, _>>()?;
+    let (from, to) = match args[..] {
+        [] => (0, 10),
+        [from, to] if from < to => (from, to),
+        _ => return Err("usage: boston_housing [FROM TO] (seeds FROM..TO, FROM < TO)".into()),
+    };
     let recipe = Recipe::default();
     println!("Boston housing: RM, LSTAT -> MEDV, 2-4-3-1 ReLU MLP");
     println!(
         "recipe: {:?} init, ReLU biases {}, standardised inputs and target, \
          batch {BATCH}, Nesterov momentum 0.9, learning rate {}, L2 {} on weights, \
-         early stopping (10% validation, tol 1e-4, patience 10), at most {} epochs",
-        recipe.init, recipe.relu_bias, recipe.learning_rate, recipe.l2, recipe.epochs
+         {} epochs, early stopping {:?}, best of {} runs by loss on the training rows",
+        recipe.init,
+        recipe.relu_bias,
+        recipe.learning_rate,
+        recipe.l2,
+        recipe.epochs,
+        recipe.early_stopping,
+        recipe.runs
     );
 
     let run = train_boston(0);
     let data = &run.data;
     println!(
-        "\nseed 0: {} training rows ({} of them held out for validation), {} test rows",
+        "\nseed 0: {} training rows, {} test rows",
         data.train_x.len(),
-        data.train_x.len().div_ceil(10),
         data.test_x.len()
     );
-    let (best_loss, best_epoch) = run.summary.best_validation.expect("early stopping is on");
+    let kept = run.summary;
     println!(
-        "stopped after {} epochs; best validation epoch {best_epoch} (loss {best_loss:.4}, \
-         half-MSE of the standardised target), whose weights are kept",
-        run.summary.epochs_run
+        "kept run {} of {} (training loss {:.4}, half-MSE of the standardised target), \
+         {} epochs{}",
+        kept.run,
+        recipe.runs,
+        kept.loss,
+        kept.fit.epochs_run,
+        kept.fit
+            .best_validation
+            .map_or(String::new(), |(l, e)| format!(
+                ", best validation epoch {e} (loss {l:.4})"
+            ))
     );
     let r2 = r2_score(&run.test_predictions, data.test_y.as_flattened())?;
     println!(
@@ -91,30 +113,31 @@ fn main() -> Result<(), Box<dyn Error>> {
         predictions_svg.display()
     );
 
-    println!("\nall seeds (initial weights, validation split and shuffling):");
-    println!("  seed  epochs  best epoch  test MSE");
+    println!(
+        "\nseeds {from} to {}: initial weights, shuffling, and which run is kept",
+        to - 1
+    );
+    println!("  seed  kept run  test MSE");
     let mut mses = Vec::new();
-    for seed in 0..SEEDS {
+    for seed in from..to {
         let o = if seed == 0 {
             None
         } else {
             Some(train_boston(seed))
         };
         let o = o.as_ref().unwrap_or(&run);
-        let best = o.summary.best_validation.map_or(0, |b| b.1);
-        println!(
-            "  {seed:>4}  {:>6}  {best:>10}  {:>8.2}",
-            o.summary.epochs_run, o.test_mse
-        );
+        println!("  {seed:>4}  {:>8}  {:>8.2}", o.summary.run, o.test_mse);
         mses.push(o.test_mse);
     }
     let (median, best, worst) = median_best_worst(&mses);
-    println!("  median {median:.2}, best {best:.2}, worst {worst:.2}");
+    let above = mses.iter().filter(|&&m| m > 15.5).count();
+    println!("  median {median:.2}, best {best:.2}, worst {worst:.2}, {above} above 15.5");
 
     println!(
-        "\nseed=0 epochs={} best_epoch={best_epoch} test_mse={:.3} test_rmse={:.3} r2={r2:.3} \
-         seeds={SEEDS} median_mse={median:.3} best_mse={best:.3} worst_mse={worst:.3}",
-        run.summary.epochs_run,
+        "\nseed=0 kept_run={} test_mse={:.3} test_rmse={:.3} r2={r2:.3} \
+         seeds={from}..{to} median_mse={median:.3} best_mse={best:.3} worst_mse={worst:.3} \
+         above_15_5={above}",
+        kept.run,
         run.test_mse,
         run.test_mse.sqrt()
     );
@@ -133,21 +156,21 @@ fn plot_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Training and validation loss per epoch, as MSE in (k$)².
+/// The kept run's training (and, with early stopping, validation) loss per
+/// epoch, as MSE in (k$)².
 fn plot_losses(run: &Outcome, path: &Path) -> Result<(), Box<dyn Error>> {
     // The losses are half-MSEs of the standardised target: back to (k$)².
     let to_mse = |loss: f32| 2.0 * loss * run.target.scale()[0].powi(2);
-    let train: Vec<(f32, f32)> = run
-        .history
+    let history = run.kept_history();
+    let train: Vec<(f32, f32)> = history
         .iter()
         .map(|r| (r.epoch as f32, to_mse(r.train_loss)))
         .collect();
-    let validation: Vec<(f32, f32)> = run
-        .history
+    let validation: Vec<(f32, f32)> = history
         .iter()
         .filter_map(|r| Some((r.epoch as f32, to_mse(r.validation_loss?))))
         .collect();
-    let epochs = run.history.len().max(2) as f32;
+    let epochs = history.len().max(2) as f32;
     let top = train
         .iter()
         .chain(&validation)
@@ -158,7 +181,13 @@ fn plot_losses(run: &Outcome, path: &Path) -> Result<(), Box<dyn Error>> {
     let root = SVGBackend::new(path, (800, 500)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption("Boston housing, seed 0: loss per epoch", ("sans-serif", 22))
+        .caption(
+            format!(
+                "Boston housing, seed 0: loss per epoch of run {}",
+                run.summary.run
+            ),
+            ("sans-serif", 22),
+        )
         .margin(15)
         .x_label_area_size(45)
         .y_label_area_size(60)
@@ -176,11 +205,13 @@ fn plot_losses(run: &Outcome, path: &Path) -> Result<(), Box<dyn Error>> {
         .draw_series(LineSeries::new(train, blue.stroke_width(2)))?
         .label("training (over the epoch's steps)")
         .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], blue.stroke_width(2)));
-    chart
-        .draw_series(LineSeries::new(validation, orange.stroke_width(2)))?
-        .label("validation (after the epoch)")
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], orange.stroke_width(2)));
-    if let Some((_, best)) = run.summary.best_validation {
+    if !validation.is_empty() {
+        chart
+            .draw_series(LineSeries::new(validation, orange.stroke_width(2)))?
+            .label("validation (after the epoch)")
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], orange.stroke_width(2)));
+    }
+    if let Some((_, best)) = run.summary.fit.best_validation {
         let red = RGBColor(214, 39, 40);
         chart
             .draw_series(LineSeries::new(
