@@ -109,7 +109,7 @@ fn core_operations_and_persistence_allocate_nothing() {
     assert!(matches!(
         outcomes[3],
         Err(LoadError::TooShort {
-            needed: 224,
+            needed: 228, // 24 + 16 · 5 layers + 4 · 31 parameters
             found: 100
         })
     ));

@@ -76,7 +76,7 @@ fn housing_mlp_round_trips_and_predicts_the_same_bits() {
     assert!(net.4.biases[0] != 0.0);
 
     let mut bytes = [0u8; Housing::ENCODED_LEN];
-    assert_eq!(bytes.len(), 16 + 16 * 5 + 4 * 31 + 4);
+    assert_eq!(bytes.len(), 20 + 16 * 5 + 4 * 31 + 4);
     net.save(&mut bytes).unwrap();
     let mut loaded = Housing::ZERO;
     loaded.load(&bytes).unwrap();
@@ -88,6 +88,18 @@ fn housing_mlp_round_trips_and_predicts_the_same_bits() {
             net.forward(&x)[0].to_bits()
         );
     }
+}
+
+/// A version-2 record as version 3 writes it: version 3, the number-type
+/// word (0, `f32`) after the 16-byte header, the CRC-32 over the new bytes.
+fn as_version3(v2: &[u8]) -> Vec<u8> {
+    let mut v3 = v2[..16].to_vec();
+    v3[4] = 3;
+    v3.extend_from_slice(&0u32.to_le_bytes());
+    v3.extend_from_slice(&v2[16..v2.len() - 4]);
+    let crc = stacknet::persist::crc32(&v3);
+    v3.extend_from_slice(&crc.to_le_bytes());
+    v3
 }
 
 #[test]
@@ -104,7 +116,8 @@ fn layout_matches_bytes_made_from_the_documentation() {
     let layer = Dense::from_arrays([[1.0, -2.0]], [0.5]);
     let mut bytes = [0u8; Dense::<2, 1>::ENCODED_LEN];
     layer.save(&mut bytes).unwrap();
-    assert_eq!(bytes, expected);
+    assert_eq!(bytes[..], as_version3(&expected)[..]);
+    // the version-2 record (f32 by definition) still loads
     let mut loaded = Dense::<2, 1>::ZERO;
     assert_eq!(loaded.load(&expected), Ok(48));
     assert_eq!(loaded, layer);
@@ -130,8 +143,8 @@ fn the_structure_of_a_leaky_relu_network_holds_its_slope() {
         LeakyRelu::with_slope(0.25),
     );
     let mut bytes = [0u8; Net::ENCODED_LEN];
-    assert_eq!(net.save(&mut bytes), Ok(64));
-    assert_eq!(bytes, expected);
+    assert_eq!(net.save(&mut bytes), Ok(68));
+    assert_eq!(bytes[..], as_version3(&expected)[..]);
 
     // the slope is checked, not restored: the default slope refuses it
     let mut default = Net::ZERO;
@@ -379,7 +392,7 @@ fn every_single_byte_change_is_refused_and_changes_nothing() {
             let err = target
                 .load(&damaged)
                 .expect_err("a damaged record was accepted");
-            let structure_end = 16 + 16 * Housing::LAYERS;
+            let structure_end = 20 + 16 * Housing::LAYERS;
             let expected_kind = match pos {
                 0..4 => matches!(err, LoadError::BadMagic { .. }),
                 // version 1 reads the layer count as a signature
@@ -388,14 +401,35 @@ fn every_single_byte_change_is_refused_and_changes_nothing() {
                     LoadError::SignatureMismatch { expected, found: 5 }
                         if expected == Housing::SIGNATURE
                 ),
+                // version 2 has no number-type word: its structure starts
+                // at the number type, 0, which is no layer kind
+                4..8 if damaged[4..8] == [2, 0, 0, 0] => matches!(
+                    err,
+                    LoadError::ShapeMismatch {
+                        layer: 0,
+                        field: ShapeField::Kind,
+                        expected: 1,
+                        found: 0
+                    }
+                ),
                 4..8 => matches!(err, LoadError::UnsupportedVersion { found }
-                    if found != 1 && found != 2),
+                    if found != 1 && found != 2 && found != 3),
                 8..12 => matches!(err, LoadError::LayerCountMismatch { expected: 5, found }
                     if found != 5),
                 12..16 => matches!(err, LoadError::ParamCountMismatch { expected: 31, found }
                     if found != 31),
+                16..20 if damaged[16..20] == [1, 0, 0, 0] || damaged[16..20] == [2, 0, 0, 0] => {
+                    matches!(
+                        err,
+                        LoadError::NumberTypeMismatch {
+                            expected: 0,
+                            found: 1 | 2
+                        }
+                    )
+                }
+                16..20 => matches!(err, LoadError::UnknownNumberType { found } if found > 2),
                 _ if pos < structure_end => {
-                    let (layer, field) = ((pos - 16) / 16, (pos - 16) % 16 / 4);
+                    let (layer, field) = ((pos - 20) / 16, (pos - 20) % 16 / 4);
                     let fields = [
                         ShapeField::Kind,
                         ShapeField::Inputs,
@@ -425,7 +459,13 @@ fn every_truncation_is_refused() {
     let (_, bytes) = sample();
     let mut target = Housing::ZERO;
     for len in 0..bytes.len() {
-        let needed = if len < 16 { 16 } else { bytes.len() };
+        let needed = if len < 16 {
+            16
+        } else if len < 20 {
+            20 // the number-type word after the header
+        } else {
+            bytes.len()
+        };
         assert_eq!(
             target.load(&bytes[..len]),
             Err(LoadError::TooShort { needed, found: len })
@@ -441,7 +481,7 @@ fn records_sit_back_to_back_and_trailing_bytes_are_ignored() {
     let mut storage = [0xFFu8; 320];
     let first = net.save(&mut storage).unwrap();
     let second = other.save(&mut storage[first..]).unwrap();
-    assert_eq!(first + second, Housing::ENCODED_LEN + 48);
+    assert_eq!(first + second, Housing::ENCODED_LEN + 52);
     assert!(storage[first + second..].iter().all(|&b| b == 0xFF));
 
     let (mut a, mut b) = (Housing::ZERO, Dense::<2, 1>::ZERO);
@@ -471,10 +511,10 @@ fn a_record_for_another_shape_is_refused() {
     );
     assert_eq!(transposed, Dense::from_arrays([[2.0; 4]; 2], [3.0; 2]));
     // same sizes, another activation
-    let mut relu = [0u8; 36];
-    Relu::<4>.save(&mut relu).unwrap();
+    let mut relu = [0u8; 40];
+    Persist::<f32>::save(&Relu::<4>, &mut relu).unwrap();
     assert_eq!(
-        Tanh::<4>.load(&relu),
+        Persist::<f32>::load(&mut Tanh::<4>, &relu),
         Err(LoadError::ShapeMismatch {
             layer: 0,
             field: ShapeField::Kind,
@@ -497,12 +537,23 @@ fn consistent_but_wrong_headers_and_values_get_their_own_errors() {
     let (_, bytes) = sample();
     let mut target = Housing::ZERO;
 
-    let mut v3 = bytes;
-    v3[4] = 3;
-    reseal(&mut v3);
+    let mut v4 = bytes;
+    v4[4] = 4;
+    reseal(&mut v4);
     assert_eq!(
-        target.load(&v3),
-        Err(LoadError::UnsupportedVersion { found: 3 })
+        target.load(&v4),
+        Err(LoadError::UnsupportedVersion { found: 4 })
+    );
+
+    let mut q16 = bytes;
+    q16[16] = 2;
+    reseal(&mut q16);
+    assert_eq!(
+        target.load(&q16),
+        Err(LoadError::NumberTypeMismatch {
+            expected: 0,
+            found: 2
+        })
     );
 
     let mut magic = bytes;
@@ -528,7 +579,7 @@ fn consistent_but_wrong_headers_and_values_get_their_own_errors() {
 
     for (index, bad) in [(0, f32::NAN), (17, f32::INFINITY), (30, f32::NEG_INFINITY)] {
         let mut non_finite = bytes;
-        let at = 16 + 16 * 5 + 4 * index;
+        let at = 20 + 16 * 5 + 4 * index;
         non_finite[at..at + 4].copy_from_slice(&bad.to_le_bytes());
         reseal(&mut non_finite);
         assert_eq!(
@@ -546,8 +597,8 @@ fn save_errors_leave_the_buffer_alone() {
     assert_eq!(
         net.save(&mut short),
         Err(SaveError::BufferTooSmall {
-            needed: 224,
-            found: 223
+            needed: 228,
+            found: 227
         })
     );
     assert!(short.iter().all(|&b| b == 0x5A));
@@ -567,7 +618,8 @@ fn save_errors_leave_the_buffer_alone() {
 fn header_can_be_read_without_the_network() {
     let (_, bytes) = sample();
     let header = read_header(&bytes).unwrap();
-    assert_eq!(header.version, 2);
+    assert_eq!(header.version, 3);
+    assert_eq!(header.number_type, 0);
     assert_eq!(header.num_layers, 5);
     assert_eq!(header.signature, None);
     assert_eq!(header.num_params, 31);

@@ -81,7 +81,7 @@ macro_rules! pool {
                     scramble(&mut net, seed);
                     assert_eq!(reported(&net), describe(i, slope), "entry {i}");
                     let mut bytes = vec![0u8; record_len(&net)];
-                    net.save(&mut bytes).unwrap();
+                    Persist::<f32>::save(&net, &mut bytes).unwrap();
                     return bytes;
                 }
                 k += 1;
@@ -100,11 +100,11 @@ macro_rules! pool {
                     let mut net = $net;
                     net.fill(0.75);
                     let before = net;
-                    let result = net.load(bytes);
+                    let result = Persist::<f32>::load(&mut net, bytes);
                     match result {
                         Ok(len) => {
                             let mut again = vec![0u8; len];
-                            net.save(&mut again).unwrap();
+                            Persist::<f32>::save(&net, &mut again).unwrap();
                             assert_eq!(again, bytes, "entry {j} loaded other values");
                         }
                         Err(_) => assert_eq!(net, before, "entry {j} changed on refusal"),

@@ -39,19 +39,25 @@
 //!
 //! # Format
 //!
-//! A record (format version 2) is `20 + 16·L + 4·N` bytes for a network
+//! A record (format version 3) is `24 + 16·L + b·N` bytes for a network
 //! of `L` layers ([`Layer::LAYERS`]) with `N` parameters
-//! ([`Params::NUM_PARAMS`]); every number is little-endian:
+//! ([`Params::NUM_PARAMS`]) of `b` bytes each; every number is
+//! little-endian:
 //!
 //! | offset          | size  | field |
 //! | --------------- | ----- | ----- |
 //! | 0               | 4     | magic: the ASCII bytes `SNET` |
-//! | 4               | 4     | format version, `u32`, currently [`VERSION`] = 2 |
+//! | 4               | 4     | format version, `u32`, currently [`VERSION`] = 3 |
 //! | 8               | 4     | layer count `L`, `u32` |
 //! | 12              | 4     | parameter count `N`, `u32` |
-//! | 16              | 16·L  | the structure: for each layer, first to last, four `u32`s: kind, input size, output size, setting ([`LayerShape`]) |
-//! | 16 + 16·L       | 4·N   | the parameters, IEEE 754 `f32`, in [`Params`] order: layer by layer, for each [`Dense`](crate::model::layers::Dense) its weights row-major (`weights[o][i]`, one row per output) then its biases |
-//! | 16 + 16·L + 4·N | 4     | CRC-32 (IEEE, as zlib's `crc32`) of every byte before it |
+//! | 16              | 4     | number type ([`Scalar::TAG`]): 0 `f32` (`b` = 4), 1 `f64` (`b` = 8), 2 Q16.16 (`b` = 4, the raw `i32`) |
+//! | 20              | 16·L  | the structure: for each layer, first to last, four `u32`s: kind, input size, output size, setting ([`LayerShape`]) |
+//! | 20 + 16·L       | b·N   | the parameters in [`Params`] order: layer by layer, for each [`Dense`](crate::model::layers::Dense) its weights row-major (`weights[o][i]`, one row per output) then its biases |
+//! | 20 + 16·L + b·N | 4     | CRC-32 (IEEE, as zlib's `crc32`) of every byte before it |
+//!
+//! A record of one number type is refused by a network of another
+//! ([`LoadError::NumberTypeMismatch`]). Version 2 is version 3 without the
+//! number-type word, always `f32`; it is still read.
 //!
 //! The kinds are Dense 1, Identity 2, Relu 3, LeakyRelu 4, Sigmoid 5, Tanh 6,
 //! Softmax 7, Elu 8, Gelu 9, Silu 10, Softplus 11, HardSigmoid 12 and
@@ -72,10 +78,10 @@
 //!
 //! ```text
 //! import struct, zlib
-//! magic, version, layers, n = struct.unpack_from("<4sIII", data)
-//! assert magic == b"SNET" and version == 2
-//! shape = [struct.unpack_from("<4I", data, 16 + 16 * k) for k in range(layers)]
-//! at = 16 + 16 * layers
+//! magic, version, layers, n, number_type = struct.unpack_from("<4sIIII", data)
+//! assert magic == b"SNET" and version == 3 and number_type == 0  # f32
+//! shape = [struct.unpack_from("<4I", data, 20 + 16 * k) for k in range(layers)]
+//! at = 20 + 16 * layers
 //! params = struct.unpack_from(f"<{n}f", data, at)
 //! (crc,) = struct.unpack_from("<I", data, at + 4 * n)
 //! assert crc == zlib.crc32(data[:at + 4 * n])
@@ -102,7 +108,7 @@
 //! record is **not safe** to load when it may come from a network of another
 //! shape: it is checked against a hash, not the structure. Load version-1
 //! records only where you know which network wrote them, and save them again
-//! to get version 2.
+//! to get version 3.
 //!
 //! A version-1 record does not hold the `LeakyRelu` slope, so `load` refuses
 //! it for a network with settings ([`LoadError::Version1Settings`]). Where you
@@ -133,14 +139,19 @@ pub use serde_flat::{Flat, flat};
 
 use crate::model::layer::{Layer, LayerShape};
 use crate::model::params::Params;
+use crate::num::Scalar;
 
 /// The first four bytes of every record.
 pub const MAGIC: [u8; 4] = *b"SNET";
-/// The format version this crate writes; it also reads version 1.
-pub const VERSION: u32 = 2;
-/// Bytes before the structure (version 2) or the parameters (version 1):
-/// magic, version, layer count (or signature), parameter count.
+/// The format version this crate writes; it also reads versions 1 and 2
+/// (both `f32` only).
+pub const VERSION: u32 = 3;
+/// Bytes before the number type (version 3), the structure (version 2) or
+/// the parameters (version 1): magic, version, layer count (or signature),
+/// parameter count.
 pub const HEADER_LEN: usize = 16;
+/// Bytes of the number-type word after the header (version 3).
+pub const NUMBER_TYPE_LEN: usize = 4;
 /// Bytes per layer of the structure: four `u32`s.
 pub const LAYER_LEN: usize = 4 * LayerShape::WORDS;
 /// Bytes after the parameters: the CRC-32.
@@ -149,7 +160,7 @@ pub const CHECKSUM_LEN: usize = 4;
 /// Saving to and loading from bytes; implemented for every [`Layer`].
 ///
 /// See the [module documentation](self) for the format and examples.
-pub trait Persist: Layer {
+pub trait Persist<S: Scalar = f32>: Layer<S> {
     /// The parameter count as stored in the header. Evaluating it for a
     /// network with more than `u32::MAX` parameters is a compile error.
     const STORED_COUNT: u32 = {
@@ -169,11 +180,15 @@ pub trait Persist: Layer {
         Self::LAYERS as u32
     };
 
-    /// The length of a record in bytes, `20 + 16 · LAYERS + 4 · NUM_PARAMS`:
-    /// declare the buffer as `[u8; Net::ENCODED_LEN]` for a concrete network
-    /// type `Net`.
-    const ENCODED_LEN: usize =
-        HEADER_LEN + LAYER_LEN * Self::LAYERS + 4 * Self::NUM_PARAMS + CHECKSUM_LEN;
+    /// The length of a record in bytes, `24 + 16 · LAYERS + b · NUM_PARAMS`
+    /// with `b` bytes per value (4 for `f32` and Q16.16, 8 for `f64`):
+    /// declare the buffer as `[u8; <Net as Persist>::ENCODED_LEN]` for a
+    /// concrete network type `Net`.
+    const ENCODED_LEN: usize = HEADER_LEN
+        + NUMBER_TYPE_LEN
+        + LAYER_LEN * Self::LAYERS
+        + S::BYTES * Self::NUM_PARAMS
+        + CHECKSUM_LEN;
 
     /// Writes the network as one record at the start of `out` and returns
     /// the number of bytes written, [`ENCODED_LEN`](Persist::ENCODED_LEN).
@@ -186,7 +201,7 @@ pub trait Persist: Layer {
     /// let mut small = [0u8; 10];
     /// assert_eq!(
     ///     layer.save(&mut small),
-    ///     Err(SaveError::BufferTooSmall { needed: 48, found: 10 })
+    ///     Err(SaveError::BufferTooSmall { needed: 52, found: 10 })
     /// );
     /// assert_eq!(small, [0; 10]);
     /// ```
@@ -205,13 +220,17 @@ pub trait Persist: Layer {
             VERSION,
             Self::STORED_LAYERS,
             Self::STORED_COUNT,
+            S::TAG,
         ];
         let structure = (0..Self::LAYERS).flat_map(|k| self.layer_shape(k).words());
         let body = header
             .into_iter()
             .chain(structure)
             .flat_map(u32::to_le_bytes)
-            .chain(values(self).flat_map(f32::to_le_bytes));
+            .chain(values(self).flat_map(|p| {
+                let bytes = p.to_bits().to_le_bytes();
+                bytes.into_iter().take(S::BYTES)
+            }));
         let mut crc = Crc32::new();
         let mut slots = record.iter_mut();
         // `body` first: zip stops at its end without taking one more slot.
@@ -234,9 +253,9 @@ pub trait Persist: Layer {
     /// use stacknet::persist::{LoadError, Persist};
     /// use stacknet::Dense;
     /// let mut layer = Dense::from_arrays([[1.0, 2.0]], [3.0]);
-    /// let mut bytes = [0u8; 48];
+    /// let mut bytes = [0u8; 52];
     /// layer.save(&mut bytes).unwrap();
-    /// bytes[36] ^= 1; // one flipped bit in the second weight
+    /// bytes[40] ^= 1; // one flipped bit in the second weight
     /// assert!(matches!(layer.load(&bytes), Err(LoadError::BadChecksum { .. })));
     /// assert_eq!(layer.weights, [[1.0, 2.0]]);
     /// ```
@@ -255,16 +274,22 @@ pub trait Persist: Layer {
     }
 }
 
-impl<L: Layer> Persist for L {}
+impl<S: Scalar, L: Layer<S>> Persist<S> for L {}
 
 /// The shared body of [`Persist::load`] and
 /// [`Persist::load_version1_keeping_settings`].
-fn load_record<L: Persist>(
+fn load_record<S: Scalar, L: Persist<S>>(
     net: &mut L,
     bytes: &[u8],
     version1_keeps_settings: bool,
 ) -> Result<usize, LoadError> {
     let header = read_header(bytes)?;
+    if header.number_type != S::TAG {
+        return Err(LoadError::NumberTypeMismatch {
+            expected: S::TAG,
+            found: header.number_type,
+        });
+    }
     let (len, start) = match header.signature {
         Some(found) => {
             if found != L::SIGNATURE {
@@ -276,7 +301,7 @@ fn load_record<L: Persist>(
             if L::HAS_SETTINGS && !version1_keeps_settings {
                 return Err(LoadError::Version1Settings);
             }
-            check_count::<L>(header.num_params)?;
+            check_count::<S, L>(header.num_params)?;
             (HEADER_LEN + 4 * L::NUM_PARAMS + CHECKSUM_LEN, HEADER_LEN)
         }
         None => {
@@ -286,20 +311,28 @@ fn load_record<L: Persist>(
                     found: header.num_layers,
                 });
             }
-            let end = HEADER_LEN + LAYER_LEN * L::LAYERS;
-            let structure = bytes.get(HEADER_LEN..end).ok_or(LoadError::TooShort {
-                needed: L::ENCODED_LEN,
+            // version 2 has no number-type word (it is f32)
+            let begin = HEADER_LEN
+                + if header.version == 2 {
+                    0
+                } else {
+                    NUMBER_TYPE_LEN
+                };
+            let end = begin + LAYER_LEN * L::LAYERS;
+            let len = end + S::BYTES * L::NUM_PARAMS + CHECKSUM_LEN;
+            let structure = bytes.get(begin..end).ok_or(LoadError::TooShort {
+                needed: len,
                 found: bytes.len(),
             })?;
             check_structure(net, structure)?;
-            check_count::<L>(header.num_params)?;
-            (L::ENCODED_LEN, end)
+            check_count::<S, L>(header.num_params)?;
+            (len, end)
         }
     };
-    let values = checked_values(bytes, len, start)?;
+    let values = checked_values::<S>(bytes, len, start)?;
 
     // Every check has passed: commit.
-    let mut values = values.chunks_exact(4).map(decode_f32);
+    let mut values = values.chunks_exact(S::BYTES).map(decode::<S>);
     net.for_each_block_mut(|block| {
         for (p, v) in block.iter_mut().zip(&mut values) {
             *p = v;
@@ -308,7 +341,7 @@ fn load_record<L: Persist>(
     Ok(len)
 }
 
-fn check_count<L: Persist>(found: u32) -> Result<(), LoadError> {
+fn check_count<S: Scalar, L: Persist<S>>(found: u32) -> Result<(), LoadError> {
     if found == L::STORED_COUNT {
         Ok(())
     } else {
@@ -321,7 +354,7 @@ fn check_count<L: Persist>(found: u32) -> Result<(), LoadError> {
 
 /// Compares the structure that starts `bytes` with the network's, layer by
 /// layer and word by word, as it reads it.
-fn check_structure<L: Layer>(net: &L, bytes: &[u8]) -> Result<(), LoadError> {
+fn check_structure<S: Scalar, L: Layer<S>>(net: &L, bytes: &[u8]) -> Result<(), LoadError> {
     const FIELDS: [ShapeField; 4] = [
         ShapeField::Kind,
         ShapeField::Inputs,
@@ -351,13 +384,16 @@ fn check_structure<L: Layer>(net: &L, bytes: &[u8]) -> Result<(), LoadError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Header {
-    /// The format version: 2, or 1 for an old record.
+    /// The format version: 3, or 2 or 1 for an old record.
     pub version: u32,
+    /// The number type ([`Scalar::TAG`]: 0 `f32`, 1 `f64`, 2 Q16.16); 0 in
+    /// a version-1 or version-2 record, which are `f32`.
+    pub number_type: u32,
     /// The number of layers whose structure follows the header (0 in a
     /// version-1 record, which has no structure).
     pub num_layers: u32,
     /// The version-1 shape signature ([`Layer::SIGNATURE`] of the network
-    /// that wrote it); `None` in a version-2 record.
+    /// that wrote it); `None` in later records.
     pub signature: Option<u32>,
     /// The number of parameters in the record.
     pub num_params: u32,
@@ -370,11 +406,16 @@ impl Header {
         let structure = usize::try_from(self.num_layers)
             .ok()?
             .checked_mul(LAYER_LEN)?;
+        let (number_type, value_len) = match (self.version, self.number_type) {
+            (1 | 2, _) => (0, 4),
+            (_, 1) => (NUMBER_TYPE_LEN, 8),
+            _ => (NUMBER_TYPE_LEN, 4),
+        };
         usize::try_from(self.num_params)
             .ok()?
-            .checked_mul(4)?
+            .checked_mul(value_len)?
             .checked_add(structure)?
-            .checked_add(HEADER_LEN + CHECKSUM_LEN)
+            .checked_add(HEADER_LEN + number_type + CHECKSUM_LEN)
     }
 }
 
@@ -384,13 +425,13 @@ impl Header {
 /// ```
 /// use stacknet::persist::{read_header, Persist};
 /// use stacknet::{Dense, Layer, Zero};
-/// let mut bytes = [0u8; 48];
+/// let mut bytes = [0u8; 52];
 /// Dense::<2, 1>::ZERO.save(&mut bytes).unwrap();
 /// let header = read_header(&bytes).unwrap();
-/// assert_eq!(header.version, 2);
+/// assert_eq!((header.version, header.number_type), (3, 0));
 /// assert_eq!(header.num_layers, 1);
 /// assert_eq!(header.num_params, 3);
-/// assert_eq!(header.record_len(), Some(48));
+/// assert_eq!(header.record_len(), Some(52));
 /// ```
 pub fn read_header(bytes: &[u8]) -> Result<Header, LoadError> {
     let too_short = LoadError::TooShort {
@@ -426,16 +467,38 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, LoadError> {
     match version {
         1 => Ok(Header {
             version,
+            number_type: 0,
             num_layers: 0,
             signature: Some(third),
             num_params,
         }),
-        VERSION => Ok(Header {
+        2 => Ok(Header {
             version,
+            number_type: 0,
             num_layers: third,
             signature: None,
             num_params,
         }),
+        VERSION => {
+            let word =
+                bytes
+                    .get(HEADER_LEN..HEADER_LEN + NUMBER_TYPE_LEN)
+                    .ok_or(LoadError::TooShort {
+                        needed: HEADER_LEN + NUMBER_TYPE_LEN,
+                        found: bytes.len(),
+                    })?;
+            let number_type = decode_u32(word);
+            if number_type > 2 {
+                return Err(LoadError::UnknownNumberType { found: number_type });
+            }
+            Ok(Header {
+                version,
+                number_type,
+                num_layers: third,
+                signature: None,
+                num_params,
+            })
+        }
         _ => Err(LoadError::UnsupportedVersion { found: version }),
     }
 }
@@ -443,7 +506,7 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, LoadError> {
 /// Checks the length, checksum and finiteness of a record of `len` bytes
 /// whose header has been checked, and returns its parameter bytes, which
 /// start at `start`.
-fn checked_values(bytes: &[u8], len: usize, start: usize) -> Result<&[u8], LoadError> {
+fn checked_values<S: Scalar>(bytes: &[u8], len: usize, start: usize) -> Result<&[u8], LoadError> {
     let record = bytes.get(..len).ok_or(LoadError::TooShort {
         needed: len,
         found: bytes.len(),
@@ -461,8 +524,8 @@ fn checked_values(bytes: &[u8], len: usize, start: usize) -> Result<&[u8], LoadE
     }
     let values = body.get(start..).unwrap_or(&[]);
     if let Some(index) = values
-        .chunks_exact(4)
-        .map(decode_f32)
+        .chunks_exact(S::BYTES)
+        .map(decode::<S>)
         .position(|v| !v.is_finite())
     {
         return Err(LoadError::NonFinite { index });
@@ -477,15 +540,17 @@ fn decode_u32(chunk: &[u8]) -> u32 {
     }
 }
 
-fn decode_f32(chunk: &[u8]) -> f32 {
-    match *chunk {
-        [a, b, c, d] => f32::from_le_bytes([a, b, c, d]),
-        _ => f32::NAN,
+/// A value from its `S::BYTES` little-endian bytes.
+fn decode<S: Scalar>(chunk: &[u8]) -> S {
+    let mut bytes = [0u8; 8];
+    for (b, &c) in bytes.iter_mut().zip(chunk) {
+        *b = c;
     }
+    S::from_bits(u64::from_le_bytes(bytes))
 }
 
 /// Every parameter, in order.
-fn values<P: Params>(p: &P) -> impl Iterator<Item = f32> + '_ {
+fn values<S: Scalar, P: Params<S>>(p: &P) -> impl Iterator<Item = S> + '_ {
     (0..P::NUM_BLOCKS).flat_map(move |k| p.block(k).iter().copied())
 }
 
@@ -595,6 +660,20 @@ pub enum LoadError {
         /// The position of the first such parameter in [`Params`] order.
         index: usize,
     },
+    /// The record holds another number type than the network's: an `f32`
+    /// record for a Q16.16 network, say. Convert the network, not the
+    /// bytes (see [`num`](crate::num)).
+    NumberTypeMismatch {
+        /// The network's [`Scalar::TAG`].
+        expected: u32,
+        /// The record's.
+        found: u32,
+    },
+    /// The record's number-type word is not one this crate knows.
+    UnknownNumberType {
+        /// The word in the record.
+        found: u32,
+    },
 }
 
 impl core::fmt::Display for LoadError {
@@ -660,6 +739,13 @@ impl core::fmt::Display for LoadError {
                 "checksum mismatch (stored {stored:#010x}, computed {computed:#010x}): record is damaged"
             ),
             Self::NonFinite { index } => write!(f, "parameter {index} is not finite"),
+            Self::NumberTypeMismatch { expected, found } => write!(
+                f,
+                "record holds {} values, the network is {}",
+                number_type_name(*found),
+                number_type_name(*expected)
+            ),
+            Self::UnknownNumberType { found } => write!(f, "unknown number type {found}"),
         }
     }
 }
@@ -692,6 +778,15 @@ impl ShapeField {
 }
 
 /// The name of a layer kind number, for messages.
+fn number_type_name(tag: u32) -> &'static str {
+    match tag {
+        0 => "f32",
+        1 => "f64",
+        2 => "Q16.16",
+        _ => "unknown",
+    }
+}
+
 fn kind_name(kind: u32) -> &'static str {
     use crate::model::layers::kind;
     match kind {
@@ -719,28 +814,30 @@ mod tests {
     #[test]
     fn layout_of_a_small_layer_is_as_documented() {
         let layer = Dense::from_arrays([[1.0, -2.0]], [0.5]);
-        let mut bytes = [0xAAu8; 56];
-        assert_eq!(layer.save(&mut bytes), Ok(48));
+        let mut bytes = [0xAAu8; 60];
+        assert_eq!(layer.save(&mut bytes), Ok(52));
         assert_eq!(&bytes[0..4], b"SNET");
-        // version, layers, parameters, then Dense (kind 1) from 2 to 1
-        assert!(words(&bytes[4..32]).eq([2, 1, 3, 1, 2, 1, 0]));
-        assert_eq!(bytes[32..36], 1.0f32.to_le_bytes());
-        assert_eq!(bytes[36..40], (-2.0f32).to_le_bytes());
-        assert_eq!(bytes[40..44], 0.5f32.to_le_bytes());
-        assert_eq!(bytes[44..48], crc32(&bytes[..44]).to_le_bytes());
+        // version, layers, parameters, number type f32 (0), then Dense
+        // (kind 1) from 2 to 1
+        assert!(words(&bytes[4..36]).eq([3, 1, 3, 0, 1, 2, 1, 0]));
+        assert_eq!(bytes[36..40], 1.0f32.to_le_bytes());
+        assert_eq!(bytes[40..44], (-2.0f32).to_le_bytes());
+        assert_eq!(bytes[44..48], 0.5f32.to_le_bytes());
+        assert_eq!(bytes[48..52], crc32(&bytes[..48]).to_le_bytes());
         // past the record nothing is written
-        assert_eq!(bytes[48..], [0xAA; 8]);
+        assert_eq!(bytes[52..], [0xAA; 8]);
     }
 
     #[test]
     fn parameterless_layers_are_header_structure_and_checksum() {
-        assert_eq!(Relu::<7>::ENCODED_LEN, 36);
-        let mut bytes = [0u8; 36];
-        assert_eq!(Relu::<7>.save(&mut bytes), Ok(36));
-        assert!(words(&bytes[16..32]).eq([3, 7, 7, 0]));
-        assert_eq!(Relu::<7>.load(&bytes), Ok(36));
+        type R7 = Relu<7>;
+        assert_eq!(<R7 as Persist>::ENCODED_LEN, 40);
+        let mut bytes = [0u8; 40];
+        assert_eq!(Persist::<f32>::save(&Relu::<7>, &mut bytes), Ok(40));
+        assert!(words(&bytes[20..36]).eq([3, 7, 7, 0]));
+        assert_eq!(Persist::<f32>::load(&mut Relu::<7>, &bytes), Ok(40));
         assert_eq!(
-            Relu::<6>.load(&bytes),
+            Persist::<f32>::load(&mut Relu::<6>, &bytes),
             Err(LoadError::ShapeMismatch {
                 layer: 0,
                 field: ShapeField::Inputs,
@@ -752,12 +849,12 @@ mod tests {
 
     #[test]
     fn the_slope_is_in_the_record_and_checked() {
-        let mut bytes = [0u8; 36];
-        LeakyRelu::<3>::with_slope(0.5).save(&mut bytes).unwrap();
-        assert!(words(&bytes[16..32]).eq([4, 3, 3, 0.5f32.to_bits()]));
+        let mut bytes = [0u8; 40];
+        Persist::<f32>::save(&LeakyRelu::<3>::with_slope(0.5), &mut bytes).unwrap();
+        assert!(words(&bytes[20..36]).eq([4, 3, 3, 0.5f32.to_bits()]));
         let mut target = LeakyRelu::<3>::with_slope(0.25);
         assert_eq!(
-            target.load(&bytes),
+            Persist::<f32>::load(&mut target, &bytes),
             Err(LoadError::ShapeMismatch {
                 layer: 0,
                 field: ShapeField::Setting,
@@ -766,22 +863,24 @@ mod tests {
             })
         );
         assert_eq!(target.slope, 0.25);
-        assert_eq!(LeakyRelu::<3>::with_slope(0.5).load(&bytes), Ok(36));
+        let mut same = LeakyRelu::<3>::with_slope(0.5);
+        assert_eq!(Persist::<f32>::load(&mut same, &bytes), Ok(40));
     }
 
     #[test]
     fn save_refuses_non_finite_and_writes_nothing() {
         let mut net = <(Dense<1, 2>, Relu<2>)>::ZERO;
         net.0.biases[1] = f32::INFINITY;
-        let mut bytes = [7u8; 68];
+        let mut bytes = [7u8; 72];
         assert_eq!(net.save(&mut bytes), Err(SaveError::NonFinite { index: 3 }));
-        assert_eq!(bytes, [7; 68]);
+        assert_eq!(bytes, [7; 72]);
     }
 
     #[test]
     fn record_len_handles_huge_counts() {
         let header = Header {
             version: 2,
+            number_type: 0,
             num_layers: u32::MAX,
             signature: None,
             num_params: u32::MAX,
@@ -791,5 +890,45 @@ mod tests {
             .and_then(|n| n.checked_mul(20))
             .and_then(|n| n.checked_add(20));
         assert_eq!(header.record_len(), expected);
+    }
+
+    #[test]
+    fn records_carry_the_number_type() {
+        let f32_layer = Dense::from_arrays([[1.0, -2.0]], [0.5]);
+        let f64_layer = Dense::<2, 1, f64>::new([[1.0, -2.0]], [0.1]);
+        let mut bytes = [0u8; <Dense<2, 1, f64> as Persist<f64>>::ENCODED_LEN];
+        assert_eq!(bytes.len(), 24 + 16 + 8 * 3);
+        assert_eq!(f64_layer.save(&mut bytes), Ok(bytes.len()));
+        assert!(words(&bytes[4..20]).eq([3, 1, 3, 1]));
+        assert_eq!(bytes[52..60], 0.1f64.to_le_bytes());
+        let mut back = Dense::<2, 1, f64>::ZERO;
+        assert_eq!(back.load(&bytes), Ok(bytes.len()));
+        assert_eq!(back, f64_layer);
+        // an f64 record is refused by an f32 network, and the reverse
+        let mut other = f32_layer;
+        assert_eq!(
+            other.load(&bytes),
+            Err(LoadError::NumberTypeMismatch {
+                expected: 0,
+                found: 1
+            })
+        );
+        assert_eq!(other, f32_layer);
+        let mut small = [0u8; 52];
+        f32_layer.save(&mut small).unwrap();
+        assert_eq!(
+            back.load(&small),
+            Err(LoadError::NumberTypeMismatch {
+                expected: 1,
+                found: 0
+            })
+        );
+        assert_eq!(back, f64_layer);
+        // an unknown number type is its own error
+        small[16] = 9;
+        assert_eq!(
+            read_header(&small),
+            Err(LoadError::UnknownNumberType { found: 9 })
+        );
     }
 }
