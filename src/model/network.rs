@@ -67,6 +67,7 @@ use crate::model::init::Init;
 use crate::model::layer::{Layer, LayerShape, chain_signature};
 use crate::model::params::{Params, Zero};
 use crate::num::Scalar;
+use crate::num::convert::ConvertTo;
 use crate::storage::bake::{Bake, newline};
 use crate::training::train::BLOCK;
 
@@ -291,6 +292,14 @@ macro_rules! tuple_impls {
                 rule: U,
             ) {
                 $(self.$i.apply_pending(&cache.$i, &pending.$i, lr, &mut slots.$i, rule);)+
+            }
+        }
+
+        impl<T: Scalar, $($T: ConvertTo<T>),+> ConvertTo<T> for ($($T,)+) {
+            type Output = ($(<$T as ConvertTo<T>>::Output,)+);
+
+            fn convert_counting(&self, saturated: &mut usize) -> Self::Output {
+                ($(self.$i.convert_counting(saturated),)+)
             }
         }
 

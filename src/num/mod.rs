@@ -14,7 +14,10 @@
 //! No operation uses a fused multiply-add, and the fixed-point type uses
 //! integers only, so each type gives the same bits on every target.
 
+pub mod convert;
 mod float;
+
+pub use convert::{Conversion, Convert, ConvertTo};
 
 use core::fmt::{self, Debug, Write};
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};

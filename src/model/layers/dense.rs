@@ -11,6 +11,7 @@ use crate::model::init::Init;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
 use crate::model::params::{Params, Zero};
 use crate::num::Scalar;
+use crate::num::convert::{ConvertTo, convert_value};
 use crate::storage::bake::{Bake, newline, write_row};
 
 /// A fully connected layer from `I` inputs to `O` outputs: `y = W x + b`.
@@ -334,6 +335,19 @@ fn dense_input_grad_lanes<
         for (l, acc) in acc.iter().enumerate() {
             dx[s + l] = *acc;
         }
+    }
+}
+
+/// Every weight and bias through [`convert_value`].
+impl<S: Scalar, T: Scalar, const I: usize, const O: usize> ConvertTo<T> for Dense<I, O, S> {
+    type Output = Dense<I, O, T>;
+
+    fn convert_counting(&self, saturated: &mut usize) -> Dense<I, O, T> {
+        Dense::new(
+            self.weights
+                .map(|row| row.map(|w| convert_value(w, saturated))),
+            self.biases.map(|b| convert_value(b, saturated)),
+        )
     }
 }
 

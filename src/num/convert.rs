@@ -1,0 +1,151 @@
+//! Converting a network from one number type to another.
+//!
+//! A network trained on the host in `f32` can be fine-tuned on a device in
+//! fixed point, and a fixed-point network can be inspected in `f64`:
+//!
+//! ```
+//! use stacknet::num::Convert;
+//! use stacknet::{Dense, Layer, Relu};
+//! type Net = (Dense<2, 2>, Relu<2>, Dense<2, 1>);
+//! let net: Net = (
+//!     Dense::from_arrays([[0.5, -0.25], [1.0, 1e6]], [0.0, 0.125]),
+//!     Relu,
+//!     Dense::from_arrays([[2.0, 3.0]], [-1.0]),
+//! );
+//! let wide = net.convert::<f64>();
+//! assert_eq!((wide.saturated, wide.net.0.weights[1][1]), (0, 1e6));
+//! // back to f32: every value fits, so nothing changes
+//! assert_eq!(wide.net.convert::<f32>().net, net);
+//! ```
+//!
+//! Each value goes through `f64` ([`Scalar::to_f64`], then
+//! [`Scalar::from_f64`], rounding to nearest). A value that does not fit
+//! the target type is clamped to its largest finite value of the same sign
+//! and counted in [`Conversion::saturated`]; so is a value that was not
+//! finite (NaN becomes 0). Layer settings (a `LeakyRelu`'s slope) are `f32`
+//! in every number type and are kept as they are.
+
+use super::Scalar;
+
+/// A converted network and how many of its values did not fit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Conversion<N> {
+    /// The network in the new number type.
+    pub net: N,
+    /// Values that were out of the new type's range (clamped) or not
+    /// finite. 0 means the conversion lost nothing but rounding.
+    pub saturated: usize,
+}
+
+/// A layer or network that has a counterpart in number type `T`: `Dense<I,
+/// O, S>` becomes `Dense<I, O, T>`, activations stay as they are, and a
+/// tuple converts layer by layer.
+pub trait ConvertTo<T: Scalar> {
+    /// The same layers in `T`.
+    type Output;
+    /// `self` in `T`, adding to `saturated` every value that did not fit.
+    fn convert_counting(&self, saturated: &mut usize) -> Self::Output;
+}
+
+/// `net.convert::<T>()` for every layer and network.
+pub trait Convert {
+    /// `self` in number type `T`, with the count of values that did not
+    /// fit (see the [module documentation](self)).
+    fn convert<T: Scalar>(&self) -> Conversion<<Self as ConvertTo<T>>::Output>
+    where
+        Self: ConvertTo<T>,
+    {
+        let mut saturated = 0;
+        let net = self.convert_counting(&mut saturated);
+        Conversion { net, saturated }
+    }
+}
+
+impl<N: ?Sized> Convert for N {}
+
+/// One value from `S` to `T`: rounded to nearest, clamped to `T`'s finite
+/// range, NaN to 0; counted in `saturated` when it did not fit.
+#[inline]
+pub fn convert_value<S: Scalar, T: Scalar>(x: S, saturated: &mut usize) -> T {
+    let wide = x.to_f64();
+    let y = T::from_f64(wide);
+    if x.is_finite() && y.is_finite() && (wide.abs() <= T::MAX.to_f64()) {
+        y
+    } else {
+        *saturated += 1;
+        if wide.is_nan() {
+            T::ZERO
+        } else if wide > 0.0 {
+            T::MAX
+        } else {
+            -T::MAX
+        }
+    }
+}
+
+/// `ConvertTo<T>` for a layer without parameters: it is the same layer in
+/// every number type.
+macro_rules! convert_unchanged {
+    ($($layer:ident),+) => {
+        $(
+            impl<T: $crate::num::Scalar, const N: usize> $crate::num::convert::ConvertTo<T>
+                for $crate::model::layers::$layer<N>
+            {
+                type Output = Self;
+                #[inline]
+                fn convert_counting(&self, _saturated: &mut usize) -> Self {
+                    *self
+                }
+            }
+        )+
+    };
+}
+
+convert_unchanged!(
+    Identity,
+    Relu,
+    LeakyRelu,
+    Elu,
+    Sigmoid,
+    Tanh,
+    Silu,
+    Gelu,
+    Softplus,
+    HardSigmoid,
+    HardTanh,
+    Softmax
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::layers::{Dense, LeakyRelu};
+
+    #[test]
+    fn out_of_range_values_are_clamped_and_counted() {
+        let wide = Dense::<2, 1, f64>::new([[1e300, -1e300]], [f64::NAN]);
+        let narrow = wide.convert::<f32>();
+        assert_eq!(narrow.saturated, 3);
+        assert_eq!(narrow.net.weights, [[f32::MAX, -f32::MAX]]);
+        assert_eq!(narrow.net.biases, [0.0]);
+    }
+
+    #[test]
+    fn rounding_is_to_nearest_and_not_counted() {
+        let wide = Dense::<1, 1, f64>::new([[0.1]], [1.0 + 1e-12]);
+        let narrow = wide.convert::<f32>();
+        assert_eq!(narrow.saturated, 0);
+        assert_eq!(narrow.net.weights, [[0.1f32]]);
+        assert_eq!(narrow.net.biases, [1.0f32]);
+    }
+
+    #[test]
+    fn settings_are_kept() {
+        let net = (
+            Dense::from_arrays([[1.0]], [0.0]),
+            LeakyRelu::<1>::with_slope(0.2),
+        );
+        let wide = net.convert::<f64>().net;
+        assert_eq!(wide.1.slope, 0.2);
+    }
+}
