@@ -21,6 +21,10 @@ mod baked_all_layers {
     include!("fixtures/baked_all_layers.rs");
 }
 
+mod baked_housing_f64 {
+    include!("fixtures/baked_housing_f64.rs");
+}
+
 /// Baked constants can initialise a `static`: the network is in the program
 /// image, with nothing to run at start-up.
 static MODEL: Housing = baked_housing::NET;
@@ -86,6 +90,26 @@ fn baked_network_of_every_layer_type_is_the_original() {
     }
 }
 
+/// The trained house-price MLP in `f64`.
+fn housing_f64() -> <Housing as stacknet::num::ConvertTo<f64>>::Output {
+    use stacknet::num::Convert;
+    trained_housing().convert::<f64>().net
+}
+
+#[test]
+fn baked_f64_network_has_f64_literals_and_the_same_bits() {
+    let source = include_str!("fixtures/baked_housing_f64.rs");
+    assert!(source.contains("::stacknet::Dense<2, 4, f64>"));
+    assert!(source.contains("f64,") || source.contains("f64]"));
+    let (baked, trained) = (baked_housing_f64::NET, housing_f64());
+    let flat = |n: &<Housing as stacknet::num::ConvertTo<f64>>::Output| {
+        let mut values = Vec::new();
+        n.for_each_block(|b| values.extend(b.iter().map(|v| v.to_bits())));
+        values
+    };
+    assert_eq!(flat(&baked), flat(&trained));
+}
+
 #[test]
 fn generator_writes_exactly_the_compiled_fixtures() {
     use stacknet::bake::{Bake, write_rust_source};
@@ -104,6 +128,11 @@ fn generator_writes_exactly_the_compiled_fixtures() {
             "tests/fixtures/baked_all_layers.rs",
             to_rust_source(&all_layers()),
             include_str!("fixtures/baked_all_layers.rs"),
+        ),
+        (
+            "tests/fixtures/baked_housing_f64.rs",
+            to_rust_source(&housing_f64()),
+            include_str!("fixtures/baked_housing_f64.rs"),
         ),
     ];
     for (path, generated, checked_in) in cases {
