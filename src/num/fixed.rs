@@ -12,7 +12,9 @@
 //!
 //! Nothing panics and nothing wraps. A result beyond the range becomes
 //! ±[`Q16_16::MAX`] (raw ±`i32::MAX`; raw `i32::MIN` is never produced, and
-//! [`Q16_16::from_raw`] reads it as −`MAX`). A saturated value is not
+//! [`Q16_16::from_raw`] reads it as −`MAX`); in generic code that value
+//! is [`Scalar::OVERFLOW`], and [`Scalar::MAX`] is the largest finite
+//! value, one raw step below. A saturated value is not
 //! [`is_finite`](Scalar::is_finite), so training that refuses non-finite
 //! steps also refuses overflowed ones. Unlike an IEEE infinity a saturated
 //! value is not sticky in `+ − × ÷` (`MAX − 1` is finite again), which is
@@ -34,7 +36,7 @@
 
 use core::cmp::Ordering;
 use core::fmt::{self, Debug, Write};
-use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
+use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use super::Scalar;
@@ -268,6 +270,13 @@ impl MulAssign for Q16_16 {
     }
 }
 
+impl DivAssign for Q16_16 {
+    #[inline]
+    fn div_assign(&mut self, rhs: Self) {
+        *self = *self / rhs;
+    }
+}
+
 // ---------------------------------------------------------------------------
 // exp: eˣ = 2^q · 2^(j/16) · eʳ with n = 16q + j = round(16x / ln 2) and
 // r = x − n·ln2/16, |r| < 0.0228; eʳ by its Taylor polynomial to r⁴.
@@ -390,9 +399,16 @@ fn sqrt_raw(raw: u32) -> i32 {
 
 impl Scalar for Q16_16 {
     const ONE: Self = Q16_16::ONE;
-    /// Raw `i32::MAX`, the saturation value: unlike `f32::MAX` it is not
-    /// finite (the largest finite value is one raw step below).
-    const MAX: Self = Q16_16::MAX;
+    /// The largest finite value, raw `i32::MAX − 1`: one step below the
+    /// saturation value [`Q16_16::MAX`] (which is `OVERFLOW`).
+    const MAX: Self = Q16_16(i32::MAX - 1);
+    /// The saturation value [`Q16_16::MAX`] (raw `i32::MAX`).
+    const OVERFLOW: Self = Q16_16::MAX;
+    /// Zero: fixed point has no subnormals to flush.
+    const MIN_POSITIVE: Self = Q16_16(0);
+    /// 4096 (raw 2²⁸), an eighth of the range: a sum of up to seven such
+    /// values, or one times a setting below 8, stays in range.
+    const BOUND_LIMIT: Self = Q16_16(1 << 28);
     const TAG: u32 = 2;
     const BYTES: usize = 4;
     const RUST_TYPE: &'static str = "::stacknet::num::Q16_16";
@@ -554,6 +570,52 @@ impl Scalar for Q16_16 {
             ((y + (1 << 13)) >> 14) as i32
         };
         Q16_16(if self.0 < 0 { (1 << 16) - s } else { s })
+    }
+
+    /// `xʸ = e^(y·ln x)` with `y·ln x` formed from the 2⁻²⁵-accurate
+    /// internal `ln` and rounded once: relative error ≤ 2⁻¹⁶ + 2⁻²⁵·|y|
+    /// plus `exp`'s (so ≤ 1.5·2⁻¹⁶ + 2⁻²⁵·|y| + ½ ulp). `0ʸ` is 0 for
+    /// `y > 0`, 1 for `y = 0` and `MAX` (counted) for `y < 0`; `xʸ` for
+    /// `x < 0` is 0 (counted, as NaN for floats).
+    fn powf(self, y: Self) -> Self {
+        if self.0 <= 0 {
+            return match (self.0 < 0, y.0.cmp(&0)) {
+                (false, Ordering::Equal) => Q16_16::ONE,
+                (false, Ordering::Greater) => Q16_16(0),
+                (false, Ordering::Less) => saturated(true),
+                (true, _) => {
+                    count();
+                    Q16_16(0)
+                }
+            };
+        }
+        if self.0 == i32::MAX || y.0 == 0 {
+            return if y.0 == 0 { Q16_16::ONE } else { self };
+        }
+        // y (Q.16) · ln x (Q.27) = Q.43; round to Q.16 with saturation.
+        let z = y.0 as i64 * ln_q27(self.0 as u32) as i64;
+        let z = (z + (1 << 26) + (z >> 63)) >> 27;
+        if z > 11 << 16 {
+            saturated(true)
+        } else {
+            Q16_16(z.max(-13 << 16) as i32).exp()
+        }
+    }
+
+    /// The raw values summed in an `i64` (saturating at 2⁶³, which 2³²
+    /// additions of any values cannot reach).
+    type Sum = i64;
+    const SUM_ZERO: i64 = 0;
+    #[inline(always)]
+    fn sum_add(sum: i64, x: Self) -> i64 {
+        sum.saturating_add(x.0 as i64)
+    }
+    /// `sum · weight`, rounded to nearest (ties away from zero) and
+    /// saturated: exact before the one rounding.
+    fn sum_times(sum: i64, weight: Self) -> Self {
+        let p = sum as i128 * weight.0 as i128;
+        let r = (p + (1 << 15) + (p >> 127)) >> 16;
+        clamp64(r.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
     }
 
     /// The raw `i32` as `u32`, zero-extended.
@@ -737,6 +799,63 @@ mod tests {
                     q(frac | 5 << 16),
                     "{s}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn trait_constants_powf_and_sums() {
+        assert_eq!(<Q16_16 as Scalar>::MAX.0, i32::MAX - 1);
+        assert!(<Q16_16 as Scalar>::MAX.is_finite());
+        assert!(!<Q16_16 as Scalar>::OVERFLOW.is_finite());
+        assert!(<Q16_16 as Scalar>::OVERFLOW > <Q16_16 as Scalar>::MAX);
+        assert_eq!(<Q16_16 as Scalar>::MIN_POSITIVE, Q16_16::ZERO);
+        let mut x = q(7 << 16);
+        x /= q(2 << 16);
+        assert_eq!(x, q(7 << 15));
+        // Sums of raws, exact until the one rounding of the mean.
+        let mut s = Q16_16::SUM_ZERO;
+        for _ in 0..100_000 {
+            s = Q16_16::sum_add(s, q(30000 << 16));
+        }
+        assert_eq!(s, 100_000 * (30000i64 << 16));
+        assert_eq!(
+            Q16_16::sum_times(s, Q16_16::from_f64(1.0 / 65536.0)),
+            Q16_16::from_usize(30000) * q(100_000)
+        );
+        assert_eq!(Q16_16::sum_times(3, q(1 << 15)), q(2)); // 1.5 ulp: away from 0
+        assert_eq!(Q16_16::sum_times(-3, q(1 << 15)), q(-2));
+        assert_eq!(Q16_16::sum_times(i64::MAX, Q16_16::ONE), Q16_16::MAX);
+        assert_eq!(Q16_16::sum_times(i64::MIN, Q16_16::MAX), Q16_16::MIN);
+        // powf: special cases, then Adam's βᵗ and a grid against f64.
+        assert_eq!(Q16_16::ZERO.powf(Q16_16::ONE), Q16_16::ZERO);
+        assert_eq!(Q16_16::ZERO.powf(Q16_16::ZERO), Q16_16::ONE);
+        assert_eq!(Q16_16::ZERO.powf(-Q16_16::ONE), Q16_16::MAX);
+        assert_eq!(q(-1).powf(Q16_16::ONE), Q16_16::ZERO);
+        assert_eq!(q(5).powf(Q16_16::ZERO), Q16_16::ONE);
+        assert_eq!(Q16_16::MAX.powf(q(1 << 15)), Q16_16::MAX);
+        assert_eq!(q(2 << 16).powf(q(20 << 16)), Q16_16::MAX);
+        let check = |x: Q16_16, y: Q16_16| {
+            let want = x.to_f64().powf(y.to_f64());
+            let got = x.powf(y);
+            if want * 65536.0 < i32::MAX as f64 - 64.0 {
+                let bound = 0.5
+                    + want * 65536.0 * (1.5 * 2f64.powi(-16) + y.to_f64().abs() * 2f64.powi(-25));
+                assert!(
+                    ulps(got, want) <= bound,
+                    "{x:?}^{y:?} = {got:?}, not {want}"
+                );
+            }
+        };
+        check(q(2 << 16), q(10 << 16)); // 1024.001: z = 10 ln 2 is rounded
+        for beta in [0.9, 0.99, 0.999] {
+            for t in 1..=2000 {
+                check(Q16_16::from_f64(beta), Q16_16::from_usize(t));
+            }
+        }
+        for xr in (1..40 << 16).step_by(4099) {
+            for yr in (-(12 << 16)..12 << 16).step_by(1021) {
+                check(q(xr), q(yr));
             }
         }
     }
