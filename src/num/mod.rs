@@ -10,14 +10,17 @@
 //! |---|---|---|
 //! | `f32` | the default; hardware float on Cortex-M4F and hosts | `libm`, correctly rounded or within 1 ulp |
 //! | `f64` | lessons that must agree with numpy to the last digits | `libm` |
-//! //!
+//! | [`Q16_16`] | Cortex-M0 and other FPU-less cores: integers only, saturating | integer-only: `sqrt` correctly rounded; `tanh`, `sigmoid` ≤ 0.501 ulp (2⁻¹⁶), `ln` ≤ 0.52 ulp; `exp` ≤ 0.5 ulp + 2⁻²⁸ relative |
+//!
 //! No operation uses a fused multiply-add, and the fixed-point type uses
 //! integers only, so each type gives the same bits on every target.
 
 pub mod convert;
+pub mod fixed;
 mod float;
 
 pub use convert::{Conversion, Convert, ConvertTo};
+pub use fixed::Q16_16;
 
 use core::fmt::{self, Debug, Write};
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
