@@ -83,8 +83,11 @@
 //!
 //! **[`num`]: the number types.** Layers, losses, optimizers and the
 //! trainer are written once against [`num::Scalar`]; `f32` is the default
-//! (`Dense<2, 4>` is `Dense<2, 4, f32>`), and `Dense<2, 4, f64>` trains in
-//! `f64`. Activations have no parameters and work in any number type.
+//! (`Dense<2, 4>` is `Dense<2, 4, f32>`), `Dense<2, 4, f64>` trains in
+//! `f64` and `Dense<2, 4, Q16_16>` in saturating Q16.16 fixed point
+//! ([`num::fixed`]) for parts without an FPU; [`num::Convert`] moves a
+//! network between them. Activations have no parameters and work in any
+//! number type.
 //! Settings (learning rates, penalties, betas) are `f32` and converted once.
 //! Transcendental functions come from `libm` and no fused multiply-add is
 //! used, so training gives the same bits on every target for the same seed
