@@ -165,3 +165,30 @@ fn q16_16_trains_the_2_4_3_1_network_as_f32_does() {
         "Q16.16 MSE {fixed}, f32 {float}"
     );
 }
+
+/// A learning rate below Q16.16's resolution (2⁻¹⁶ ≈ 1.5e-5) would round to
+/// 0 and train nothing: it is refused before anything changes.
+#[test]
+fn a_rate_that_rounds_to_zero_in_q16_16_is_refused() {
+    use stacknet::prelude::*;
+    type Net = (Dense<2, 1, Q16_16>, Identity<1>);
+    let mut net: Net = (
+        Dense::new([[Q16_16::ONE, -Q16_16::ONE]], [Q16_16::ZERO]),
+        Identity,
+    );
+    let before = net;
+    let x = [[Q16_16::ONE, Q16_16::ZERO]];
+    let y = [[Q16_16::ZERO]];
+    let data = Dataset::new(&x, &y).unwrap();
+    let mut trainer: Trainer<Net, Sgd, MeanSquaredError, Net, Q16_16> =
+        Trainer::new(Sgd::default(), MeanSquaredError);
+    assert_eq!(
+        trainer.step(&mut net, &data, &[0], 1e-6),
+        Err(stacknet::train::TrainError::InvalidLearningRate)
+    );
+    assert_eq!(net, before);
+    // 2⁻¹⁰ is representable: the step is taken, θ ← θ − lr · 2(ŷ − y) x
+    let loss = trainer.step(&mut net, &data, &[0], 1.0 / 1024.0).unwrap();
+    assert_eq!(loss, Q16_16::ONE);
+    assert_eq!(net.0.weights[0][0].to_raw(), 65536 - 128);
+}
