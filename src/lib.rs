@@ -52,7 +52,7 @@
 //! - [`loss`]: squared errors (mean, half-mean, summed), binary
 //!   cross-entropy (on probabilities and fused with the sigmoid), softmax
 //!   cross-entropy and Huber.
-//! - [`optim`]: SGD, momentum and Nesterov, Adam; L1/L2 penalties;
+//! - [`optim`]: SGD, momentum and Nesterov, Adam, AdamW, RMSprop; L1/L2 penalties;
 //!   learning-rate schedules; what each stepping path guarantees.
 //! - [`train`]: validated datasets, the [`Trainer`](train::Trainer), which
 //!   runs the fused kernel at batch 1 and the batched kernel for
@@ -152,7 +152,9 @@ pub mod prelude {
         BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HalfMeanSquaredError, Huber, Loss,
         MeanSquaredError, SoftmaxCrossEntropy, SumSquaredError,
     };
-    pub use crate::training::optim::{Adam, Momentum, Optimizer, Penalty, Schedule, Sgd};
+    pub use crate::training::optim::{
+        Adam, AdamW, Momentum, Optimizer, Penalty, RmsProp, Schedule, Sgd,
+    };
     pub use crate::training::train::{
         Batch, Dataset, EarlyStopping, EpochReport, FitConfig, Trainer,
     };

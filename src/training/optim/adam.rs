@@ -54,6 +54,52 @@ impl<P: Zero> Zero for AdamState<P> {
     };
 }
 
+/// Adam's step; with `DECOUPLED`, AdamW's: each parameter first decays by
+/// `lr · decay · θ` (PyTorch's `AdamW`), apart from the gradient.
+#[inline]
+pub(super) fn adam_step<const DECOUPLED: bool, S: Float, P: Params<S>>(
+    adam: &Adam,
+    decay: S,
+    params: &mut P,
+    grads: &P,
+    state: &mut AdamState<P>,
+    lr: S,
+) -> Result<(), NonFiniteStep> {
+    let (b1, b2) = (S::from_f32(adam.beta1), S::from_f32(adam.beta2));
+    let (one, epsilon) = (S::ONE, S::from_f32(adam.epsilon));
+    let t = state.t.saturating_add(1);
+    let correction1 = one - b1.powf(S::from_usize(t as usize));
+    let correction2 = one - b2.powf(S::from_usize(t as usize));
+    with_penalty!(&adam.penalty, S, P, |regularise| {
+        all_or_nothing(|commit| {
+            let mut finite = true;
+            for k in 0..P::NUM_BLOCKS {
+                let reg = regularise(k);
+                let moments = state.m.block_mut(k).iter_mut().zip(state.v.block_mut(k));
+                let params = params.block_mut(k).iter_mut().zip(grads.block(k));
+                for ((p, &g), (m, v)) in params.zip(moments) {
+                    let g = reg.grad(g, *p);
+                    let new_m = flush_subnormal(b1 * *m + (one - b1) * g);
+                    let new_v = flush_subnormal(b2 * *v + (one - b2) * g * g);
+                    let m_hat = new_m / correction1;
+                    let v_hat = new_v / correction2;
+                    let decayed = if DECOUPLED { *p - lr * decay * *p } else { *p };
+                    let new_p = decayed - lr * m_hat / (v_hat.sqrt() + epsilon);
+                    finite &= new_p.is_finite() & new_m.is_finite() & new_v.is_finite();
+                    if commit {
+                        *p = new_p;
+                        *m = new_m;
+                        *v = new_v;
+                    }
+                }
+            }
+            finite
+        })
+    })?;
+    state.t = t;
+    Ok(())
+}
+
 /// Floating point only: its second moment `g²` and its `ε` lie far below
 /// what a fixed-point type resolves (`1e-8` is 0 in Q16.16).
 impl<S: Float, P: Params<S>> Optimizer<P, S> for Adam {
@@ -67,38 +113,7 @@ impl<S: Float, P: Params<S>> Optimizer<P, S> for Adam {
         state: &mut AdamState<P>,
         lr: S,
     ) -> Result<(), NonFiniteStep> {
-        let (b1, b2) = (S::from_f32(self.beta1), S::from_f32(self.beta2));
-        let (one, epsilon) = (S::ONE, S::from_f32(self.epsilon));
-        let t = state.t.saturating_add(1);
-        let correction1 = one - b1.powf(S::from_usize(t as usize));
-        let correction2 = one - b2.powf(S::from_usize(t as usize));
-        with_penalty!(&self.penalty, S, P, |regularise| {
-            all_or_nothing(|commit| {
-                let mut finite = true;
-                for k in 0..P::NUM_BLOCKS {
-                    let reg = regularise(k);
-                    let moments = state.m.block_mut(k).iter_mut().zip(state.v.block_mut(k));
-                    let params = params.block_mut(k).iter_mut().zip(grads.block(k));
-                    for ((p, &g), (m, v)) in params.zip(moments) {
-                        let g = reg.grad(g, *p);
-                        let new_m = flush_subnormal(b1 * *m + (one - b1) * g);
-                        let new_v = flush_subnormal(b2 * *v + (one - b2) * g * g);
-                        let m_hat = new_m / correction1;
-                        let v_hat = new_v / correction2;
-                        let new_p = *p - lr * m_hat / (v_hat.sqrt() + epsilon);
-                        finite &= new_p.is_finite() & new_m.is_finite() & new_v.is_finite();
-                        if commit {
-                            *p = new_p;
-                            *m = new_m;
-                            *v = new_v;
-                        }
-                    }
-                }
-                finite
-            })
-        })?;
-        state.t = t;
-        Ok(())
+        adam_step::<false, S, P>(self, S::ZERO, params, grads, state, lr)
     }
 
     /// β1 and β2 in `[0, 1)`, ε finite and `> 0`, then the penalty.

@@ -19,12 +19,16 @@
 //! All of them give the same bits on every target for the same inputs.
 
 mod adam;
+mod adamw;
 mod momentum;
+mod rmsprop;
 mod schedule;
 mod sgd;
 
 pub use adam::{Adam, AdamState};
+pub use adamw::AdamW;
 pub use momentum::Momentum;
+pub use rmsprop::RmsProp;
 pub use schedule::Schedule;
 pub use sgd::Sgd;
 
@@ -176,8 +180,12 @@ pub enum SettingsError {
     Beta1,
     /// Adam's `beta2` is not in `[0, 1)`.
     Beta2,
-    /// Adam's `epsilon` is not a finite value `> 0`.
+    /// Adam's or RMSprop's `epsilon` is not a finite value `> 0`.
     Epsilon,
+    /// [`RmsProp::alpha`] is not in `[0, 1)`.
+    Alpha,
+    /// [`AdamW::weight_decay`] is not a finite value `>= 0`.
+    WeightDecay,
     /// [`Momentum::momentum`] is not in `[0, 1)`.
     Momentum,
     /// [`Penalty::l1`] is not a finite value `>= 0`.
@@ -195,7 +203,9 @@ impl core::fmt::Display for SettingsError {
         f.write_str(match self {
             SettingsError::Beta1 => "Adam's beta1 must be in [0, 1)",
             SettingsError::Beta2 => "Adam's beta2 must be in [0, 1)",
-            SettingsError::Epsilon => "Adam's epsilon must be finite and > 0",
+            SettingsError::Epsilon => "epsilon must be finite and > 0",
+            SettingsError::Alpha => "RMSprop's alpha must be in [0, 1)",
+            SettingsError::WeightDecay => "the weight decay must be finite and >= 0",
             SettingsError::Momentum => "momentum must be in [0, 1)",
             SettingsError::L1 => "the L1 strength must be finite and >= 0",
             SettingsError::L2 => "the L2 strength must be finite and >= 0",
