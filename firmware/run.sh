@@ -5,7 +5,8 @@
 #   2. at opt-level 2, "s" and 3: Boston housing and the TinyMind workload
 #      (Trainer::fit, the fused loop and a baseline that does not train) on
 #      a Cortex-M4F (mps2-an386), XOR on a Cortex-M0 (microbit, 16 KB RAM,
-#      soft float); every image exits 0 and prints the host's bits;
+#      no FPU) in soft-float f32 and in Q16.16 fixed point; every image
+#      exits 0 and prints the host's bits;
 #   3. the panic-never images link at opt-level "s" and 3 on both targets;
 #   4. the memory bars hold (training state, stack, flash, RAM);
 #   5. the tables between the `<!-- firmware-figures:NAME:begin -->` and
@@ -45,7 +46,7 @@ M0=thumbv6m-none-eabi
 PROFILES=(release release-s release-3)
 declare -A OPT=([release]='opt 2 (default)' [release-s]='opt `"s"`' [release-3]='opt 3')
 M4_BINS=(housing tinymind_base tinymind_fit tinymind_fused)
-M0_BINS=(xor)
+M0_BINS=(xor xor_q16)
 # -icount shift=0: one instruction per virtual ns, so SysTick counts instructions.
 QEMU_OPTS=(-nographic -icount shift=0 -semihosting-config enable=on,target=native)
 declare -A MACHINE=([$M4]="-machine mps2-an386 -cpu cortex-m4" [$M0]="-machine microbit")
@@ -137,9 +138,12 @@ for profile in "${PROFILES[@]}"; do
     done
     run_image $M0 xor "$profile" "$(out xor "$profile")"
     check_expected 'xor\.[a-z_]+' "$(out xor "$profile")"
-    echo "  ok   $profile: housing, tinymind_{base,fit,fused} on the M4F, xor on the M0"
+    run_image $M0 xor_q16 "$profile" "$(out xor_q16 "$profile")"
+    check_expected 'xor_q16\.[a-z_]+' "$(out xor_q16 "$profile")"
+    echo "  ok   $profile: housing, tinymind_{base,fit,fused} on the M4F, xor, xor_q16 on the M0"
 done
-cat "$(out housing release)" "$(out tinymind_fit release)" "$(out tinymind_fused release)" "$(out xor release)"
+cat "$(out housing release)" "$(out tinymind_fit release)" "$(out tinymind_fused release)" \
+    "$(out xor release)" "$(out xor_q16 release)"
 
 step "panic-never: training and prediction link with no panic path"
 for target in $M4 $M0; do
@@ -157,7 +161,11 @@ done
 h="$(out housing release)" x="$(out xor release)"
 # flash without the baked data set; static RAM + stack of the M0
 flash_m4() { echo $(( $(get flash_bytes "$(out housing "$1")") - $(get baked_data_bytes "$(out housing "$1")") )); }
-ram_m0() { echo $(( $(get static_ram_bytes "$(out xor "$1")") + $(get stack_peak_program_bytes "$(out xor "$1")") )); }
+ram_m0() {  # profile [bin]
+    local f
+    f="$(out "${2:-xor}" "$1")"
+    echo $(( $(get static_ram_bytes "$f") + $(get stack_peak_program_bytes "$f") ))
+}
 # flash added by training: the image minus the baseline, same profile
 added() { echo $(( $(get flash_bytes "$(out "tinymind_$1" "$2")") - $(get flash_bytes "$(out tinymind_base "$2")") )); }
 
@@ -167,6 +175,7 @@ bar "M4F housing: stack peak of the training call, bytes" "$(get stack_peak_fit_
 bar "M4F housing: flash without the baked data, bytes" "$(flash_m4 release)" 32768
 bar "M4F housing: test MSE (milli)" "$(get test_mse_milli "$h")" 20000
 bar "M0 XOR: static RAM + whole-program stack peak, bytes" "$(ram_m0 release)" 4096
+bar "M0 XOR Q16.16: static RAM + whole-program stack peak, bytes" "$(ram_m0 release xor_q16)" 4096
 
 step "figures"
 fig="$tmp/figures"
@@ -218,6 +227,15 @@ h_mse() { echo "$(milli "$(hv train_mse_milli "$1")") / $(milli "$(hv test_mse_m
 } >"$fig/housing.md"
 
 xv() { get "$1" "$(out xor "$2")"; }
+qv() { get "$1" "$(out xor_q16 "$2")"; }
+q="$(out xor_q16 release)"
+q_result() {
+    local micro
+    micro=$(qv loss_micro "$1")
+    printf '%s of 4, BCE %d.%06d' "$(qv xor_q16.correct "$1")" $((micro / 1000000)) $((micro % 1000000))
+}
+ratio_10() { echo $(( $(xv instructions_per_sample "$1") * 10 / $(qv instructions_per_sample "$1") )); }
+ratio() { local r; r=$(ratio_10 "$1"); echo "$((r / 10)).$((r % 10))×"; }
 x_result() {
     local micro
     micro=$(xv loss_micro "$1")
@@ -235,6 +253,14 @@ x_result() {
     row "instructions per epoch (4 samples)" 'n "$(xv instructions_per_epoch $p)"'
     row "instructions per training sample" 'n "$(xv instructions_per_sample $p)"'
     row "result" 'same_or xor "xor\.[a-z_]+" x_result $p'
+    row "Q16.16: flash: code + rodata" 'bytes "$(qv flash_bytes $p)"'
+    row "Q16.16: stack peak of the training call (\`Trainer::fit\`)" 'bytes "$(qv stack_peak_fit_bytes $p)"'
+    row "Q16.16: total RAM: static + whole-program stack" 'bytes "$(ram_m0 $p xor_q16)"'
+    row "Q16.16: training state: network $(bytes "$(get net_bytes "$q")") + trainer $(bytes "$(get trainer_bytes "$q")")" \
+        'bytes "$(qv training_state_bytes $p)"'
+    row "Q16.16: instructions per training sample" 'n "$(qv instructions_per_sample $p)"'
+    row "instructions per sample, f32 ÷ Q16.16" 'ratio $p'
+    row "Q16.16: result" 'same_or xor_q16 "xor_q16\.[a-z_]+" q_result $p'
 } >"$fig/xor.md"
 
 tv() { get "$2" "$(out "tinymind_$1" "$3")"; }
@@ -286,6 +312,8 @@ fit_vs_fused() { echo $(( $(tv fit instructions_per_sample "$1") * 100 / $(tv fu
     echo "| M4F housing: flash ≤ 16 KB without the data set (aim) | same | $(met_per_opt 'flash_m4 $p' 16384) |"
     echo "| M4F housing: test MSE equal to the host's, bit for bit | $(milli "$(get test_mse_milli "$h")") (\`$(get housing.test_mse "$h")\`) at every opt level | yes |"
     echo "| M0 XOR: static RAM + stack peak ≤ 4 KB | $(per_opt 'bytes "$(ram_m0 $p)"') | $(met_per_opt 'ram_m0 $p' 4096) |"
+    echo "| M0 XOR in Q16.16: static RAM + stack peak ≤ 4 KB | $(per_opt 'bytes "$(ram_m0 $p xor_q16)"') | $(met_per_opt 'ram_m0 $p xor_q16' 4096) |"
+    echo "| M0 XOR: Q16.16 ≥ 4× fewer instructions per sample than soft-float f32 (aim 10×) | $(per_opt 'ratio $p') | $(met_per_opt 'echo $(( 40 - $(ratio_10 $p) ))' 0) |"
     echo "| M4F housing: ≤ 500 instructions per training sample | $(per_opt 'n "$(hv instructions_per_sample $p)"') | $(met_per_opt 'hv instructions_per_sample $p' 500) |"
     echo "| M4F TinyMind workload: fewer instructions per sample than TinyMind, with \`Trainer::fit\` | $(per_opt 'n "$(tv fit instructions_per_sample $p)"') | $(met_per_opt 'echo $(( $(tv fit instructions_per_sample $p) - ${TINYMIND_INSTRUCTIONS[$p]} ))' -1) |"
     echo "| M4F TinyMind workload: \`Trainer::fit\` within 10 % of the fused loop's instructions per sample | $(per_opt 'echo "$(fit_vs_fused $p) %"') | $(met_per_opt 'fit_vs_fused $p' 110) |"

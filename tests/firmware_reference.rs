@@ -1,8 +1,8 @@
 //! The host half of the firmware's bit-exactness check.
 //!
-//! `firmware/shared/reference.rs` defines the Boston housing, XOR and
-//! TinyMind-workload runs that the firmware performs on a Cortex-M4F and a
-//! Cortex-M0 under QEMU.
+//! `firmware/shared/reference.rs` defines the Boston housing, XOR (in f32
+//! and in Q16.16) and TinyMind-workload runs that the firmware performs on
+//! a Cortex-M4F and a Cortex-M0 under QEMU.
 //! This test performs the same runs on the host and compares them with
 //! `firmware/expected.txt`, which the firmware bakes in and must match too
 //! (it exits non-zero otherwise, see `firmware/run.sh`). Host = file =
@@ -19,7 +19,8 @@ mod reference;
 
 use std::path::PathBuf;
 
-use reference::{housing, tinymind, xor};
+use reference::{housing, tinymind, xor, xor_q16};
+use stacknet::num::{Q16_16, Scalar};
 
 /// The key=value lines of the host's results, in `expected.txt`'s format.
 fn host_results() -> String {
@@ -43,6 +44,12 @@ fn host_results() -> String {
     assert!(h.test_score <= 20.0, "test MSE {} collapsed", h.test_score);
     let x = xor::run(|call| call.call(&mut ())).expect("xor trains");
     assert_eq!(x.test_score, 4.0, "XOR not learned");
+    let q = xor_q16::run(|call| call.call(&mut ())).expect("xor in Q16.16 trains");
+    assert_eq!(
+        q.test_score,
+        Q16_16::from_usize(4),
+        "XOR not learned in Q16.16"
+    );
     let mut xs = vec![[0.0; 2]; tinymind::ROWS];
     let mut ys = vec![[0.0; 1]; tinymind::ROWS];
     let mut order = vec![0; tinymind::ROWS];
@@ -64,6 +71,7 @@ fn host_results() -> String {
         "housing.inputs={:#010x}\nhousing.epochs={}\nhousing.train_mse={:#010x}\n\
          housing.test_mse={:#010x}\nhousing.weights={:#010x}\n\
          xor.epochs={}\nxor.loss={:#010x}\nxor.correct={}\nxor.weights={:#010x}\n\
+         xor_q16.epochs={}\nxor_q16.loss={:#010x}\nxor_q16.correct={}\nxor_q16.weights={:#010x}\n\
          tinymind.rows={:#010x}\ntinymind.start_mse={:#010x}\n\
          tinymind.fit.final_mse={:#010x}\ntinymind.fit.weights={:#010x}\n\
          tinymind.fused.final_mse={:#010x}\ntinymind.fused.weights={:#010x}\n",
@@ -76,6 +84,10 @@ fn host_results() -> String {
         x.train_loss.to_bits(),
         x.test_score as u32,
         x.weights,
+        q.epochs,
+        q.train_loss.to_bits(),
+        q.test_score.to_raw() >> 16,
+        q.weights,
         fit.rows,
         fit.start_mse.to_bits(),
         fit.final_mse.to_bits(),

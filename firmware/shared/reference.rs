@@ -12,6 +12,7 @@
 
 use core::marker::PhantomData;
 use stacknet::init::uniform01;
+use stacknet::num::{Convert, Scalar, Q16_16};
 
 use stacknet::loss::{BinaryCrossEntropy, HalfMeanSquaredError, Loss, MeanSquaredError};
 use stacknet::optim::{Momentum, Optimizer, Penalty, Schedule, Sgd};
@@ -25,13 +26,14 @@ use stacknet::train::{FitSummary, NoBestWeights, Reporter, TrainError};
 use stacknet::{SgdStep, StandardScaler, Zero};
 
 /// FNV-1a (32-bit) over the little-endian bytes of `to_bits()` of every
-/// parameter, in the flat [`Params`] order. Equal checksums mean equal
-/// weights, bit for bit.
-pub fn weights_checksum<P: Params>(params: &P) -> u32 {
+/// parameter, in the flat [`Params`] order (the low 32 bits of each: all
+/// of an `f32` or a Q16.16). Equal checksums mean equal weights, bit for
+/// bit.
+pub fn weights_checksum<S: Scalar, P: Params<S>>(params: &P) -> u32 {
     let mut hash = FNV_OFFSET;
     params.for_each_block(|block| {
         for p in block {
-            hash = fnv1a(hash, p.to_bits());
+            hash = fnv1a(hash, p.to_bits() as u32);
         }
     });
     hash
@@ -72,17 +74,17 @@ where
     total / inputs.len().max(1) as f32
 }
 
-/// The outcome both sides print or assert.
+/// The outcome both sides print or assert, in the run's number type `T`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Outcome {
+pub struct Outcome<T = f32> {
     /// Epochs run.
     pub epochs: u32,
     /// [`rows_checksum`] of the (standardised) inputs trained and tested on.
     pub inputs: u32,
     /// MSE on the training rows after training (for XOR: the BCE loss).
-    pub train_loss: f32,
+    pub train_loss: T,
     /// MSE on the test rows (for XOR: samples classified right, 0..=4).
-    pub test_score: f32,
+    pub test_score: T,
     /// [`weights_checksum`] of the trained network.
     pub weights: u32,
 }
@@ -94,13 +96,13 @@ pub struct Outcome {
 /// The settings come as a type ([`Settings`]), not a reference, so the
 /// training call sees them as constants and links only the loop they select,
 /// as firmware that calls `fit` directly with a constant does.
-pub struct FitCall<'a, 'd, N: Layer, Opt: Optimizer<N>, L, S> {
+pub struct FitCall<'a, 'd, N: Layer<T>, Opt: Optimizer<N, T>, L, S, T: Scalar = f32> {
     /// The network trained.
     pub net: &'a mut N,
     /// Its training state.
-    pub trainer: &'a mut Trainer<N, Opt, L, NoBestWeights>,
+    pub trainer: &'a mut Trainer<N, Opt, L, NoBestWeights, T>,
     /// The training rows.
-    pub data: &'a Dataset<'d, 2, 1>,
+    pub data: &'a Dataset<'d, 2, 1, T>,
     /// Settings.
     pub settings: PhantomData<S>,
     /// The shuffle order, one entry per row.
@@ -115,11 +117,11 @@ pub trait Settings {
     const CONFIG: FitConfig;
 }
 
-impl<N, Opt, L, S: Settings> FitCall<'_, '_, N, Opt, L, S>
+impl<N, Opt, L, S: Settings, T: Scalar> FitCall<'_, '_, N, Opt, L, S, T>
 where
-    N: Network<2, 1>,
-    Opt: Optimizer<N>,
-    L: Loss<1>,
+    N: Network<2, 1, T>,
+    Opt: Optimizer<N, T>,
+    L: Loss<1, T>,
 {
     /// Runs the training; `reporter` hears about every epoch.
     pub fn call<R: Reporter>(self, reporter: &mut R) -> Result<FitSummary, TrainError> {
@@ -328,6 +330,89 @@ pub mod xor {
             inputs: rows_checksum(FNV_OFFSET, &INPUTS),
             train_loss: loss(&net),
             test_score: correct(&net) as f32,
+            weights: weights_checksum(&net),
+        })
+    }
+}
+
+/// The same XOR run in Q16.16 fixed point: the same network, settings and
+/// initial weights (drawn in `f32` from [`xor::SEED`] and converted), trained
+/// with integer arithmetic only.
+pub mod xor_q16 {
+    use super::*;
+
+    /// The network.
+    pub type Net = (
+        Dense<2, 4, Q16_16>,
+        Tanh<4>,
+        Dense<4, 1, Q16_16>,
+        Sigmoid<1>,
+    );
+    /// The loss.
+    pub type Cost = BinaryCrossEntropy;
+    /// All training state besides the net.
+    pub type Train = Trainer<Net, Momentum, Cost, NoBestWeights, Q16_16>;
+
+    /// Q16.16 zero and one.
+    const O: Q16_16 = Q16_16::from_raw(0);
+    const I: Q16_16 = Q16_16::from_raw(1 << 16);
+    /// [`xor::INPUTS`] in Q16.16.
+    pub const INPUTS: [[Q16_16; 2]; 4] = [[O, O], [O, I], [I, O], [I, I]];
+    /// [`xor::TARGETS`] in Q16.16.
+    pub const TARGETS: [[Q16_16; 1]; 4] = [[O], [I], [I], [O]];
+
+    /// [`xor::setup`]'s network converted to Q16.16, a fresh trainer and the
+    /// generator.
+    pub fn setup() -> (Net, Train, XorShiftRng) {
+        let (net, _, rng) = xor::setup();
+        (
+            net.convert::<Q16_16>().net,
+            Trainer::without_best_weights(xor::OPTIMIZER, BinaryCrossEntropy),
+            rng,
+        )
+    }
+
+    /// Samples whose prediction falls on the label's side of 0.5.
+    pub fn correct(net: &Net) -> u32 {
+        let half = Q16_16::from_raw(1 << 15);
+        INPUTS
+            .iter()
+            .zip(&TARGETS)
+            .filter(|(x, [t])| (net.forward(x)[0] > half) == (*t > half))
+            .count() as u32
+    }
+
+    /// The mean loss over the four samples.
+    pub fn loss(net: &Net) -> Q16_16 {
+        let total = INPUTS.iter().zip(&TARGETS).fold(O, |sum, (x, t)| {
+            sum + BinaryCrossEntropy.loss(&net.forward(x), t)
+        });
+        total / Q16_16::from_raw(4 << 16)
+    }
+
+    /// The whole run: train (through `around_fit`, which must make the
+    /// call), then evaluate. The outcome's `test_score` is the count of
+    /// samples right, in Q16.16.
+    pub fn run(
+        around_fit: impl FnOnce(
+            FitCall<'_, '_, Net, Momentum, Cost, xor::Fit, Q16_16>,
+        ) -> Result<FitSummary, TrainError>,
+    ) -> Result<Outcome<Q16_16>, TrainError> {
+        let (mut net, mut trainer, mut rng) = setup();
+        let data = Dataset::new(&INPUTS, &TARGETS)?;
+        let summary = around_fit(FitCall {
+            net: &mut net,
+            trainer: &mut trainer,
+            data: &data,
+            settings: PhantomData,
+            order: &mut [0; 4],
+            rng: &mut rng,
+        })?;
+        Ok(Outcome {
+            epochs: summary.epochs_run,
+            inputs: rows_checksum(FNV_OFFSET, &xor::INPUTS),
+            train_loss: loss(&net),
+            test_score: Q16_16::from_raw((correct(&net) as i32) << 16),
             weights: weights_checksum(&net),
         })
     }
