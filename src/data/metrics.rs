@@ -8,6 +8,12 @@
 //! order, so a metric is the same bits on every target. NaN in the data
 //! gives NaN (or, for accuracy, a miss); it is not an error.
 //!
+//! The functions here take `f32`, so untyped float literals stay `f32`.
+//! [`generic`] has the same functions for every number type
+//! ([`Scalar`](crate::num::Scalar): `f32`, `f64`, [`Q16_16`](crate::num::Q16_16)), returning
+//! the `f64` they accumulate; the `f32` functions are those rounded to
+//! `f32`, the same bits.
+//!
 //! ```
 //! use stacknet::metrics::{mean_squared_error, r2_score};
 //! let predictions = [[2.5], [0.0], [2.0], [8.0]];
@@ -74,34 +80,19 @@ fn check(predictions: usize, targets: usize) -> Result<(), MetricError> {
     }
 }
 
-/// Mean of `f(prediction − target)` in `f64`, after the checks.
-fn mean_of(
-    predictions: &[f32],
-    targets: &[f32],
-    f: impl Fn(f64) -> f64,
-) -> Result<f64, MetricError> {
-    check(predictions.len(), targets.len())?;
-    let sum: f64 = predictions
-        .iter()
-        .zip(targets)
-        .map(|(&p, &t)| f(f64::from(p) - f64::from(t)))
-        .sum();
-    Ok(sum / predictions.len() as f64)
-}
-
 /// Mean squared error, `Σ (p − t)² / n`.
 pub fn mean_squared_error(predictions: &[f32], targets: &[f32]) -> Result<f32, MetricError> {
-    mean_of(predictions, targets, |d| d * d).map(|m| m as f32)
+    generic::mean_squared_error(predictions, targets).map(|m| m as f32)
 }
 
 /// Root mean squared error, `√(Σ (p − t)² / n)`, in the targets' units.
 pub fn root_mean_squared_error(predictions: &[f32], targets: &[f32]) -> Result<f32, MetricError> {
-    mean_of(predictions, targets, |d| d * d).map(|m| libm::sqrt(m) as f32)
+    generic::root_mean_squared_error(predictions, targets).map(|m| m as f32)
 }
 
 /// Mean absolute error, `Σ |p − t| / n`.
 pub fn mean_absolute_error(predictions: &[f32], targets: &[f32]) -> Result<f32, MetricError> {
-    mean_of(predictions, targets, libm::fabs).map(|m| m as f32)
+    generic::mean_absolute_error(predictions, targets).map(|m| m as f32)
 }
 
 /// Coefficient of determination, `R² = 1 − Σ (t − p)² / Σ (t − t̄)²`.
@@ -111,29 +102,7 @@ pub fn mean_absolute_error(predictions: &[f32], targets: &[f32]) -> Result<f32, 
 /// ratio is undefined: the result is then 1 for perfect predictions and 0
 /// otherwise, as scikit-learn's `r2_score` does.
 pub fn r2_score(predictions: &[f32], targets: &[f32]) -> Result<f32, MetricError> {
-    check(predictions.len(), targets.len())?;
-    let n = targets.len() as f64;
-    let mean = targets.iter().map(|&t| f64::from(t)).sum::<f64>() / n;
-    let (mut residual, mut total) = (0.0f64, 0.0f64);
-    for (&p, &t) in predictions.iter().zip(targets) {
-        let (p, t) = (f64::from(p), f64::from(t));
-        residual += (t - p) * (t - p);
-        total += (t - mean) * (t - mean);
-    }
-    let r2 = if total != 0.0 {
-        1.0 - residual / total
-    } else if residual == 0.0 {
-        1.0
-    } else {
-        0.0
-    };
-    Ok(r2 as f32)
-}
-
-/// The class of a probability or 0/1 label: positive above 0.5.
-#[inline]
-fn positive(v: f32) -> bool {
-    v > 0.5
+    generic::r2_score(predictions, targets).map(|r| r as f32)
 }
 
 /// Fraction of probabilities on the right side of 0.5.
@@ -161,19 +130,7 @@ pub fn binary_accuracy(probabilities: &[f32], targets: &[f32]) -> Result<f32, Me
 /// assert_eq!(argmax(&[0.5, 0.5]), 0);
 /// ```
 pub fn argmax<const K: usize>(scores: &[f32; K]) -> usize {
-    const { assert!(K > 0, "argmax needs at least one class") };
-    let mut best = 0;
-    let mut best_value = f32::NEG_INFINITY;
-    for (k, &v) in scores.iter().enumerate() {
-        if v.is_nan() {
-            return k;
-        }
-        if v > best_value || k == 0 {
-            best = k;
-            best_value = v;
-        }
-    }
-    best
+    generic::argmax(scores)
 }
 
 /// Fraction of rows whose argmax matches the argmax of the one-hot target
@@ -189,13 +146,7 @@ pub fn categorical_accuracy<const K: usize>(
     scores: &[[f32; K]],
     one_hot: &[[f32; K]],
 ) -> Result<f32, MetricError> {
-    check(scores.len(), one_hot.len())?;
-    let hits = scores
-        .iter()
-        .zip(one_hot)
-        .filter(|&(s, t)| argmax(s) == argmax(t))
-        .count();
-    Ok(fraction(hits, scores.len()))
+    generic::categorical_accuracy(scores, one_hot).map(|a| a as f32)
 }
 
 /// Fraction of rows whose argmax is the class index in `labels` (Keras'
@@ -210,22 +161,21 @@ pub fn sparse_categorical_accuracy<const K: usize>(
     scores: &[[f32; K]],
     labels: &[usize],
 ) -> Result<f32, MetricError> {
-    check(scores.len(), labels.len())?;
-    let hits = scores
-        .iter()
-        .zip(labels)
-        .filter(|&(s, &label)| argmax(s) == label)
-        .count();
-    Ok(fraction(hits, scores.len()))
+    generic::sparse_categorical_accuracy(scores, labels).map(|a| a as f32)
 }
 
-/// `numerator / denominator` as `f32`, 0 when the denominator is 0.
-fn fraction(numerator: usize, denominator: usize) -> f32 {
+/// `numerator / denominator` in `f64`, 0 when the denominator is 0.
+fn ratio(numerator: usize, denominator: usize) -> f64 {
     if denominator == 0 {
         0.0
     } else {
-        (numerator as f64 / denominator as f64) as f32
+        numerator as f64 / denominator as f64
     }
+}
+
+/// [`ratio`] rounded to `f32`.
+fn fraction(numerator: usize, denominator: usize) -> f32 {
+    ratio(numerator, denominator) as f32
 }
 
 /// Probabilities are clipped to `[ε, 1 − ε]`, `ε = f32::EPSILON`, before
@@ -234,8 +184,8 @@ fn fraction(numerator: usize, denominator: usize) -> f32 {
 const LOG_LOSS_CLIP: f64 = f32::EPSILON as f64;
 
 /// `−ln p` with `p` clipped to `[ε, 1 − ε]`.
-fn surprise(p: f32) -> f64 {
-    -libm::log(f64::from(p).clamp(LOG_LOSS_CLIP, 1.0 - LOG_LOSS_CLIP))
+fn surprise(p: f64) -> f64 {
+    -libm::log(p.clamp(LOG_LOSS_CLIP, 1.0 - LOG_LOSS_CLIP))
 }
 
 /// Binary log loss (cross-entropy) of probabilities against 0/1 targets:
@@ -250,16 +200,7 @@ fn surprise(p: f32) -> f64 {
 /// assert!((loss - 0.366_985).abs() < 1e-6);
 /// ```
 pub fn log_loss(probabilities: &[f32], targets: &[f32]) -> Result<f32, MetricError> {
-    check(probabilities.len(), targets.len())?;
-    let sum: f64 = probabilities
-        .iter()
-        .zip(targets)
-        .map(|(&p, &t)| {
-            let t = f64::from(t);
-            t * surprise(p) + (1.0 - t) * surprise(1.0 - p)
-        })
-        .sum();
-    Ok((sum / probabilities.len() as f64) as f32)
+    generic::log_loss(probabilities, targets).map(|l| l as f32)
 }
 
 /// Multi-class log loss of rows of class probabilities against one-hot (or
@@ -279,16 +220,7 @@ pub fn categorical_log_loss<const K: usize>(
     probabilities: &[[f32; K]],
     targets: &[[f32; K]],
 ) -> Result<f32, MetricError> {
-    check(probabilities.len(), targets.len())?;
-    let mut sum = 0.0f64;
-    for (p, t) in probabilities.iter().zip(targets) {
-        for (&p, &t) in p.iter().zip(t) {
-            if t != 0.0 {
-                sum += f64::from(t) * surprise(p);
-            }
-        }
-    }
-    Ok((sum / probabilities.len() as f64) as f32)
+    generic::categorical_log_loss(probabilities, targets).map(|l| l as f32)
 }
 
 /// Writes the one-hot row of each class label (`1.0` at the label, `0.0`
@@ -303,21 +235,214 @@ pub fn categorical_log_loss<const K: usize>(
 /// assert_eq!(rows, [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]);
 /// ```
 pub fn one_hot<const K: usize>(labels: &[usize], rows: &mut [[f32; K]]) -> Result<(), MetricError> {
-    check(labels.len(), rows.len())?;
-    if let Some((row, &label)) = labels.iter().enumerate().find(|&(_, &l)| l >= K) {
-        return Err(MetricError::LabelOutOfRange {
-            row,
-            label,
-            classes: K,
-        });
+    generic::one_hot(labels, rows)
+}
+
+/// The metrics for every number type `S`: predictions and targets in `S`,
+/// results in `f64` (what they are accumulated in; every `S` converts to
+/// `f64` exactly). The `f32` functions of [`metrics`](super) are these,
+/// rounded to `f32`.
+///
+/// ```
+/// use stacknet::metrics::generic::mean_squared_error;
+/// use stacknet::num::{Q16_16, Scalar};
+/// let p = [2.5, 0.0, 2.0, 8.0].map(Q16_16::from_f32);
+/// let t = [3.0, -0.5, 2.0, 7.0].map(Q16_16::from_f32);
+/// assert_eq!(mean_squared_error(&p, &t), Ok(0.375));
+/// ```
+pub mod generic {
+    use super::{BinaryConfusion, MetricError, check, ratio, surprise};
+    use crate::num::Scalar;
+
+    /// Mean of `f(prediction − target)` in `f64`, after the checks.
+    fn mean_of<S: Scalar>(
+        predictions: &[S],
+        targets: &[S],
+        f: impl Fn(f64) -> f64,
+    ) -> Result<f64, MetricError> {
+        check(predictions.len(), targets.len())?;
+        let sum: f64 = predictions
+            .iter()
+            .zip(targets)
+            .map(|(&p, &t)| f(p.to_f64() - t.to_f64()))
+            .sum();
+        Ok(sum / predictions.len() as f64)
     }
-    for (row, &label) in rows.iter_mut().zip(labels) {
-        *row = [0.0; K];
-        if let Some(one) = row.get_mut(label) {
-            *one = 1.0;
+
+    /// Mean squared error, `Σ (p − t)² / n`.
+    pub fn mean_squared_error<S: Scalar>(
+        predictions: &[S],
+        targets: &[S],
+    ) -> Result<f64, MetricError> {
+        mean_of(predictions, targets, |d| d * d)
+    }
+
+    /// Root mean squared error, `√(Σ (p − t)² / n)`.
+    pub fn root_mean_squared_error<S: Scalar>(
+        predictions: &[S],
+        targets: &[S],
+    ) -> Result<f64, MetricError> {
+        mean_squared_error(predictions, targets).map(libm::sqrt)
+    }
+
+    /// Mean absolute error, `Σ |p − t| / n`.
+    pub fn mean_absolute_error<S: Scalar>(
+        predictions: &[S],
+        targets: &[S],
+    ) -> Result<f64, MetricError> {
+        mean_of(predictions, targets, libm::fabs)
+    }
+
+    /// R², as [`r2_score`](super::r2_score).
+    pub fn r2_score<S: Scalar>(predictions: &[S], targets: &[S]) -> Result<f64, MetricError> {
+        check(predictions.len(), targets.len())?;
+        let n = targets.len() as f64;
+        let mean = targets.iter().map(|&t| t.to_f64()).sum::<f64>() / n;
+        let (mut residual, mut total) = (0.0f64, 0.0f64);
+        for (&p, &t) in predictions.iter().zip(targets) {
+            let (p, t) = (p.to_f64(), t.to_f64());
+            residual += (t - p) * (t - p);
+            total += (t - mean) * (t - mean);
         }
+        Ok(if total != 0.0 {
+            1.0 - residual / total
+        } else if residual == 0.0 {
+            1.0
+        } else {
+            0.0
+        })
     }
-    Ok(())
+
+    /// The class of a probability or 0/1 label: positive above 0.5.
+    #[inline]
+    fn positive<S: Scalar>(v: S) -> bool {
+        v > S::from_f32(0.5)
+    }
+
+    /// The binary confusion counts, as
+    /// [`BinaryConfusion::from_probabilities`].
+    pub fn binary_confusion<S: Scalar>(
+        probabilities: &[S],
+        targets: &[S],
+    ) -> Result<BinaryConfusion, MetricError> {
+        check(probabilities.len(), targets.len())?;
+        let mut counts = BinaryConfusion::EMPTY;
+        for (&p, &t) in probabilities.iter().zip(targets) {
+            counts.record(positive(p), positive(t));
+        }
+        Ok(counts)
+    }
+
+    /// Fraction of probabilities on the right side of 0.5, as
+    /// [`binary_accuracy`](super::binary_accuracy).
+    pub fn binary_accuracy<S: Scalar>(
+        probabilities: &[S],
+        targets: &[S],
+    ) -> Result<f64, MetricError> {
+        binary_confusion(probabilities, targets).map(|c| {
+            let right = c.true_positives.saturating_add(c.true_negatives);
+            ratio(right, c.total())
+        })
+    }
+
+    /// Index of the largest value, as [`argmax`](super::argmax): ties go to
+    /// the lowest index and the first NaN wins.
+    pub fn argmax<S: Scalar, const K: usize>(scores: &[S; K]) -> usize {
+        const { assert!(K > 0, "argmax needs at least one class") };
+        let mut best = 0;
+        for (k, &v) in scores.iter().enumerate() {
+            // NaN is the one value not comparable with itself.
+            if v.partial_cmp(&v).is_none() {
+                return k;
+            }
+            if v > scores[best] {
+                best = k;
+            }
+        }
+        best
+    }
+
+    /// As [`categorical_accuracy`](super::categorical_accuracy).
+    pub fn categorical_accuracy<S: Scalar, const K: usize>(
+        scores: &[[S; K]],
+        one_hot: &[[S; K]],
+    ) -> Result<f64, MetricError> {
+        check(scores.len(), one_hot.len())?;
+        let hits = scores
+            .iter()
+            .zip(one_hot)
+            .filter(|&(s, t)| argmax(s) == argmax(t))
+            .count();
+        Ok(ratio(hits, scores.len()))
+    }
+
+    /// As [`sparse_categorical_accuracy`](super::sparse_categorical_accuracy).
+    pub fn sparse_categorical_accuracy<S: Scalar, const K: usize>(
+        scores: &[[S; K]],
+        labels: &[usize],
+    ) -> Result<f64, MetricError> {
+        check(scores.len(), labels.len())?;
+        let hits = scores
+            .iter()
+            .zip(labels)
+            .filter(|&(s, &label)| argmax(s) == label)
+            .count();
+        Ok(ratio(hits, scores.len()))
+    }
+
+    /// Binary log loss, as [`log_loss`](super::log_loss) (clipped at
+    /// `f32::EPSILON` for every number type); `1 − p` is formed in `S`.
+    pub fn log_loss<S: Scalar>(probabilities: &[S], targets: &[S]) -> Result<f64, MetricError> {
+        check(probabilities.len(), targets.len())?;
+        let sum: f64 = probabilities
+            .iter()
+            .zip(targets)
+            .map(|(&p, &t)| {
+                let t = t.to_f64();
+                t * surprise(p.to_f64()) + (1.0 - t) * surprise((S::ONE - p).to_f64())
+            })
+            .sum();
+        Ok(sum / probabilities.len() as f64)
+    }
+
+    /// Multi-class log loss, as [`categorical_log_loss`](super::categorical_log_loss).
+    pub fn categorical_log_loss<S: Scalar, const K: usize>(
+        probabilities: &[[S; K]],
+        targets: &[[S; K]],
+    ) -> Result<f64, MetricError> {
+        check(probabilities.len(), targets.len())?;
+        let mut sum = 0.0f64;
+        for (p, t) in probabilities.iter().zip(targets) {
+            for (&p, &t) in p.iter().zip(t) {
+                if t != S::ZERO {
+                    sum += t.to_f64() * surprise(p.to_f64());
+                }
+            }
+        }
+        Ok(sum / probabilities.len() as f64)
+    }
+
+    /// One-hot rows in `S`, as [`one_hot`](super::one_hot).
+    pub fn one_hot<S: Scalar, const K: usize>(
+        labels: &[usize],
+        rows: &mut [[S; K]],
+    ) -> Result<(), MetricError> {
+        check(labels.len(), rows.len())?;
+        if let Some((row, &label)) = labels.iter().enumerate().find(|&(_, &l)| l >= K) {
+            return Err(MetricError::LabelOutOfRange {
+                row,
+                label,
+                classes: K,
+            });
+        }
+        for (row, &label) in rows.iter_mut().zip(labels) {
+            *row = [S::ZERO; K];
+            if let Some(one) = row.get_mut(label) {
+                *one = S::ONE;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Counts of a binary classifier's outcomes (the 2 × 2 confusion matrix).
@@ -360,13 +485,9 @@ impl BinaryConfusion {
 
     /// Counts thresholded probabilities against targets: both are positive
     /// above 0.5, as in [`binary_accuracy`].
+    /// [`generic::binary_confusion`] is the same for every number type.
     pub fn from_probabilities(probabilities: &[f32], targets: &[f32]) -> Result<Self, MetricError> {
-        check(probabilities.len(), targets.len())?;
-        let mut counts = Self::EMPTY;
-        for (&p, &t) in probabilities.iter().zip(targets) {
-            counts.record(positive(p), positive(t));
-        }
-        Ok(counts)
+        generic::binary_confusion(probabilities, targets)
     }
 
     /// Adds one outcome.
@@ -651,5 +772,83 @@ mod tests {
             categorical_accuracy(&probs, &rows),
             sparse_categorical_accuracy(&probs, &[3, 0, 1])
         );
+    }
+
+    use crate::num::{Q16_16, Scalar};
+
+    #[test]
+    fn generic_metrics_in_f64_by_hand() {
+        // The scikit-learn example in f64: errors −0.5, 0.5, 0, 1.
+        let t = [3.0f64, -0.5, 2.0, 7.0];
+        let p = [2.5f64, 0.0, 2.0, 8.0];
+        assert_eq!(generic::mean_squared_error(&p, &t), Ok(1.5 / 4.0));
+        assert_eq!(generic::mean_absolute_error(&p, &t), Ok(0.5));
+        assert_eq!(
+            generic::root_mean_squared_error(&p, &t),
+            Ok(0.375f64.sqrt())
+        );
+        // R² = 1 − 1.5 / 29.1875 (t̄ = 2.875), all exact in binary but the
+        // quotient, which is rounded once.
+        assert_eq!(generic::r2_score(&p, &t), Ok(1.0 - 1.5 / 29.1875));
+        assert_eq!(generic::r2_score(&[4.0f64, 5.0], &[4.0, 4.0]), Ok(0.0));
+        // Thresholded [1, 0, 1, 0, 1] against [1, 0, 0, 1, 1]: 3 of 5.
+        let probs = [0.9f64, 0.2, 0.7, 0.4, 0.6];
+        let labels = [1.0f64, 0.0, 0.0, 1.0, 1.0];
+        assert_eq!(generic::binary_accuracy(&probs, &labels), Ok(0.6));
+        let c = generic::binary_confusion(&probs, &labels).unwrap();
+        assert_eq!((c.true_positives, c.false_negatives), (2, 1));
+        // argmax: ties low, NaN first.
+        assert_eq!(generic::argmax(&[0.1f64, 0.7, 0.7]), 1);
+        assert_eq!(generic::argmax(&[0.1f64, f64::NAN, 0.7]), 1);
+        let scores = [[0.1f64, 0.6, 0.3], [0.8, 0.1, 0.1]];
+        let one_hot_rows = [[0.0f64, 1.0, 0.0], [0.0, 0.0, 1.0]];
+        assert_eq!(
+            generic::categorical_accuracy(&scores, &one_hot_rows),
+            Ok(0.5)
+        );
+        assert_eq!(
+            generic::sparse_categorical_accuracy(&scores, &[1, 0]),
+            Ok(1.0)
+        );
+        // −(ln 0.8 + ln 0.6) / 2, from the logarithms.
+        let expected = -(0.8f64.ln() + 0.6f64.ln()) / 2.0;
+        let loss = generic::log_loss(&[0.8f64, 0.4], &[1.0, 0.0]).unwrap();
+        assert!((loss - expected).abs() < 1e-15, "{loss} vs {expected}");
+        // −(ln 0.7 + ln 0.4) / 2.
+        let expected = -(0.7f64.ln() + 0.4f64.ln()) / 2.0;
+        let rows = [[0.7f64, 0.2, 0.1], [0.1, 0.5, 0.4]];
+        let targets = [[1.0f64, 0.0, 0.0], [0.0, 0.0, 1.0]];
+        let loss = generic::categorical_log_loss(&rows, &targets).unwrap();
+        assert!((loss - expected).abs() < 1e-15, "{loss} vs {expected}");
+        let mut encoded = [[7.0f64; 3]; 2];
+        generic::one_hot(&[1, 2], &mut encoded).unwrap();
+        assert_eq!(encoded, [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]);
+        assert_eq!(
+            generic::mean_squared_error::<f64>(&[], &[]),
+            Err(MetricError::Empty)
+        );
+    }
+
+    #[test]
+    fn generic_metrics_in_fixed_point() {
+        let q = Q16_16::from_f32;
+        // The same example: every value and every error is exact in Q16.16,
+        // and the sums are in f64, so the results are those of f64.
+        let t = T.map(q);
+        let p = P.map(q);
+        assert_eq!(generic::mean_squared_error(&p, &t), Ok(0.375));
+        assert_eq!(generic::mean_absolute_error(&p, &t), Ok(0.5));
+        assert_eq!(generic::r2_score(&p, &t), Ok(1.0 - 1.5 / 29.1875));
+        // 0.5 is exact, and only strictly above it is positive.
+        let probs = [q(0.5), Q16_16::from_raw(32769), q(0.2)];
+        let labels = [q(0.0), q(1.0), q(1.0)];
+        assert_eq!(generic::binary_accuracy(&probs, &labels), Ok(2.0 / 3.0));
+        assert_eq!(generic::argmax(&[q(-1.0), q(2.0), q(2.0)]), 1);
+        // Probabilities 0.75 and 0.25 are exact: −(ln 0.75 + ln 0.75) / 2.
+        let loss = generic::log_loss(&[q(0.75), q(0.25)], &[q(1.0), q(0.0)]).unwrap();
+        assert!((loss + 0.75f64.ln()).abs() < 1e-15);
+        let mut rows = [[Q16_16::SATURATED; 2]; 2];
+        generic::one_hot(&[1, 0], &mut rows).unwrap();
+        assert_eq!(rows, [[q(0.0), q(1.0)], [q(1.0), q(0.0)]]);
     }
 }

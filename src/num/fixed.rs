@@ -621,6 +621,23 @@ impl Scalar for Q16_16 {
         let r = (p + (1 << 15) + (p >> 127)) >> 16;
         clamp64(r.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
     }
+    /// `sum / n`, rounded to nearest (ties away from zero) and saturated:
+    /// one integer division of the raw sum, no `1/n` to round. Integers
+    /// only (a 64-bit division, in software on a Cortex-M0). `n = 0` is
+    /// `x / 0`: ±`SATURATED` by the sign of the sum, or 0; counted.
+    fn sum_div(sum: i64, n: usize) -> Self {
+        if n == 0 {
+            return div_by_zero(Q16_16(sum.signum() as i32));
+        }
+        let d = i64::try_from(n).unwrap_or(i64::MAX);
+        let (q, r) = (sum / d, sum % d);
+        // 2|r| < 2d ≤ 2⁶⁴: no overflow in u64.
+        if 2 * r.unsigned_abs() >= d as u64 {
+            clamp64(q + sum.signum())
+        } else {
+            clamp64(q)
+        }
+    }
 
     /// The raw `i32` as `u32`, zero-extended.
     #[inline(always)]
@@ -840,6 +857,14 @@ mod tests {
             Q16_16::sum_times(i64::MIN, Q16_16::SATURATED),
             Q16_16::NEG_SATURATED
         );
+        // sum_div: one rounded integer division. 100000 · 30000 / 100000.
+        assert_eq!(Q16_16::sum_div(s, 100_000), q(30000 << 16));
+        assert_eq!(Q16_16::sum_div(7, 2), q(4)); // 3.5 ulp: away from 0
+        assert_eq!(Q16_16::sum_div(-7, 2), q(-4));
+        assert_eq!(Q16_16::sum_div(10, 3), q(3)); // 3.33
+        assert_eq!(Q16_16::sum_div(-11, 3), q(-4)); // −3.67
+        assert_eq!(Q16_16::sum_div(s, 1), Q16_16::SATURATED);
+        assert_eq!(Q16_16::sum_div(-5, 0), Q16_16::NEG_SATURATED);
         // powf: special cases, then Adam's βᵗ and a grid against f64.
         assert_eq!(Q16_16::ZERO.powf(Q16_16::ONE), Q16_16::ZERO);
         assert_eq!(Q16_16::ZERO.powf(Q16_16::ZERO), Q16_16::ONE);

@@ -97,6 +97,10 @@ macro_rules! float_scalar {
             fn sum_times(sum: Self, weight: Self) -> Self {
                 sum * weight
             }
+            #[inline(always)]
+            fn sum_div(sum: Self, n: usize) -> Self {
+                sum / n as $t
+            }
 
             #[inline(always)]
             fn to_bits(self) -> u64 {

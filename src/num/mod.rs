@@ -144,6 +144,15 @@ pub trait Scalar:
     fn sum_add(sum: Self::Sum, x: Self) -> Self::Sum;
     /// `sum · weight` in this type (a mean, with `weight = 1/n`).
     fn sum_times(sum: Self::Sum, weight: Self) -> Self;
+    /// `sum / n` in this type, rounded once: the mean of `n` values from
+    /// their sum. Exact before the one rounding for floats (`sum / n`) and
+    /// for fixed point (an integer division of the wide sum, rounded to
+    /// nearest), so unlike `sum_times(sum, 1 / n)` it does not carry the
+    /// rounding error of `1 / n`. `n = 0` divides by zero.
+    #[inline]
+    fn sum_div(sum: Self::Sum, n: usize) -> Self {
+        Self::sum_times(sum, Self::ONE) / Self::from_usize(n)
+    }
 
     /// The raw bits, zero-extended to 64: what records store and what
     /// bit-for-bit comparisons compare.
