@@ -12,7 +12,7 @@
 
 use core::marker::PhantomData;
 use stacknet::init::uniform01;
-use stacknet::num::{Convert, Scalar, Q16_16};
+use stacknet::num::{Convert, Q16_16, Scalar};
 
 use stacknet::loss::{BinaryCrossEntropy, HalfMeanSquaredError, Loss, MeanSquaredError};
 use stacknet::optim::{Momentum, Optimizer, Penalty, Schedule, Sgd};
