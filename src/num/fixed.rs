@@ -657,10 +657,14 @@ impl Scalar for Q16_16 {
 
 #[cfg(test)]
 mod tests {
-    extern crate std;
     use super::*;
-    use std::format;
-    use std::string::String;
+
+    /// `{:?}` of `x`, without a heap.
+    fn debug(x: Q16_16) -> heapless::String<32> {
+        let mut s = heapless::String::new();
+        write!(s, "{x:?}").unwrap();
+        s
+    }
 
     fn q(raw: i32) -> Q16_16 {
         Q16_16::from_raw(raw)
@@ -797,23 +801,20 @@ mod tests {
             assert_eq!(Q16_16::from_bits(q(raw).to_bits()), q(raw));
         }
         assert_eq!((Q16_16::TAG, Q16_16::BYTES), (2, 4));
-        let mut s = String::new();
+        let mut s = heapless::String::<64>::new();
         q(-98304).write_literal(&mut s).unwrap();
         assert_eq!(s, "::stacknet::num::Q16_16::from_raw(-98304)");
-        assert_eq!(format!("{:?}", Q16_16::from_f32(1.5)), "Q16_16(1.5)");
-        assert_eq!(format!("{:?}", Q16_16::from_f32(-1.5)), "Q16_16(-1.5)");
-        assert_eq!(format!("{:?}", Q16_16::ZERO), "Q16_16(0.0)");
-        assert_eq!(format!("{:?}", q(-(3 << 16))), "Q16_16(-3.0)");
-        assert_eq!(format!("{:?}", q(6554)), "Q16_16(0.1)");
-        assert_eq!(format!("{:?}", q(1)), "Q16_16(0.00002)");
-        assert_eq!(format!("{:?}", Q16_16::SATURATED), "Q16_16(32767.99998)");
-        assert_eq!(
-            format!("{:?}", Q16_16::NEG_SATURATED),
-            "Q16_16(-32767.99998)"
-        );
+        assert_eq!(debug(Q16_16::from_f32(1.5)), "Q16_16(1.5)");
+        assert_eq!(debug(Q16_16::from_f32(-1.5)), "Q16_16(-1.5)");
+        assert_eq!(debug(Q16_16::ZERO), "Q16_16(0.0)");
+        assert_eq!(debug(q(-(3 << 16))), "Q16_16(-3.0)");
+        assert_eq!(debug(q(6554)), "Q16_16(0.1)");
+        assert_eq!(debug(q(1)), "Q16_16(0.00002)");
+        assert_eq!(debug(Q16_16::SATURATED), "Q16_16(32767.99998)");
+        assert_eq!(debug(Q16_16::NEG_SATURATED), "Q16_16(-32767.99998)");
         // Every fraction prints the shortest decimal that reads back.
         for frac in 0..1 << 16 {
-            let s = format!("{:?}", q(frac | 5 << 16));
+            let s = debug(q(frac | 5 << 16));
             let v: f64 = s["Q16_16(".len()..s.len() - 1].parse().unwrap();
             assert_eq!(Q16_16::from_f64(v), q(frac | 5 << 16), "{s}");
             let digits = s.len() - "Q16_16(5.)".len();
@@ -1039,15 +1040,11 @@ mod tests {
         assert_eq!(q(1000).ln_1p(), q(66536).ln());
     }
 
-    /// Every positive raw: about two minutes on two cores.
+    /// Every positive raw: about four minutes on one core.
     #[test]
     #[ignore]
     fn ln_and_sqrt_every_input() {
-        let half = 1 << 30;
-        std::thread::scope(|s| {
-            s.spawn(|| (1..half).for_each(|r| (check_ln(r), check_sqrt(r)).1));
-            s.spawn(|| (half..i32::MAX).for_each(|r| (check_ln(r), check_sqrt(r)).1));
-        });
+        (1..i32::MAX).for_each(|r| (check_ln(r), check_sqrt(r)).1);
     }
 
     /// The exactly rounded, clamped result of `n / d` (ties away from 0).
