@@ -234,8 +234,16 @@ q_result() {
     micro=$(qv loss_micro "$1")
     printf '%s of 4, BCE %d.%06d' "$(qv xor_q16.correct "$1")" $((micro / 1000000)) $((micro % 1000000))
 }
+# Ten times f32 ÷ Q16.16, truncated: what the bar compares with 40.
 ratio_10() { echo $(( $(xv instructions_per_sample "$1") * 10 / $(qv instructions_per_sample "$1") )); }
-ratio() { local r; r=$(ratio_10 "$1"); echo "$((r / 10)).$((r % 10))×"; }
+# The ratio shown, rounded to one decimal (the bar's check above truncates).
+ratio() {
+    local f q r
+    f=$(xv instructions_per_sample "$1")
+    q=$(qv instructions_per_sample "$1")
+    r=$(((f * 10 + q / 2) / q))
+    echo "$((r / 10)).$((r % 10))×"
+}
 x_result() {
     local micro
     micro=$(xv loss_micro "$1")
