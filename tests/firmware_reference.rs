@@ -19,8 +19,8 @@ mod reference;
 
 use std::path::PathBuf;
 
-use reference::{housing, tinymind, xor, xor_q16};
-use stacknet::num::{Q16_16, Scalar};
+use reference::{housing, tinymind, xor};
+use stacknet::num::{Convert, Q16_16, Scalar};
 
 /// The key=value lines of the host's results, in `expected.txt`'s format.
 fn host_results() -> String {
@@ -42,9 +42,10 @@ fn host_results() -> String {
     )
     .expect("housing trains");
     assert!(h.test_score <= 20.0, "test MSE {} collapsed", h.test_score);
-    let x = xor::run(|call| call.call(&mut ())).expect("xor trains");
+    let x = xor::run(|net| net, |call| call.call(&mut ())).expect("xor trains");
     assert_eq!(x.test_score, 4.0, "XOR not learned");
-    let q = xor_q16::run(|call| call.call(&mut ())).expect("xor in Q16.16 trains");
+    let q = xor::run(|net| net.convert::<Q16_16>().net, |call| call.call(&mut ()))
+        .expect("xor in Q16.16 trains");
     assert_eq!(
         q.test_score,
         Q16_16::from_usize(4),

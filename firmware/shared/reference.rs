@@ -12,7 +12,7 @@
 
 use core::marker::PhantomData;
 use stacknet::init::uniform01;
-use stacknet::num::{Convert, Q16_16, Scalar};
+use stacknet::num::Scalar;
 
 use stacknet::loss::{BinaryCrossEntropy, HalfMeanSquaredError, Loss, MeanSquaredError};
 use stacknet::optim::{Momentum, Optimizer, Penalty, Schedule, Sgd};
@@ -239,15 +239,18 @@ pub mod housing {
 }
 
 /// XOR with a 2-4-1 tanh/sigmoid MLP, full batch: fits a 16 KB Cortex-M0.
+/// The run is written once for every number type `S`: the `xor` image runs
+/// it in `f32`, `xor_q16` in Q16.16 from the same initial weights (drawn in
+/// `f32`, then converted).
 pub mod xor {
     use super::*;
 
-    /// The network.
-    pub type Net = (Dense<2, 4>, Tanh<4>, Dense<4, 1>, Sigmoid<1>);
+    /// The network in number type `S`.
+    pub type Net<S = f32> = (Dense<2, 4, S>, Tanh<4>, Dense<4, 1, S>, Sigmoid<1>);
     /// The loss.
     pub type Cost = BinaryCrossEntropy;
     /// All training state besides the net.
-    pub type Train = Trainer<Net, Momentum, Cost, NoBestWeights>;
+    pub type Train<S = f32> = Trainer<Net<S>, Momentum, Cost, NoBestWeights, S>;
 
     /// The four inputs.
     pub const INPUTS: [[f32; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
@@ -278,7 +281,8 @@ pub mod xor {
         penalty: Penalty::NONE,
     };
 
-    /// The initial network, a fresh trainer and the generator, from [`SEED`].
+    /// The initial `f32` network, a fresh trainer and the generator, from
+    /// [`SEED`].
     pub fn setup() -> (Net, Train, XorShiftRng) {
         let mut rng = XorShiftRng::seed_from_u64(SEED);
         let net = Net::random(Init::XavierUniform, &mut rng);
@@ -290,33 +294,39 @@ pub mod xor {
     }
 
     /// Samples whose prediction falls on the label's side of 0.5.
-    pub fn correct(net: &Net) -> u32 {
-        INPUTS
+    pub fn correct<S: Scalar>(net: &Net<S>, inputs: &[[S; 2]], targets: &[[S; 1]]) -> u32 {
+        let half = S::from_f32(0.5);
+        inputs
             .iter()
-            .zip(&TARGETS)
-            .filter(|(x, [t])| (net.forward(x)[0] > 0.5) == (*t > 0.5))
+            .zip(targets)
+            .filter(|(x, [t])| (net.forward(x)[0] > half) == (*t > half))
             .count() as u32
     }
 
-    /// The mean loss over the four samples.
-    pub fn loss(net: &Net) -> f32 {
-        let total: f32 = INPUTS
-            .iter()
-            .zip(&TARGETS)
-            .map(|(x, t)| BinaryCrossEntropy.loss(&net.forward(x), t))
-            .sum();
-        total / 4.0
+    /// The mean loss over the samples.
+    pub fn loss<S: Scalar>(net: &Net<S>, inputs: &[[S; 2]], targets: &[[S; 1]]) -> S {
+        let total = inputs.iter().zip(targets).fold(-S::ZERO, |sum, (x, t)| {
+            sum + BinaryCrossEntropy.loss(&net.forward(x), t)
+        });
+        total / S::from_usize(inputs.len())
     }
 
-    /// The whole run: train (through `around_fit`, which must make the
-    /// call), then evaluate.
-    pub fn run(
+    /// The whole run in `S`: [`setup`]'s network through `in_type` (the
+    /// identity for `f32`, a conversion otherwise), training through
+    /// `around_fit` (which must make the call), then the evaluation. The
+    /// outcome's `test_score` is the count of samples right, in `S`.
+    pub fn run<S: Scalar>(
+        in_type: impl FnOnce(Net) -> Net<S>,
         around_fit: impl FnOnce(
-            FitCall<'_, '_, Net, Momentum, Cost, Fit>,
+            FitCall<'_, '_, Net<S>, Momentum, Cost, Fit, S>,
         ) -> Result<FitSummary, TrainError>,
-    ) -> Result<Outcome, TrainError> {
-        let (mut net, mut trainer, mut rng) = setup();
-        let data = Dataset::new(&INPUTS, &TARGETS)?;
+    ) -> Result<Outcome<S>, TrainError> {
+        let (start, _, mut rng) = setup();
+        let mut net = in_type(start);
+        let mut trainer = Train::<S>::without_best_weights(OPTIMIZER, BinaryCrossEntropy);
+        let inputs = INPUTS.map(|row| row.map(S::from_f32));
+        let targets = TARGETS.map(|row| row.map(S::from_f32));
+        let data = Dataset::new(&inputs, &targets)?;
         let summary = around_fit(FitCall {
             net: &mut net,
             trainer: &mut trainer,
@@ -328,91 +338,8 @@ pub mod xor {
         Ok(Outcome {
             epochs: summary.epochs_run,
             inputs: rows_checksum(FNV_OFFSET, &INPUTS),
-            train_loss: loss(&net),
-            test_score: correct(&net) as f32,
-            weights: weights_checksum(&net),
-        })
-    }
-}
-
-/// The same XOR run in Q16.16 fixed point: the same network, settings and
-/// initial weights (drawn in `f32` from [`xor::SEED`] and converted), trained
-/// with integer arithmetic only.
-pub mod xor_q16 {
-    use super::*;
-
-    /// The network.
-    pub type Net = (
-        Dense<2, 4, Q16_16>,
-        Tanh<4>,
-        Dense<4, 1, Q16_16>,
-        Sigmoid<1>,
-    );
-    /// The loss.
-    pub type Cost = BinaryCrossEntropy;
-    /// All training state besides the net.
-    pub type Train = Trainer<Net, Momentum, Cost, NoBestWeights, Q16_16>;
-
-    /// Q16.16 zero and one.
-    const O: Q16_16 = Q16_16::from_raw(0);
-    const I: Q16_16 = Q16_16::from_raw(1 << 16);
-    /// [`xor::INPUTS`] in Q16.16.
-    pub const INPUTS: [[Q16_16; 2]; 4] = [[O, O], [O, I], [I, O], [I, I]];
-    /// [`xor::TARGETS`] in Q16.16.
-    pub const TARGETS: [[Q16_16; 1]; 4] = [[O], [I], [I], [O]];
-
-    /// [`xor::setup`]'s network converted to Q16.16, a fresh trainer and the
-    /// generator.
-    pub fn setup() -> (Net, Train, XorShiftRng) {
-        let (net, _, rng) = xor::setup();
-        (
-            net.convert::<Q16_16>().net,
-            Trainer::without_best_weights(xor::OPTIMIZER, BinaryCrossEntropy),
-            rng,
-        )
-    }
-
-    /// Samples whose prediction falls on the label's side of 0.5.
-    pub fn correct(net: &Net) -> u32 {
-        let half = Q16_16::from_raw(1 << 15);
-        INPUTS
-            .iter()
-            .zip(&TARGETS)
-            .filter(|(x, [t])| (net.forward(x)[0] > half) == (*t > half))
-            .count() as u32
-    }
-
-    /// The mean loss over the four samples.
-    pub fn loss(net: &Net) -> Q16_16 {
-        let total = INPUTS.iter().zip(&TARGETS).fold(O, |sum, (x, t)| {
-            sum + BinaryCrossEntropy.loss(&net.forward(x), t)
-        });
-        total / Q16_16::from_raw(4 << 16)
-    }
-
-    /// The whole run: train (through `around_fit`, which must make the
-    /// call), then evaluate. The outcome's `test_score` is the count of
-    /// samples right, in Q16.16.
-    pub fn run(
-        around_fit: impl FnOnce(
-            FitCall<'_, '_, Net, Momentum, Cost, xor::Fit, Q16_16>,
-        ) -> Result<FitSummary, TrainError>,
-    ) -> Result<Outcome<Q16_16>, TrainError> {
-        let (mut net, mut trainer, mut rng) = setup();
-        let data = Dataset::new(&INPUTS, &TARGETS)?;
-        let summary = around_fit(FitCall {
-            net: &mut net,
-            trainer: &mut trainer,
-            data: &data,
-            settings: PhantomData,
-            order: &mut [0; 4],
-            rng: &mut rng,
-        })?;
-        Ok(Outcome {
-            epochs: summary.epochs_run,
-            inputs: rows_checksum(FNV_OFFSET, &xor::INPUTS),
-            train_loss: loss(&net),
-            test_score: Q16_16::from_raw((correct(&net) as i32) << 16),
+            train_loss: loss(&net, &inputs, &targets),
+            test_score: S::from_usize(correct(&net, &inputs, &targets) as usize),
             weights: weights_checksum(&net),
         })
     }

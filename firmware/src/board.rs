@@ -2,6 +2,8 @@
 
 use core::ptr::addr_of;
 
+use cortex_m_semihosting::hprintln;
+
 use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m::peripheral::SYST;
 use stacknet::prelude::EpochReport;
@@ -120,6 +122,48 @@ impl Reporter for Clock {
     fn report(&mut self, _: &EpochReport) {
         self.lap();
     }
+}
+
+/// Makes the training call: `fit(call, clock)` through a function pointer
+/// the optimiser cannot see through, so it stays a real call whose stack
+/// the probe, started just before, measures into `stack`.
+#[inline(always)]
+pub fn probed<C, R>(
+    call: C,
+    clock: &mut Clock,
+    stack: &mut Option<StackProbe>,
+    fit: fn(C, &mut Clock) -> R,
+) -> R {
+    let probe = StackProbe::start();
+    let fit = core::hint::black_box(fit);
+    let result = fit(call, clock);
+    *stack = Some(probe);
+    result
+}
+
+/// Prints the figures every training image reports: instructions per epoch
+/// and per sample, flash, static RAM, the stack peaks, and the training
+/// state (`net_bytes` + `trainer_bytes`).
+pub fn print_resources(
+    instructions: u64,
+    epochs: u64,
+    samples_per_epoch: u64,
+    stack: &StackProbe,
+    net_bytes: usize,
+    trainer_bytes: usize,
+) {
+    hprintln!("instructions_per_epoch={}", instructions / epochs);
+    hprintln!(
+        "instructions_per_sample={}",
+        instructions / epochs / samples_per_epoch
+    );
+    hprintln!("flash_bytes={}", flash_bytes());
+    hprintln!("static_ram_bytes={}", static_ram_bytes());
+    hprintln!("stack_peak_fit_bytes={}", stack.call_peak());
+    hprintln!("stack_peak_program_bytes={}", stack.program_peak());
+    hprintln!("net_bytes={}", net_bytes);
+    hprintln!("trainer_bytes={}", trainer_bytes);
+    hprintln!("training_state_bytes={}", net_bytes + trainer_bytes);
 }
 
 /// Stack bytes used by a call, and by the program up to now.

@@ -18,3 +18,4 @@ pub mod expected {
 
 pub mod board;
 pub mod tinymind;
+pub mod xor_image;

@@ -4,7 +4,6 @@
 #![no_std]
 #![no_main]
 
-use core::hint::black_box;
 use core::mem::size_of;
 use core::ptr::addr_of_mut;
 
@@ -12,7 +11,7 @@ use cortex_m_rt::entry;
 use cortex_m_semihosting::hprintln;
 use panic_semihosting as _;
 use stacknet::train::{FitSummary, TrainError};
-use stacknet_firmware::board::{self, Clock, StackProbe};
+use stacknet_firmware::board::{self, Clock};
 use stacknet_firmware::reference::{housing, FitCall};
 use stacknet_firmware::{boston, expected};
 
@@ -26,6 +25,11 @@ static mut ORDER: [u32; TRAIN] = [0; TRAIN];
 
 type Call<'a, 'd> =
     FitCall<'a, 'd, housing::Net, stacknet::optim::Momentum, housing::Cost, housing::Fit>;
+
+/// The training call, which [`board::probed`] makes through a pointer.
+fn call_fit(call: Call<'_, '_>, clock: &mut Clock) -> Result<FitSummary, TrainError> {
+    call.call(clock)
+}
 
 #[entry]
 fn main() -> ! {
@@ -47,21 +51,13 @@ fn main() -> ! {
         train_x,
         test_x,
         order,
-        |call| {
-            let probe = StackProbe::start();
-            let fit: fn(Call<'_, '_>, &mut Clock) -> Result<FitSummary, TrainError> =
-                black_box(|call, clock| call.call(clock));
-            let result = fit(call, &mut clock);
-            stack = Some(probe);
-            result
-        },
+        |call| board::probed(call, &mut clock, &mut stack, call_fit),
     );
     let Ok(outcome) = outcome else {
         hprintln!("error: training failed");
         board::exit(2)
     };
     let Some(stack) = stack else { board::exit(2) };
-    let (fit_stack, program_stack) = (stack.call_peak(), stack.program_peak());
     let instructions = clock.instructions();
     let epochs = u64::from(outcome.epochs.max(1));
 
@@ -74,20 +70,13 @@ fn main() -> ! {
     hprintln!("train_mse_milli={}", milli(outcome.train_loss));
     hprintln!("test_mse_milli={}", milli(outcome.test_score));
     hprintln!("train_rows={}", TRAIN);
-    hprintln!("instructions_per_epoch={}", instructions / epochs);
-    hprintln!(
-        "instructions_per_sample={}",
-        instructions / epochs / TRAIN as u64
-    );
-    hprintln!("flash_bytes={}", board::flash_bytes());
-    hprintln!("static_ram_bytes={}", board::static_ram_bytes());
-    hprintln!("stack_peak_fit_bytes={}", fit_stack);
-    hprintln!("stack_peak_program_bytes={}", program_stack);
-    hprintln!("net_bytes={}", size_of::<housing::Net>());
-    hprintln!("trainer_bytes={}", size_of::<housing::Train>());
-    hprintln!(
-        "training_state_bytes={}",
-        size_of::<housing::Net>() + size_of::<housing::Train>()
+    board::print_resources(
+        instructions,
+        epochs,
+        TRAIN as u64,
+        &stack,
+        size_of::<housing::Net>(),
+        size_of::<housing::Train>(),
     );
     hprintln!("order_buffer_bytes={}", size_of::<[u32; TRAIN]>());
     hprintln!(

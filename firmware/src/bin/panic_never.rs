@@ -39,7 +39,7 @@ fn main() -> ! {
         order,
         |call| call.call(&mut ()),
     );
-    let xor = xor::run(|call| call.call(&mut ()));
+    let xor = xor::run(|net| net, |call| call.call(&mut ()));
     let ok = matches!(housing, Ok(h) if h.weights == expected::HOUSING_WEIGHTS
             && h.test_score.to_bits() == expected::HOUSING_TEST_MSE)
         && matches!(xor, Ok(x) if x.weights == expected::XOR_WEIGHTS);
