@@ -1089,6 +1089,21 @@ mod tests {
         (x, x.map(|[x]| [libm::fabsf(x) - 1.0]))
     }
 
+    /// `fit_restarts` on [`rows`], with its own order buffer and no reporter.
+    fn restarts(
+        trainer: &mut Train,
+        net: &mut Net,
+        runs: u32,
+        start: impl FnMut(&mut Net, &mut XorShiftRng),
+        config: &FitConfig,
+        rng: &mut XorShiftRng,
+    ) -> Result<RestartSummary, TrainError> {
+        let (x, y) = rows();
+        let data = Dataset::new(&x, &y).unwrap();
+        let mut order = [0; ROWS];
+        trainer.fit_restarts(net, runs, start, &data, config, &mut order, rng, &mut ())
+    }
+
     fn config() -> FitConfig {
         FitConfig {
             epochs: 40,
@@ -1127,18 +1142,7 @@ mod tests {
         let mut rng = XorShiftRng::seed_from_u64(5);
         let mut net = Net::ZERO;
         let mut trainer = Train::new(Momentum::default(), HalfMeanSquaredError);
-        let summary = trainer
-            .fit_restarts(
-                &mut net,
-                1,
-                draw,
-                &data,
-                &config(),
-                &mut order,
-                &mut rng,
-                &mut (),
-            )
-            .unwrap();
+        let summary = restarts(&mut trainer, &mut net, 1, draw, &config(), &mut rng).unwrap();
         assert_eq!(net, plain);
         let expected = RestartSummary {
             run: 0,
@@ -1186,18 +1190,7 @@ mod tests {
         let mut rng = XorShiftRng::seed_from_u64(1);
         let mut net = Net::ZERO;
         let mut trainer = Train::new(Momentum::default(), HalfMeanSquaredError);
-        let summary = trainer
-            .fit_restarts(
-                &mut net,
-                4,
-                draw,
-                &data,
-                &config,
-                &mut order,
-                &mut rng,
-                &mut (),
-            )
-            .unwrap();
+        let summary = restarts(&mut trainer, &mut net, 4, draw, &config, &mut rng).unwrap();
         assert_eq!(summary.run, best as u32);
         assert_eq!(summary.loss.to_bits(), runs[best].1.to_bits());
         assert_eq!(net, runs[best].0);
@@ -1224,18 +1217,7 @@ mod tests {
             run += 1;
         };
         let mut net = Net::ZERO;
-        let summary = trainer
-            .fit_restarts(
-                &mut net,
-                3,
-                &mut start,
-                &data,
-                &config(),
-                &mut order,
-                &mut rng,
-                &mut (),
-            )
-            .unwrap();
+        let summary = restarts(&mut trainer, &mut net, 3, &mut start, &config(), &mut rng).unwrap();
         assert_eq!((summary.run, summary.diverged), (2, 1));
 
         // the dead start trains to the mean: half the variance
@@ -1268,8 +1250,6 @@ mod tests {
 
     #[test]
     fn a_refused_setting_stops_at_the_first_run() {
-        let (x, y) = rows();
-        let data = Dataset::new(&x, &y).unwrap();
         let mut rng = XorShiftRng::seed_from_u64(3);
         let mut trainer = Train::new(Momentum::default(), HalfMeanSquaredError);
         let mut starts = 0;
@@ -1278,19 +1258,11 @@ mod tests {
             ..config()
         };
         let mut net = Net::ZERO;
-        let result = trainer.fit_restarts(
-            &mut net,
-            3,
-            |net, rng| {
-                starts += 1;
-                draw(net, rng);
-            },
-            &data,
-            &config,
-            &mut [0; ROWS],
-            &mut rng,
-            &mut (),
-        );
+        let start = |net: &mut Net, rng: &mut XorShiftRng| {
+            starts += 1;
+            draw(net, rng);
+        };
+        let result = restarts(&mut trainer, &mut net, 3, start, &config, &mut rng);
         assert_eq!(result, Err(TrainError::InvalidLearningRate));
         assert_eq!(starts, 1);
     }
