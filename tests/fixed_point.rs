@@ -141,6 +141,7 @@ where
         learning_rate: 0.01,
         shuffle: true,
         early_stopping: None,
+        clip: None,
         ..FitConfig::default()
     };
     let mut order = vec![0; x.len()];

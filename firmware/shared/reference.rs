@@ -161,6 +161,7 @@ pub mod housing {
         schedule: Schedule::Constant,
         shuffle: true,
         early_stopping: None,
+        clip: None,
     };
 
     /// [`CONFIG`] as a type, for [`FitCall`].
@@ -266,6 +267,7 @@ pub mod xor {
         schedule: Schedule::Constant,
         shuffle: false,
         early_stopping: None,
+        clip: None,
     };
 
     /// [`CONFIG`] as a type, for [`FitCall`].
@@ -378,6 +380,7 @@ pub mod tinymind {
         schedule: Schedule::Constant,
         shuffle: false,
         early_stopping: None,
+        clip: None,
     };
     /// Plain SGD, no penalty.
     pub const OPTIMIZER: Sgd = Sgd {

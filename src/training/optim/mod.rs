@@ -6,7 +6,9 @@
 //! starts as [`crate::model::params::Zero::ZERO`], so its size is a compile-time
 //! constant and it can live in a `static`.
 //!
-//! Every optimizer takes a [`Penalty`] (L2 and/or L1 regularisation).
+//! Every optimizer takes a [`Penalty`] (L2 and/or L1 regularisation), and
+//! the trainer can [`Clip`] the gradient (by global norm or by value)
+//! before any optimizer's step.
 //!
 //! ## What each stepping path guarantees
 //!
@@ -20,6 +22,7 @@
 
 mod adam;
 mod adamw;
+mod clip;
 mod momentum;
 mod rmsprop;
 mod schedule;
@@ -27,6 +30,8 @@ mod sgd;
 
 pub use adam::{Adam, AdamState};
 pub use adamw::AdamW;
+pub use clip::Clip;
+pub(crate) use clip::{NoClip, NormClip, StepClip, ValueClip};
 pub use momentum::Momentum;
 pub use rmsprop::RmsProp;
 pub use schedule::Schedule;
@@ -171,7 +176,7 @@ impl core::fmt::Display for NonFiniteStep {
 impl core::error::Error for NonFiniteStep {}
 
 /// A setting of an optimizer, penalty or schedule is out of its range.
-/// Returned by [`Optimizer::check`] and [`Schedule::check`] (and by
+/// Returned by [`Optimizer::check`], [`Schedule::check`] and [`Clip::check`] (and by
 /// `Trainer::fit` / `step` before anything changes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -196,6 +201,12 @@ pub enum SettingsError {
     DecayFactor,
     /// [`Schedule::InverseScaling`]'s `power` is not a finite value `>= 0`.
     DecayPower,
+    /// A [`Clip::Norm`] limit is not a finite value `> 0` (in the number
+    /// type: a fixed-point limit may not round to 0).
+    ClipNorm,
+    /// A [`Clip::Value`] limit is not a finite value `> 0` (in the number
+    /// type).
+    ClipValue,
 }
 
 impl core::fmt::Display for SettingsError {
@@ -211,6 +222,8 @@ impl core::fmt::Display for SettingsError {
             SettingsError::L2 => "the L2 strength must be finite and >= 0",
             SettingsError::DecayFactor => "the step-decay factor gamma must be in [0, 1]",
             SettingsError::DecayPower => "the inverse-scaling power must be finite and >= 0",
+            SettingsError::ClipNorm => "the gradient-norm limit must be finite and > 0",
+            SettingsError::ClipValue => "the gradient-value limit must be finite and > 0",
         })
     }
 }

@@ -14,7 +14,8 @@ use crate::model::params::{Params, Zero};
 use crate::num::Scalar;
 use crate::training::loss::Loss;
 use crate::training::optim::{
-    NonFiniteStep, Optimizer, Schedule, SettingsError, StepBounds, magnitude,
+    Clip, NoClip, NonFiniteStep, NormClip, Optimizer, Schedule, SettingsError, StepBounds,
+    StepClip, ValueClip, magnitude,
 };
 
 /// How many samples each gradient step sees.
@@ -67,6 +68,8 @@ pub struct FitConfig {
     pub shuffle: bool,
     /// Early stopping on a validation split (default off).
     pub early_stopping: Option<EarlyStopping>,
+    /// Gradient clipping before every optimizer step (default off).
+    pub clip: Option<Clip>,
 }
 
 impl Default for FitConfig {
@@ -78,6 +81,7 @@ impl Default for FitConfig {
             schedule: Schedule::Constant,
             shuffle: true,
             early_stopping: None,
+            clip: None,
         }
     }
 }
@@ -380,7 +384,8 @@ impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L, B> Trainer<N, Opt, L, B, S
 
     /// The gradient of the last mini-batch step (of the loss as weighted over
     /// its batch). The fused batch-1 kernel keeps no gradient, so after a
-    /// batch-1 step with `Sgd` or `Momentum` this is not that step's.
+    /// batch-1 step with `Sgd` or `Momentum` this is not that step's. With
+    /// clipping it is the clipped gradient.
     pub fn gradient(&self) -> &N {
         &self.grads
     }
@@ -388,7 +393,7 @@ impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L, B> Trainer<N, Opt, L, B, S
 
 /// One batch-1 sample for [`Optimizer::with_fused_rule`]: everything but the
 /// rule, which the optimizer supplies.
-struct FusedSample<'a, S: Scalar, N: FusedStep<S>, Opt, L, const I: usize, const O: usize> {
+struct FusedSample<'a, S: Scalar, N: FusedStep<S>, Opt, L, C, const I: usize, const O: usize> {
     net: &'a mut N,
     cache: &'a mut N::Cache,
     optimizer: &'a Opt,
@@ -398,15 +403,17 @@ struct FusedSample<'a, S: Scalar, N: FusedStep<S>, Opt, L, const I: usize, const
     bounds: StepBounds<S>,
     /// The largest loss accepted (NaN never is).
     loss_limit: S,
+    clip: C,
 }
 
-impl<S, N, Opt, L, const I: usize, const O: usize> WithRule<N, S>
-    for FusedSample<'_, S, N, Opt, L, I, O>
+impl<S, N, Opt, L, C, const I: usize, const O: usize> WithRule<N, S>
+    for FusedSample<'_, S, N, Opt, L, C, I, O>
 where
     S: Scalar,
     N: FusedStep<S, Input = [S; I], Output = [S; O]>,
     Opt: Optimizer<N, S>,
     L: Loss<O, S>,
+    C: StepClip<S>,
 {
     /// The sample's loss and the bounds after the step.
     type Output = Result<(S, StepBounds<S>), NonFiniteStep>;
@@ -421,6 +428,10 @@ where
         let mut size = S::ZERO;
         self.net
             .backward_pending(self.cache, &g, &mut pending, &mut size);
+        // clipping by norm scales the data gradient: its rate and its size
+        let (data_rate, size) = self
+            .clip
+            .fused_rates(self.net, self.cache, &pending, self.lr, size)?;
         let mut next = self.optimizer.fused_bounds(self.bounds, self.lr, size);
         if !next.within_limit() {
             if !(loss.is_finite() && size.is_finite()) {
@@ -441,8 +452,8 @@ where
         if !within(loss, self.loss_limit) {
             return Err(NonFiniteStep);
         }
-        self.net
-            .apply_pending(self.cache, &pending, self.lr, slots, rule);
+        let work = (&*self.cache, &pending);
+        self.clip.apply(self.net, work, data_rate, slots, rule);
         Ok((loss, next))
     }
 }
@@ -486,7 +497,8 @@ where
     /// or [`Momentum`](crate::training::optim::Momentum) runs the fused kernel (no
     /// gradient buffer); anything else runs the batched kernel in blocks of
     /// [`BLOCK`] rows into the gradient (the rows after the last full block
-    /// one at a time), then [`Optimizer::step`].
+    /// one at a time), then [`Optimizer::step`]. [`step_clipped`](Trainer::step_clipped)
+    /// clips the gradient first.
     ///
     /// The learning rate, the optimizer's settings and the layers' settings
     /// are checked first, then the rows: none ([`TrainError::NoRows`]) or
@@ -502,18 +514,64 @@ where
     ) -> Result<S, TrainError> {
         let learning_rate = self.check(net, learning_rate)?;
         check_rows(data.len(), rows)?;
+        self.step_with(net, data, rows, learning_rate, NoClip)
+    }
+
+    /// [`step`](Trainer::step) with the gradient clipped by `clip` before the
+    /// optimizer's update, on either kernel. A bad limit
+    /// ([`Clip::check`]) is refused first, as the other settings are.
+    ///
+    /// ```
+    /// use stacknet::optim::Clip;
+    /// use stacknet::prelude::*;
+    /// let mut net = Dense::<1, 1>::from_arrays([[0.0]], [0.0]);
+    /// let (x, y) = ([[2.0]], [[10.0]]);
+    /// let data = Dataset::new(&x, &y).unwrap();
+    /// let mut trainer = Trainer::new(Sgd::default(), HalfMeanSquaredError);
+    /// // ∂W = -20, ∂b = -10: clamped to -1 each
+    /// trainer.step_clipped(&mut net, &data, &[0], 0.5, Clip::Value(1.0)).unwrap();
+    /// assert_eq!(net, Dense::from_arrays([[0.5]], [0.5]));
+    /// ```
+    pub fn step_clipped(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O, S>,
+        rows: &[u32],
+        learning_rate: f32,
+        clip: Clip,
+    ) -> Result<S, TrainError> {
+        let learning_rate = self.check(net, learning_rate)?;
+        let (max, by_norm) = clip.checked::<S>()?;
+        check_rows(data.len(), rows)?;
+        if by_norm {
+            self.step_with(net, data, rows, learning_rate, NormClip(max))
+        } else {
+            self.step_with(net, data, rows, learning_rate, ValueClip(max))
+        }
+    }
+
+    /// [`step`](Trainer::step) after its checks, with `clip`.
+    fn step_with<C: StepClip<S>>(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O, S>,
+        rows: &[u32],
+        learning_rate: S,
+        clip: C,
+    ) -> Result<S, TrainError> {
         let refused = |NonFiniteStep| TrainError::NonFinite;
         if let ([row], true) = (rows, Opt::FUSED) {
             if let Some((x, y)) = data.get(*row as usize) {
                 let mut bounds = StepBounds::measure::<N, Opt>(net, &self.state);
                 let mut cache = N::Cache::ZERO;
                 let sample = (x, y);
+                let limits = (&mut bounds, S::MAX);
                 return self
-                    .fused_sample(net, &mut cache, sample, learning_rate, &mut bounds, S::MAX)
+                    .fused_sample(net, &mut cache, sample, learning_rate, limits, clip)
                     .map_err(refused);
             }
         }
-        self.batch_step(net, data, Some(rows), learning_rate)
+        self.batch_step(net, data, Some(rows), learning_rate, clip)
             .map_err(refused)
     }
 
@@ -529,7 +587,7 @@ where
         if data.is_empty() {
             return Err(TrainError::NoRows);
         }
-        self.batch_step(net, data, None, learning_rate)
+        self.batch_step(net, data, None, learning_rate, NoClip)
             .map_err(|NonFiniteStep| TrainError::NonFinite)
     }
 
@@ -552,14 +610,14 @@ where
     /// `cache` is the caller's, so that a loop over samples can keep it in
     /// registers.
     #[inline(always)]
-    fn fused_sample(
+    fn fused_sample<C: StepClip<S>>(
         &mut self,
         net: &mut N,
         cache: &mut N::Cache,
         sample: (&[S; I], &[S; O]),
         lr: S,
-        bounds: &mut StepBounds<S>,
-        loss_limit: S,
+        (bounds, loss_limit): (&mut StepBounds<S>, S),
+        clip: C,
     ) -> Result<S, NonFiniteStep> {
         let work = FusedSample {
             net,
@@ -570,6 +628,7 @@ where
             lr,
             bounds: *bounds,
             loss_limit,
+            clip,
         };
         let spare = &mut self.grads;
         match self
@@ -585,16 +644,17 @@ where
     }
 
     /// A mini-batch through the batched kernel, [`BLOCK`] samples at a time
-    /// into the gradient, then one optimizer step (whose check pass refuses
-    /// non-finite gradients and parameters). `rows` are the samples' row
+    /// into the gradient, then `clip` on the gradient, then one optimizer
+    /// step (whose check pass refuses non-finite gradients and parameters). `rows` are the samples' row
     /// numbers, or `None` for every row in order; the callers have checked
     /// them (a row past the data would be skipped and not counted).
-    fn batch_step(
+    fn batch_step<C: StepClip<S>>(
         &mut self,
         net: &mut N,
         data: &Dataset<'_, I, O, S>,
         rows: Option<&[u32]>,
         learning_rate: S,
+        clip: C,
     ) -> Result<S, NonFiniteStep> {
         let (n, len) = (data.len(), rows.map_or(data.len(), <[u32]>::len));
         let row = |k: usize| rows.map_or(k, |rows| rows.get(k).map_or(n, |&r| r as usize));
@@ -648,6 +708,7 @@ where
         if !loss.is_finite() {
             return Err(NonFiniteStep);
         }
+        clip.clip_buffer(&mut self.grads)?;
         self.optimizer
             .step(net, &self.grads, &mut self.state, learning_rate)?;
         Ok(loss)
@@ -691,7 +752,7 @@ where
     /// `reporter` hears about every epoch.
     ///
     /// Errors are checked before anything changes (the data, the learning
-    /// rate and [`Schedule::check`], [`Optimizer::check`], the layers'
+    /// rate and [`Schedule::check`], [`Clip::check`], [`Optimizer::check`], the layers'
     /// [`check`](crate::Layer::check), finite weights and optimizer state,
     /// the batch and the split), except [`TrainError::Diverged`], which says
     /// which weights `net` holds. With `epochs: 0` nothing is trained and the
@@ -708,14 +769,40 @@ where
     ) -> Result<FitSummary, TrainError> {
         // Decided from the settings alone, so where they are constants (as
         // in firmware) only the loop that runs is linked.
+        let args = (net, data, config, order, rng, reporter);
+        match config.clip {
+            None => self.fit_clipped(args, NoClip),
+            Some(clip) => match clip.checked::<S>()? {
+                (max, true) => self.fit_clipped(args, NormClip(max)),
+                (max, false) => self.fit_clipped(args, ValueClip(max)),
+            },
+        }
+    }
+
+    /// [`fit`](Trainer::fit) with the clipping fixed: picks the kernel and
+    /// the schedule's loop.
+    #[allow(clippy::type_complexity)]
+    #[inline(always)]
+    fn fit_clipped<C: StepClip<S>, R: RngCore + ?Sized>(
+        &mut self,
+        args: (
+            &mut N,
+            &Dataset<'_, I, O, S>,
+            &FitConfig,
+            &mut [u32],
+            &mut R,
+            &mut impl Reporter,
+        ),
+        clip: C,
+    ) -> Result<FitSummary, TrainError> {
+        let config = args.2;
         let fused = matches!(config.batch, Batch::Size(1)) && Opt::FUSED;
         let constant_rate = matches!(config.schedule, Schedule::Constant);
-        let args = (net, data, config, order, rng, reporter);
         match (fused, constant_rate) {
-            (true, true) => self.fit_with::<true, true, R>(args),
-            (true, false) => self.fit_with::<true, false, R>(args),
-            (false, true) => self.fit_with::<false, true, R>(args),
-            (false, false) => self.fit_with::<false, false, R>(args),
+            (true, true) => self.fit_with::<true, true, C, R>(args, clip),
+            (true, false) => self.fit_with::<true, false, C, R>(args, clip),
+            (false, true) => self.fit_with::<false, true, C, R>(args, clip),
+            (false, false) => self.fit_with::<false, false, C, R>(args, clip),
         }
     }
 
@@ -807,7 +894,12 @@ where
     /// [`FusedStep`]; otherwise mini-batches through [`BatchLayer`]) and the
     /// schedule (`CONSTANT_RATE`: no schedule arithmetic at all) fixed.
     #[allow(clippy::type_complexity)]
-    fn fit_with<const FUSED: bool, const CONSTANT_RATE: bool, R: RngCore + ?Sized>(
+    fn fit_with<
+        const FUSED: bool,
+        const CONSTANT_RATE: bool,
+        C: StepClip<S>,
+        R: RngCore + ?Sized,
+    >(
         &mut self,
         (net, data, config, order, rng, reporter): (
             &mut N,
@@ -817,6 +909,7 @@ where
             &mut R,
             &mut impl Reporter,
         ),
+        clip: C,
     ) -> Result<FitSummary, TrainError> {
         let n = data.len();
         if n > u32::MAX as usize || order.len() < n {
@@ -897,10 +990,9 @@ where
             if epoch > 0 && config.early_stopping.is_none() {
                 self.best.keep(net);
             }
-            match self.epoch::<FUSED, CONSTANT_RATE, R>(
+            match self.epoch::<FUSED, CONSTANT_RATE, C, R>(
                 (net, data, config, train, rng),
-                epoch,
-                batch,
+                (epoch, batch, clip),
                 (&mut cache, &mut bounds, loss_limit),
             ) {
                 Ok(EpochEnd {
@@ -960,7 +1052,7 @@ where
     /// the learning rate, or [`TrainError::Diverged`].
     #[allow(clippy::type_complexity)]
     #[inline(always)]
-    fn epoch<const FUSED: bool, const CONSTANT_RATE: bool, R: RngCore + ?Sized>(
+    fn epoch<const FUSED: bool, const CONSTANT_RATE: bool, C: StepClip<S>, R: RngCore + ?Sized>(
         &mut self,
         (net, data, config, train, rng): (
             &mut N,
@@ -969,8 +1061,7 @@ where
             &mut [u32],
             &mut R,
         ),
-        epoch: u32,
-        batch: usize,
+        (epoch, batch, clip): (u32, usize, C),
         (cache, bounds, loss_limit): (&mut N::Cache, &mut StepBounds<S>, S),
     ) -> Result<EpochEnd, TrainError> {
         {
@@ -991,14 +1082,14 @@ where
                         .get(row as usize)
                         .ok_or(TrainError::Diverged { epoch })?;
                     let loss = self
-                        .fused_sample(net, cache, sample, rate, bounds, loss_limit)
+                        .fused_sample(net, cache, sample, rate, (bounds, loss_limit), clip)
                         .map_err(diverged)?;
                     train_loss = S::sum_add(train_loss, loss);
                 }
             } else {
                 for rows in train.chunks(batch) {
                     let loss = self
-                        .batch_step(net, data, Some(rows), rate)
+                        .batch_step(net, data, Some(rows), rate, clip)
                         .map_err(diverged)?;
                     if !within(loss, loss_limit) {
                         return Err(TrainError::Diverged { epoch });

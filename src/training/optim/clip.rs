@@ -1,0 +1,312 @@
+//! Gradient clipping, by global norm or by value, before the optimizer step.
+//!
+//! [`Clip`] is the setting ([`FitConfig::clip`](crate::training::train::FitConfig::clip),
+//! [`Trainer::step_clipped`](crate::training::train::Trainer::step_clipped)).
+//! The trainer turns it once per call into one of three types, so a step
+//! without clipping runs the same code as before clipping existed:
+//!
+//! - on the mini-batch path the gradient buffer is clipped in place, then
+//!   [`Optimizer::step`](super::Optimizer::step) runs;
+//! - on the fused batch-1 path there is no buffer: the global norm comes
+//!   from the kept output gradients and cached inputs
+//!   ([`FusedStep::add_gradient_norm2`]) and its scale is folded into the
+//!   learning rate of the data gradient; clipping by value clamps each
+//!   written `lr · ∂θ` to `±lr · max`.
+//!
+//! Penalties are added after clipping, as PyTorch's optimizers add
+//! `weight_decay` to a gradient `clip_grad_norm_` has already scaled.
+
+use super::{NonFiniteStep, SettingsError};
+use crate::model::fused::{FusedStep, Update};
+use crate::model::params::Params;
+use crate::num::Scalar;
+
+/// How gradients are clipped before the optimizer step, with PyTorch's
+/// semantics.
+///
+/// ```
+/// use stacknet::optim::{Clip, SettingsError};
+/// assert_eq!(Clip::Norm(1.0).check(), Ok(()));
+/// assert_eq!(Clip::Value(-1.0).check(), Err(SettingsError::ClipValue));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Clip {
+    /// `clip_grad_norm_`: when the global L2 norm `‖g‖` of the whole
+    /// gradient exceeds `max`, every gradient is multiplied by
+    /// `max / (‖g‖ + 1e-6)`.
+    Norm(f32),
+    /// `clip_grad_value_`: every gradient is clamped to `[-max, max]`.
+    Value(f32),
+}
+
+impl Clip {
+    /// The limit must be finite and `> 0` (a limit of 0 would train
+    /// nothing): [`SettingsError::ClipNorm`] or [`SettingsError::ClipValue`].
+    pub fn check(&self) -> Result<(), SettingsError> {
+        match *self {
+            Clip::Norm(max) if !positive(max) => Err(SettingsError::ClipNorm),
+            Clip::Value(max) if !positive(max) => Err(SettingsError::ClipValue),
+            _ => Ok(()),
+        }
+    }
+
+    /// [`check`](Clip::check), then the limit in `S`, which must not round
+    /// to 0 (a fixed-point limit below its resolution).
+    pub(crate) fn checked<S: Scalar>(&self) -> Result<(S, bool), SettingsError> {
+        self.check()?;
+        let (max, error, by_norm) = match *self {
+            Clip::Norm(max) => (max, SettingsError::ClipNorm, true),
+            Clip::Value(max) => (max, SettingsError::ClipValue, false),
+        };
+        let max = S::from_f32(max);
+        if max > S::ZERO && max.is_finite() {
+            Ok((max, by_norm))
+        } else {
+            Err(error)
+        }
+    }
+}
+
+fn positive(x: f32) -> bool {
+    x.is_finite() && x > 0.0
+}
+
+/// PyTorch's `clip_grad_norm_` factor for a gradient of norm² `norm2`:
+/// `max / (‖g‖ + 1e-6)` when `‖g‖ > max`, otherwise 1. A norm that
+/// overflowed (a saturated fixed-point norm², beyond `√32768 ≈ 181` in
+/// Q16.16) is refused: the factor cannot be known.
+#[inline]
+fn norm_scale<S: Scalar>(norm2: S, max: S) -> Result<S, NonFiniteStep> {
+    if !norm2.is_finite() {
+        return Err(NonFiniteStep);
+    }
+    let norm = norm2.sqrt();
+    Ok(if norm > max {
+        max / (norm + S::from_f64(1e-6))
+    } else {
+        S::ONE
+    })
+}
+
+/// The clipping a trainer step runs, fixed as a type for the whole call.
+pub(crate) trait StepClip<S: Scalar>: Copy {
+    /// Clips the mini-batch gradient `grads` in place; refuses a
+    /// non-finite norm.
+    fn clip_buffer<P: Params<S>>(self, grads: &mut P) -> Result<(), NonFiniteStep>;
+
+    /// The fused path's rate for the data gradient and the size (see
+    /// [`FusedStep::backward_pending`]) of the step, for the sample whose
+    /// backward sweep left `pending` and reported `size`: `(lr, size)`
+    /// unless clipping by norm, which scales both.
+    fn fused_rates<N: FusedStep<S>>(
+        self,
+        net: &N,
+        cache: &N::Cache,
+        pending: &N::Pending,
+        lr: S,
+        size: S,
+    ) -> Result<(S, S), NonFiniteStep>;
+
+    /// The fused write pass with data rate `lr` (already scaled) and
+    /// `rule`, clamping each `lr · ∂θ` when clipping by value.
+    fn apply<N: FusedStep<S>, U: Update<S>>(
+        self,
+        net: &mut N,
+        work: (&N::Cache, &N::Pending),
+        lr: S,
+        slots: &mut N,
+        rule: U,
+    );
+}
+
+/// No clipping: the step as it is, with no clipping code.
+#[derive(Clone, Copy)]
+pub(crate) struct NoClip;
+
+impl<S: Scalar> StepClip<S> for NoClip {
+    #[inline(always)]
+    fn clip_buffer<P: Params<S>>(self, _: &mut P) -> Result<(), NonFiniteStep> {
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn fused_rates<N: FusedStep<S>>(
+        self,
+        _: &N,
+        _: &N::Cache,
+        _: &N::Pending,
+        lr: S,
+        size: S,
+    ) -> Result<(S, S), NonFiniteStep> {
+        Ok((lr, size))
+    }
+
+    #[inline(always)]
+    fn apply<N: FusedStep<S>, U: Update<S>>(
+        self,
+        net: &mut N,
+        (cache, pending): (&N::Cache, &N::Pending),
+        lr: S,
+        slots: &mut N,
+        rule: U,
+    ) {
+        net.apply_pending(cache, pending, lr, slots, rule);
+    }
+}
+
+/// Clipping by global norm to the limit held.
+#[derive(Clone, Copy)]
+pub(crate) struct NormClip<S>(pub(crate) S);
+
+impl<S: Scalar> StepClip<S> for NormClip<S> {
+    /// `‖g‖²` summed block by block in parameter order, then one scale.
+    fn clip_buffer<P: Params<S>>(self, grads: &mut P) -> Result<(), NonFiniteStep> {
+        let mut norm2 = S::ZERO;
+        grads.for_each_block(|block| {
+            for &g in block {
+                norm2 += g * g;
+            }
+        });
+        let scale = norm_scale(norm2, self.0)?;
+        if scale != S::ONE {
+            grads.for_each_block_mut(|block| block.iter_mut().for_each(|g| *g *= scale));
+        }
+        Ok(())
+    }
+
+    /// `lr · scale` and `size · scale`, with PyTorch's factor from
+    /// `‖∂θ‖² = Σ_layers ‖g‖² (‖x‖² + 1)`.
+    #[inline(always)]
+    fn fused_rates<N: FusedStep<S>>(
+        self,
+        net: &N,
+        cache: &N::Cache,
+        pending: &N::Pending,
+        lr: S,
+        size: S,
+    ) -> Result<(S, S), NonFiniteStep> {
+        let mut norm2 = S::ZERO;
+        net.add_gradient_norm2(cache, pending, &mut norm2);
+        let scale = norm_scale(norm2, self.0)?;
+        Ok((lr * scale, size * scale))
+    }
+
+    #[inline(always)]
+    fn apply<N: FusedStep<S>, U: Update<S>>(
+        self,
+        net: &mut N,
+        (cache, pending): (&N::Cache, &N::Pending),
+        lr: S,
+        slots: &mut N,
+        rule: U,
+    ) {
+        net.apply_pending(cache, pending, lr, slots, rule);
+    }
+}
+
+/// Clipping by value to the limit held.
+#[derive(Clone, Copy)]
+pub(crate) struct ValueClip<S>(pub(crate) S);
+
+impl<S: Scalar> StepClip<S> for ValueClip<S> {
+    fn clip_buffer<P: Params<S>>(self, grads: &mut P) -> Result<(), NonFiniteStep> {
+        let max = self.0;
+        grads.for_each_block_mut(|block| {
+            for g in block {
+                *g = g.max(-max).min(max);
+            }
+        });
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn fused_rates<N: FusedStep<S>>(
+        self,
+        _: &N,
+        _: &N::Cache,
+        _: &N::Pending,
+        lr: S,
+        size: S,
+    ) -> Result<(S, S), NonFiniteStep> {
+        Ok((lr, size))
+    }
+
+    #[inline(always)]
+    fn apply<N: FusedStep<S>, U: Update<S>>(
+        self,
+        net: &mut N,
+        (cache, pending): (&N::Cache, &N::Pending),
+        lr: S,
+        slots: &mut N,
+        rule: U,
+    ) {
+        let clamped = Clamped {
+            rule,
+            limit: lr * self.0,
+        };
+        net.apply_pending(cache, pending, lr, slots, clamped);
+    }
+}
+
+/// An update rule that first clamps `d = lr · ∂θ` to `±limit`
+/// (`limit = lr · max`, so `∂θ` is clamped to `±max`).
+#[derive(Clone, Copy)]
+struct Clamped<U, S> {
+    rule: U,
+    limit: S,
+}
+
+impl<S: Scalar, U: Update<S>> Update<S> for Clamped<U, S> {
+    #[inline(always)]
+    fn weight(self, theta: &mut S, slot: &mut S, d: S) {
+        self.rule
+            .weight(theta, slot, d.max(-self.limit).min(self.limit));
+    }
+
+    #[inline(always)]
+    fn bias(self, theta: &mut S, slot: &mut S, d: S) {
+        self.rule
+            .bias(theta, slot, d.max(-self.limit).min(self.limit));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::layers::Dense;
+
+    #[test]
+    fn bad_limits_are_refused_with_their_own_error() {
+        for bad in [-1.0, 0.0, f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            assert_eq!(Clip::Norm(bad).check(), Err(SettingsError::ClipNorm));
+            assert_eq!(Clip::Value(bad).check(), Err(SettingsError::ClipValue));
+        }
+        // a positive limit below Q16.16's resolution rounds to 0
+        let tiny = Clip::Norm(1e-6).checked::<crate::num::Q16_16>();
+        assert_eq!(tiny, Err(SettingsError::ClipNorm));
+        assert_eq!(Clip::Value(0.5).checked::<f32>(), Ok((0.5, false)));
+    }
+
+    /// ‖(3, 4, 12)‖ = 13 > 6.5: every value times 6.5 / (13 + 1e-6).
+    #[test]
+    fn a_buffer_over_the_norm_is_scaled_by_max_over_norm() {
+        let mut g = Dense::<2, 1, f64>::new([[3.0, 4.0]], [12.0]);
+        NormClip(6.5).clip_buffer(&mut g).unwrap();
+        let scale = 6.5 / (13.0 + 1e-6);
+        assert_eq!(g, Dense::new([[3.0 * scale, 4.0 * scale]], [12.0 * scale]));
+        // at or under the limit: untouched
+        let mut g = Dense::<2, 1, f64>::new([[3.0, 4.0]], [12.0]);
+        NormClip(13.0).clip_buffer(&mut g).unwrap();
+        assert_eq!(g, Dense::new([[3.0, 4.0]], [12.0]));
+        let mut huge = Dense::<2, 1, f32>::new([[3e30, 0.0]], [0.0]);
+        assert_eq!(NormClip(1.0).clip_buffer(&mut huge), Err(NonFiniteStep));
+    }
+
+    #[test]
+    fn a_buffer_is_clamped_by_value() {
+        let mut g = Dense::<2, 1, f32>::new([[-3.0, 0.25]], [2.0]);
+        ValueClip(0.5).clip_buffer(&mut g).unwrap();
+        assert_eq!(g, Dense::new([[-0.5, 0.25]], [0.5]));
+    }
+}
