@@ -201,6 +201,10 @@ pub enum SettingsError {
     DecayFactor,
     /// [`Schedule::InverseScaling`]'s `power` is not a finite value `>= 0`.
     DecayPower,
+    /// [`Schedule::Cosine`]'s `epochs` is 0.
+    CosineEpochs,
+    /// [`Schedule::Cosine`]'s `min_rate` is not a finite value `>= 0`.
+    MinRate,
     /// A [`Clip::Norm`] limit is not a finite value `> 0` (in the number
     /// type: a fixed-point limit may not round to 0).
     ClipNorm,
@@ -222,6 +226,8 @@ impl core::fmt::Display for SettingsError {
             SettingsError::L2 => "the L2 strength must be finite and >= 0",
             SettingsError::DecayFactor => "the step-decay factor gamma must be in [0, 1]",
             SettingsError::DecayPower => "the inverse-scaling power must be finite and >= 0",
+            SettingsError::CosineEpochs => "the cosine schedule needs epochs > 0",
+            SettingsError::MinRate => "the cosine schedule's min_rate must be finite and >= 0",
             SettingsError::ClipNorm => "the gradient-norm limit must be finite and > 0",
             SettingsError::ClipValue => "the gradient-value limit must be finite and > 0",
         })

@@ -63,6 +63,10 @@ pub struct FitConfig {
     pub learning_rate: f32,
     /// How the learning rate changes per epoch (default constant).
     pub schedule: Schedule,
+    /// Epochs of linear warm-up before the schedule starts (default 0):
+    /// the rate rises from `learning_rate / (k + 1)` in equal steps, and the
+    /// schedule's epoch 0 comes after (see [`Schedule::warmed_up_rate`]).
+    pub warmup_epochs: u32,
     /// Visit the training samples in a fresh random order every epoch
     /// (default `true`); otherwise in data order.
     pub shuffle: bool,
@@ -79,6 +83,7 @@ impl Default for FitConfig {
             batch: Batch::Size(32),
             learning_rate: 0.01,
             schedule: Schedule::Constant,
+            warmup_epochs: 0,
             shuffle: true,
             early_stopping: None,
             clip: None,
@@ -797,7 +802,8 @@ where
     ) -> Result<FitSummary, TrainError> {
         let config = args.2;
         let fused = matches!(config.batch, Batch::Size(1)) && Opt::FUSED;
-        let constant_rate = matches!(config.schedule, Schedule::Constant);
+        let constant_rate =
+            matches!(config.schedule, Schedule::Constant) && config.warmup_epochs == 0;
         match (fused, constant_rate) {
             (true, true) => self.fit_with::<true, true, C, R>(args, clip),
             (true, false) => self.fit_with::<true, false, C, R>(args, clip),
@@ -1068,7 +1074,8 @@ where
             let learning_rate = if CONSTANT_RATE {
                 config.learning_rate
             } else {
-                config.schedule.rate(config.learning_rate, epoch)
+                let (base, warmup) = (config.learning_rate, config.warmup_epochs);
+                config.schedule.warmed_up_rate(base, epoch, warmup)
             };
             if config.shuffle {
                 shuffle(train, rng);
