@@ -33,8 +33,10 @@
 //!   ∂parameters), caches the caller owns.
 //! - [`layers`]: [`Dense`] and the activations [`Identity`], [`Relu`],
 //!   [`LeakyRelu`], [`Elu`], [`Sigmoid`], [`Tanh`], [`Silu`], [`Gelu`],
-//!   [`Softplus`], [`HardSigmoid`], [`HardTanh`], [`Softmax`]. Each file holds every
-//!   kernel of its layer: per sample, batched, fused with the update, baked.
+//!   [`Softplus`], [`HardSigmoid`], [`HardTanh`], [`Softmax`], and
+//!   [`Dropout`] (inverted, its masks drawn from the trainer's RNG). Each
+//!   file holds every kernel of its layer: per sample, batched, fused with
+//!   the update, baked.
 //! - [`network`]: tuples of up to 12 layers are layers too, checked at
 //!   compile time; [`Network`] is the bound for generic training code.
 //! - [`params`]: every parameter in one fixed order, as contiguous blocks
@@ -53,7 +55,9 @@
 //!   cross-entropy (on probabilities and fused with the sigmoid), softmax
 //!   cross-entropy and Huber.
 //! - [`optim`]: SGD, momentum and Nesterov, Adam, AdamW, RMSprop; L1/L2 penalties;
-//!   learning-rate schedules; what each stepping path guarantees.
+//!   gradient clipping by norm or value; learning-rate schedules (step,
+//!   inverse scaling, cosine, with a linear warm-up); what each stepping
+//!   path guarantees.
 //! - [`train`]: validated datasets, the [`Trainer`](train::Trainer), which
 //!   runs the fused kernel at batch 1 and the batched kernel for
 //!   mini-batches; shuffling, per-epoch reports, early stopping and a
@@ -127,8 +131,8 @@ pub use model::fused::{FusedStep, SgdStep};
 pub use model::init::Init;
 pub use model::layer::Layer;
 pub use model::layers::{
-    Dense, Elu, Gelu, HardSigmoid, HardTanh, Identity, LeakyRelu, Relu, Sigmoid, Silu, Softmax,
-    Softplus, Tanh, sigmoid,
+    Dense, Dropout, Elu, Gelu, HardSigmoid, HardTanh, Identity, LeakyRelu, Relu, Sigmoid, Silu,
+    Softmax, Softplus, Tanh, sigmoid,
 };
 pub use model::network::Network;
 pub use model::params::{LengthMismatch, Params, Zero};
@@ -142,8 +146,8 @@ pub mod prelude {
     pub use crate::model::init::Init;
     pub use crate::model::layer::Layer;
     pub use crate::model::layers::{
-        Dense, Elu, Gelu, HardSigmoid, HardTanh, Identity, LeakyRelu, Relu, Sigmoid, Silu, Softmax,
-        Softplus, Tanh,
+        Dense, Dropout, Elu, Gelu, HardSigmoid, HardTanh, Identity, LeakyRelu, Relu, Sigmoid, Silu,
+        Softmax, Softplus, Tanh,
     };
     pub use crate::model::network::Network;
     pub use crate::model::params::{Params, Zero};

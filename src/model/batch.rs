@@ -59,6 +59,8 @@
 //! exactly `−0.0` (it becomes `+0.0`), so unused lanes of a partly filled
 //! batch are harmless when their output gradient is zero.
 
+use rand_core::RngCore;
+
 use crate::model::layer::Layer;
 use crate::model::params::Zero;
 use crate::num::Scalar;
@@ -100,6 +102,20 @@ pub trait BatchLayer<const B: usize, S: Scalar = f32>: Layer<S> {
         grad_output: &Self::BatchOutput,
         grads: &mut Self,
     ) -> Self::BatchInput;
+
+    /// Draws the masks of sample `lane` into `cache`, as
+    /// [`Layer::draw_masks`] draws them for one sample, so that drawing
+    /// lane after lane takes the same values from `rng` as the per-sample
+    /// path (whatever `B` is). Layers without masks draw nothing.
+    #[inline]
+    fn draw_lane_masks<R: RngCore + ?Sized>(
+        &self,
+        cache: &mut Self::BatchCache,
+        lane: usize,
+        rng: &mut R,
+    ) {
+        let _ = (cache, lane, rng);
+    }
 }
 
 /// `B` samples into the batch layout: `to_batch(s)[n][k] == s[k][n]`.

@@ -85,6 +85,20 @@ pub trait Layer<S: Scalar = f32>: Params<S> + Sized {
         grads: &mut Self,
     ) -> Self::Input;
 
+    /// `true` when some layer draws a random mask for each training sample
+    /// ([`Dropout`](crate::model::layers::Dropout)): the trainer then calls
+    /// [`draw_masks`](Layer::draw_masks) before every `forward_train`, and
+    /// otherwise draws nothing.
+    const STOCHASTIC: bool = false;
+
+    /// Draws this sample's masks into `cache`, for the `forward_train` that
+    /// follows, from `rng`. Layers without masks draw nothing; tuples draw
+    /// for their layers first to last.
+    #[inline]
+    fn draw_masks<R: RngCore + ?Sized>(&self, cache: &mut Self::Cache, rng: &mut R) {
+        let _ = (cache, rng);
+    }
+
     /// Checks the layer's settings (not its trained parameters): a
     /// [`LeakyRelu`](crate::LeakyRelu) slope that is negative or not finite
     /// is refused. Tuples check their layers in order. `Trainer::fit` and
@@ -232,6 +246,8 @@ pub enum LayerError {
     /// An [`Elu`](crate::Elu) `α` is not finite and positive: the backward
     /// pass reads the input's sign from the output, which needs `α > 0`.
     EluAlpha,
+    /// A [`Dropout`](crate::Dropout) probability is not in `[0, 1)`.
+    DropoutRate,
 }
 
 impl core::fmt::Display for LayerError {
@@ -239,6 +255,7 @@ impl core::fmt::Display for LayerError {
         match self {
             LayerError::LeakyReluSlope => f.write_str("a LeakyRelu slope must be finite and >= 0"),
             LayerError::EluAlpha => f.write_str("an Elu alpha must be finite and > 0"),
+            LayerError::DropoutRate => f.write_str("a Dropout probability must be in [0, 1)"),
         }
     }
 }

@@ -171,6 +171,7 @@ macro_rules! tuple_impls {
             };
             const LAYERS: usize = 0 $(+ <$T as Layer<S>>::LAYERS)+;
             const HAS_SETTINGS: bool = false $(|| <$T as Layer<S>>::HAS_SETTINGS)+;
+            const STOCHASTIC: bool = false $(|| <$T as Layer<S>>::STOCHASTIC)+;
 
             #[inline]
             fn layer_shape(&self, k: usize) -> LayerShape {
@@ -221,6 +222,11 @@ macro_rules! tuple_impls {
             fn init<R: RngCore + ?Sized>(&mut self, init: Init, rng: &mut R) {
                 $(self.$i.init(init, rng);)+
             }
+
+            #[inline(always)]
+            fn draw_masks<R: RngCore + ?Sized>(&self, cache: &mut Self::Cache, rng: &mut R) {
+                $(self.$i.draw_masks(&mut cache.$i, rng);)+
+            }
         }
 
         impl<const BATCH: usize, S: Scalar, $($T),+> BatchLayer<BATCH, S> for ($($T,)+)
@@ -260,6 +266,16 @@ macro_rules! tuple_impls {
             ) -> Self::BatchInput {
                 $(let g = &self.$r.backward_batch(&cache.$r, g, &mut grads.$r);)+
                 *g
+            }
+
+            #[inline(always)]
+            fn draw_lane_masks<R: RngCore + ?Sized>(
+                &self,
+                cache: &mut Self::BatchCache,
+                lane: usize,
+                rng: &mut R,
+            ) {
+                $(self.$i.draw_lane_masks(&mut cache.$i, lane, rng);)+
             }
         }
 

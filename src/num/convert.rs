@@ -113,7 +113,8 @@ convert_unchanged!(
     Softplus,
     HardSigmoid,
     HardTanh,
-    Softmax
+    Softmax,
+    Dropout
 );
 
 #[cfg(test)]

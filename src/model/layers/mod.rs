@@ -1,4 +1,5 @@
-//! The layer types: one fully connected layer and the activations.
+//! The layer types: one fully connected layer, the activations and
+//! dropout.
 //!
 //! Each file holds one layer and every kernel of it: forward beside backward,
 //! per sample ([`Layer`](crate::model::layer::Layer)), batched
@@ -10,6 +11,7 @@
 //! written in terms of the output.
 
 mod dense;
+mod dropout;
 mod elu;
 mod gelu;
 mod hard_sigmoid;
@@ -24,6 +26,7 @@ mod softplus;
 mod tanh;
 
 pub use dense::Dense;
+pub use dropout::Dropout;
 pub use elu::Elu;
 pub use gelu::Gelu;
 pub use hard_sigmoid::HardSigmoid;
@@ -209,4 +212,5 @@ pub(crate) mod kind {
     pub const SOFTPLUS: u32 = 11;
     pub const HARD_SIGMOID: u32 = 12;
     pub const HARD_TANH: u32 = 13;
+    pub const DROPOUT: u32 = 14;
 }

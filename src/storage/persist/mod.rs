@@ -61,9 +61,10 @@
 //!
 //! The kinds are Dense 1, Identity 2, Relu 3, LeakyRelu 4, Sigmoid 5, Tanh 6,
 //! Softmax 7, Elu 8, Gelu 9, Silu 10, Softplus 11, HardSigmoid 12 and
-//! HardTanh 13. The setting is the IEEE 754 bits of a
-//! [`LeakyRelu`](crate::model::layers::LeakyRelu)'s slope or an
-//! [`Elu`](crate::model::layers::Elu)'s `α`, and 0 for every other layer. A nested tuple lists its layers in place.
+//! HardTanh 13, Dropout 14. The setting is the IEEE 754 bits of a
+//! [`LeakyRelu`](crate::model::layers::LeakyRelu)'s slope, an
+//! [`Elu`](crate::model::layers::Elu)'s `α` or a
+//! [`Dropout`](crate::model::layers::Dropout)'s `p`, and 0 for every other layer. A nested tuple lists its layers in place.
 //!
 //! The structure is the shape tag: [`load`](Persist::load) compares it word
 //! for word with the network's, so a record is accepted only by a network
@@ -797,6 +798,7 @@ fn kind_name(kind: u32) -> &'static str {
         kind::SIGMOID => "Sigmoid",
         kind::TANH => "Tanh",
         kind::SOFTMAX => "Softmax",
+        kind::DROPOUT => "Dropout",
         _ => "an unknown kind",
     }
 }

@@ -200,6 +200,10 @@ pub enum TrainError {
     /// [`Trainer::step`]: the step would make a parameter, the optimizer
     /// state or the loss non-finite; nothing was changed.
     NonFinite,
+    /// [`Trainer::step`], [`Trainer::step_clipped`] or [`Trainer::step_all`]
+    /// on a network with [`Dropout`](crate::model::layers::Dropout), which
+    /// needs a random source: use [`Trainer::step_with_rng`] or `fit`.
+    MasksNeedRng,
     /// The order buffer has fewer entries than samples (or more than
     /// `u32::MAX` samples were given).
     OrderBufferTooSmall {
@@ -268,6 +272,9 @@ impl core::fmt::Display for TrainError {
             }
             TrainError::NonFinite => {
                 f.write_str("the step would make a value non-finite; nothing was changed")
+            }
+            TrainError::MasksNeedRng => {
+                f.write_str("the network has dropout: step_with_rng draws its masks")
             }
             TrainError::OrderBufferTooSmall { needed, found } => {
                 write!(f, "order buffer holds {found} entries, {needed} needed")
@@ -398,7 +405,12 @@ impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L, B> Trainer<N, Opt, L, B, S
 
 /// One batch-1 sample for [`Optimizer::with_fused_rule`]: everything but the
 /// rule, which the optimizer supplies.
-struct FusedSample<'a, S: Scalar, N: FusedStep<S>, Opt, L, C, const I: usize, const O: usize> {
+struct FusedSample<'a, S, N, Opt, L, C, R, const I: usize, const O: usize>
+where
+    S: Scalar,
+    N: FusedStep<S>,
+    R: ?Sized,
+{
     net: &'a mut N,
     cache: &'a mut N::Cache,
     optimizer: &'a Opt,
@@ -409,16 +421,19 @@ struct FusedSample<'a, S: Scalar, N: FusedStep<S>, Opt, L, C, const I: usize, co
     /// The largest loss accepted (NaN never is).
     loss_limit: S,
     clip: C,
+    /// Draws the dropout masks (only when the network has any).
+    rng: &'a mut R,
 }
 
-impl<S, N, Opt, L, C, const I: usize, const O: usize> WithRule<N, S>
-    for FusedSample<'_, S, N, Opt, L, C, I, O>
+impl<S, N, Opt, L, C, R, const I: usize, const O: usize> WithRule<N, S>
+    for FusedSample<'_, S, N, Opt, L, C, R, I, O>
 where
     S: Scalar,
     N: FusedStep<S, Input = [S; I], Output = [S; O]>,
     Opt: Optimizer<N, S>,
     L: Loss<O, S>,
     C: StepClip<S>,
+    R: RngCore + ?Sized,
 {
     /// The sample's loss and the bounds after the step.
     type Output = Result<(S, StepBounds<S>), NonFiniteStep>;
@@ -426,6 +441,9 @@ where
     #[inline(always)]
     fn run<U: Update<S>>(self, rule: U, slots: &mut N) -> Self::Output {
         let (x, y) = self.sample;
+        if N::STOCHASTIC {
+            self.net.draw_masks(self.cache, self.rng);
+        }
         let prediction = self.net.forward_train(x, self.cache);
         // a batch of one: the mean and the sum are the sample itself
         let (loss, g) = self.loss.loss_and_gradient(&prediction, y);
@@ -519,7 +537,25 @@ where
     ) -> Result<S, TrainError> {
         let learning_rate = self.check(net, learning_rate)?;
         check_rows(data.len(), rows)?;
-        self.step_with(net, data, rows, learning_rate, NoClip)
+        no_masks::<S, N>()?;
+        self.step_with(net, data, rows, learning_rate, NoClip, &mut NoMasks)
+    }
+
+    /// [`step`](Trainer::step) for a network with
+    /// [`Dropout`](crate::model::layers::Dropout): each sample's masks are
+    /// drawn from `rng` (in row order, layer by layer, unit by unit, the
+    /// same on either kernel and every target).
+    pub fn step_with_rng<R: RngCore + ?Sized>(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O, S>,
+        rows: &[u32],
+        learning_rate: f32,
+        rng: &mut R,
+    ) -> Result<S, TrainError> {
+        let learning_rate = self.check(net, learning_rate)?;
+        check_rows(data.len(), rows)?;
+        self.step_with(net, data, rows, learning_rate, NoClip, rng)
     }
 
     /// [`step`](Trainer::step) with the gradient clipped by `clip` before the
@@ -548,21 +584,24 @@ where
         let learning_rate = self.check(net, learning_rate)?;
         let (max, by_norm) = clip.checked::<S>()?;
         check_rows(data.len(), rows)?;
+        no_masks::<S, N>()?;
         if by_norm {
-            self.step_with(net, data, rows, learning_rate, NormClip(max))
+            self.step_with(net, data, rows, learning_rate, NormClip(max), &mut NoMasks)
         } else {
-            self.step_with(net, data, rows, learning_rate, ValueClip(max))
+            self.step_with(net, data, rows, learning_rate, ValueClip(max), &mut NoMasks)
         }
     }
 
-    /// [`step`](Trainer::step) after its checks, with `clip`.
-    fn step_with<C: StepClip<S>>(
+    /// [`step`](Trainer::step) after its checks, with `clip`, drawing
+    /// masks from `rng`.
+    fn step_with<C: StepClip<S>, R: RngCore + ?Sized>(
         &mut self,
         net: &mut N,
         data: &Dataset<'_, I, O, S>,
         rows: &[u32],
         learning_rate: S,
         clip: C,
+        rng: &mut R,
     ) -> Result<S, TrainError> {
         let refused = |NonFiniteStep| TrainError::NonFinite;
         if let ([row], true) = (rows, Opt::FUSED) {
@@ -572,11 +611,11 @@ where
                 let sample = (x, y);
                 let limits = (&mut bounds, S::MAX);
                 return self
-                    .fused_sample(net, &mut cache, sample, learning_rate, limits, clip)
+                    .fused_sample(net, &mut cache, sample, learning_rate, limits, (clip, rng))
                     .map_err(refused);
             }
         }
-        self.batch_step(net, data, Some(rows), learning_rate, clip)
+        self.batch_step(net, data, Some(rows), learning_rate, (clip, rng))
             .map_err(refused)
     }
 
@@ -592,7 +631,8 @@ where
         if data.is_empty() {
             return Err(TrainError::NoRows);
         }
-        self.batch_step(net, data, None, learning_rate, NoClip)
+        no_masks::<S, N>()?;
+        self.batch_step(net, data, None, learning_rate, (NoClip, &mut NoMasks))
             .map_err(|NonFiniteStep| TrainError::NonFinite)
     }
 
@@ -615,14 +655,14 @@ where
     /// `cache` is the caller's, so that a loop over samples can keep it in
     /// registers.
     #[inline(always)]
-    fn fused_sample<C: StepClip<S>>(
+    fn fused_sample<C: StepClip<S>, R: RngCore + ?Sized>(
         &mut self,
         net: &mut N,
         cache: &mut N::Cache,
         sample: (&[S; I], &[S; O]),
         lr: S,
         (bounds, loss_limit): (&mut StepBounds<S>, S),
-        clip: C,
+        (clip, rng): (C, &mut R),
     ) -> Result<S, NonFiniteStep> {
         let work = FusedSample {
             net,
@@ -634,6 +674,7 @@ where
             bounds: *bounds,
             loss_limit,
             clip,
+            rng,
         };
         let spare = &mut self.grads;
         match self
@@ -653,13 +694,13 @@ where
     /// step (whose check pass refuses non-finite gradients and parameters). `rows` are the samples' row
     /// numbers, or `None` for every row in order; the callers have checked
     /// them (a row past the data would be skipped and not counted).
-    fn batch_step<C: StepClip<S>>(
+    fn batch_step<C: StepClip<S>, R: RngCore + ?Sized>(
         &mut self,
         net: &mut N,
         data: &Dataset<'_, I, O, S>,
         rows: Option<&[u32]>,
         learning_rate: S,
-        clip: C,
+        (clip, rng): (C, &mut R),
     ) -> Result<S, NonFiniteStep> {
         let (n, len) = (data.len(), rows.map_or(data.len(), <[u32]>::len));
         let row = |k: usize| rows.map_or(k, |rows| rows.get(k).map_or(n, |&r| r as usize));
@@ -681,6 +722,9 @@ where
                         feature[s] = v;
                     }
                     *target = Some(y);
+                    if N::STOCHASTIC {
+                        net.draw_lane_masks(&mut cache, s, rng);
+                    }
                 }
             }
             let y = net.forward_batch_train(&x, &mut cache);
@@ -702,6 +746,9 @@ where
         // would cost as much as real ones (transcendentals, soft float)
         for k in blocks..len {
             if let Some((x, target)) = data.get(row(k)) {
+                if N::STOCHASTIC {
+                    net.draw_masks(&mut self.cache, rng);
+                }
                 let prediction = net.forward_train(x, &mut self.cache);
                 let (l, mut g) = self.loss.loss_and_gradient(&prediction, target);
                 loss = S::sum_add(loss, l);
@@ -1088,15 +1135,16 @@ where
                     let sample = data
                         .get(row as usize)
                         .ok_or(TrainError::Diverged { epoch })?;
+                    let limits = (&mut *bounds, loss_limit);
                     let loss = self
-                        .fused_sample(net, cache, sample, rate, (bounds, loss_limit), clip)
+                        .fused_sample(net, cache, sample, rate, limits, (clip, &mut *rng))
                         .map_err(diverged)?;
                     train_loss = S::sum_add(train_loss, loss);
                 }
             } else {
                 for rows in train.chunks(batch) {
                     let loss = self
-                        .batch_step(net, data, Some(rows), rate, clip)
+                        .batch_step(net, data, Some(rows), rate, (clip, &mut *rng))
                         .map_err(diverged)?;
                     if !within(loss, loss_limit) {
                         return Err(TrainError::Diverged { epoch });
@@ -1143,6 +1191,31 @@ fn checked_rate<S: Scalar>(learning_rate: f32) -> Result<S, TrainError> {
         Ok(rate)
     } else {
         Err(TrainError::InvalidLearningRate)
+    }
+}
+
+/// The random source of a step that draws no masks: never called, since
+/// only a network with [`Layer::STOCHASTIC`] draws.
+struct NoMasks;
+
+impl RngCore for NoMasks {
+    fn next_u32(&mut self) -> u32 {
+        0
+    }
+    fn next_u64(&mut self) -> u64 {
+        0
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        dest.fill(0);
+    }
+}
+
+/// Refuses a network with dropout where no random source was given.
+fn no_masks<S: Scalar, N: Layer<S>>() -> Result<(), TrainError> {
+    if N::STOCHASTIC {
+        Err(TrainError::MasksNeedRng)
+    } else {
+        Ok(())
     }
 }
 
