@@ -99,6 +99,7 @@ pub(crate) trait StepClip<S: Scalar>: Copy {
     /// [`FusedStep::backward_pending`]) of the step, for the sample whose
     /// backward sweep left `pending` and reported `size`: `(lr, size)`
     /// unless clipping by norm, which scales both.
+    #[inline(always)]
     fn fused_rates<N: FusedStep<S>>(
         self,
         net: &N,
@@ -106,42 +107,13 @@ pub(crate) trait StepClip<S: Scalar>: Copy {
         pending: &N::Pending,
         lr: S,
         size: S,
-    ) -> Result<(S, S), NonFiniteStep>;
-
-    /// The fused write pass with data rate `lr` (already scaled) and
-    /// `rule`, clamping each `lr · ∂θ` when clipping by value.
-    fn apply<N: FusedStep<S>, U: Update<S>>(
-        self,
-        net: &mut N,
-        work: (&N::Cache, &N::Pending),
-        lr: S,
-        slots: &mut N,
-        rule: U,
-    );
-}
-
-/// No clipping: the step as it is, with no clipping code.
-#[derive(Clone, Copy)]
-pub(crate) struct NoClip;
-
-impl<S: Scalar> StepClip<S> for NoClip {
-    #[inline(always)]
-    fn clip_buffer<P: Params<S>>(self, _: &mut P) -> Result<(), NonFiniteStep> {
-        Ok(())
-    }
-
-    #[inline(always)]
-    fn fused_rates<N: FusedStep<S>>(
-        self,
-        _: &N,
-        _: &N::Cache,
-        _: &N::Pending,
-        lr: S,
-        size: S,
     ) -> Result<(S, S), NonFiniteStep> {
+        let _ = (net, cache, pending);
         Ok((lr, size))
     }
 
+    /// The fused write pass with data rate `lr` (already scaled) and
+    /// `rule`, clamping each `lr · ∂θ` when clipping by value.
     #[inline(always)]
     fn apply<N: FusedStep<S>, U: Update<S>>(
         self,
@@ -152,6 +124,17 @@ impl<S: Scalar> StepClip<S> for NoClip {
         rule: U,
     ) {
         net.apply_pending(cache, pending, lr, slots, rule);
+    }
+}
+
+/// No clipping: the step as it is, with no clipping code.
+#[derive(Clone, Copy)]
+pub(crate) struct NoClip;
+
+impl<S: Scalar> StepClip<S> for NoClip {
+    #[inline(always)]
+    fn clip_buffer<P: Params<S>>(self, _: &mut P) -> Result<(), NonFiniteStep> {
+        Ok(())
     }
 }
 
@@ -191,18 +174,6 @@ impl<S: Scalar> StepClip<S> for NormClip<S> {
         let scale = norm_scale(norm2, self.0)?;
         Ok((lr * scale, size * scale))
     }
-
-    #[inline(always)]
-    fn apply<N: FusedStep<S>, U: Update<S>>(
-        self,
-        net: &mut N,
-        (cache, pending): (&N::Cache, &N::Pending),
-        lr: S,
-        slots: &mut N,
-        rule: U,
-    ) {
-        net.apply_pending(cache, pending, lr, slots, rule);
-    }
 }
 
 /// Clipping by value to the limit held.
@@ -218,18 +189,6 @@ impl<S: Scalar> StepClip<S> for ValueClip<S> {
             }
         });
         Ok(())
-    }
-
-    #[inline(always)]
-    fn fused_rates<N: FusedStep<S>>(
-        self,
-        _: &N,
-        _: &N::Cache,
-        _: &N::Pending,
-        lr: S,
-        size: S,
-    ) -> Result<(S, S), NonFiniteStep> {
-        Ok((lr, size))
     }
 
     #[inline(always)]
