@@ -19,7 +19,7 @@ mod reference;
 
 use std::path::PathBuf;
 
-use reference::{housing, tinymind, xor};
+use reference::{housing, housing_m0, tinymind, xor};
 use stacknet::num::{Convert, Q16_16, Scalar};
 
 /// The key=value lines of the host's results, in `expected.txt`'s format.
@@ -42,6 +42,15 @@ fn host_results() -> String {
     )
     .expect("housing trains");
     assert!(h.test_score <= 20.0, "test MSE {} collapsed", h.test_score);
+    let m0_f32 = housing_in::<f32>(&boston, |net| net);
+    let m0_q16 = housing_in::<Q16_16>(&boston, |net| net.convert::<Q16_16>().net);
+    let (f32_mse, q16_mse) = (m0_f32.test_score, m0_q16.test_score.to_f32());
+    assert!(f32_mse <= 20.0, "M0 housing test MSE {f32_mse} collapsed");
+    // the goal of the fixed-point type: within 3 % of f32 trained the same way
+    assert!(
+        (q16_mse - f32_mse).abs() <= 0.03 * f32_mse,
+        "Q16.16 test MSE {q16_mse} against f32 {f32_mse}"
+    );
     let x = xor::run(|net| net, |call| call.call(&mut ())).expect("xor trains");
     assert_eq!(x.test_score, 4.0, "XOR not learned");
     let q = xor::run(|net| net.convert::<Q16_16>().net, |call| call.call(&mut ()))
@@ -71,6 +80,10 @@ fn host_results() -> String {
     format!(
         "housing.inputs={:#010x}\nhousing.epochs={}\nhousing.train_mse={:#010x}\n\
          housing.test_mse={:#010x}\nhousing.weights={:#010x}\n\
+         housing_m0.inputs={:#010x}\nhousing_m0.epochs={}\nhousing_m0.train_mse={:#010x}\n\
+         housing_m0.test_mse={:#010x}\nhousing_m0.weights={:#010x}\n\
+         housing_q16.inputs={:#010x}\nhousing_q16.epochs={}\nhousing_q16.train_mse={:#010x}\n\
+         housing_q16.test_mse={:#010x}\nhousing_q16.weights={:#010x}\n\
          xor.epochs={}\nxor.loss={:#010x}\nxor.correct={}\nxor.weights={:#010x}\n\
          xor_q16.epochs={}\nxor_q16.loss={:#010x}\nxor_q16.correct={}\nxor_q16.weights={:#010x}\n\
          tinymind.rows={:#010x}\ntinymind.start_mse={:#010x}\n\
@@ -81,6 +94,16 @@ fn host_results() -> String {
         h.train_loss.to_bits(),
         h.test_score.to_bits(),
         h.weights,
+        m0_f32.inputs,
+        m0_f32.epochs,
+        m0_f32.train_loss.to_bits(),
+        m0_f32.test_score.to_bits(),
+        m0_f32.weights,
+        m0_q16.inputs,
+        m0_q16.epochs,
+        m0_q16.train_loss.to_raw() as u32,
+        m0_q16.test_score.to_raw() as u32,
+        m0_q16.weights,
         x.epochs,
         x.train_loss.to_bits(),
         x.test_score as u32,
@@ -96,6 +119,36 @@ fn host_results() -> String {
         fused.final_mse.to_bits(),
         fused.weights,
     )
+}
+
+/// The M0 images' Boston run in `S`: the rows as `S` (as `build.rs` bakes
+/// them: each `f32` rounded to the nearest value of `S`), standardised and
+/// trained in `S`.
+fn housing_in<S: Scalar>(
+    boston: &common::Boston,
+    in_type: impl FnOnce(housing_m0::Net) -> housing_m0::Net<S>,
+) -> reference::Outcome<S> {
+    let rows =
+        |rows: &[[f32; 2]]| -> Vec<[S; 2]> { rows.iter().map(|r| r.map(S::from_f32)).collect() };
+    let targets =
+        |rows: &[[f32; 1]]| -> Vec<[S; 1]> { rows.iter().map(|r| r.map(S::from_f32)).collect() };
+    let (raw_train_x, raw_test_x) = (rows(&boston.train_x), rows(&boston.test_x));
+    let (train_y, test_y) = (targets(&boston.train_y), targets(&boston.test_y));
+    let mut train_x = vec![[S::ZERO; 2]; raw_train_x.len()];
+    let mut test_x = vec![[S::ZERO; 2]; raw_test_x.len()];
+    let mut order = vec![0; raw_train_x.len()];
+    housing_m0::run(
+        in_type,
+        &raw_train_x,
+        &train_y,
+        &raw_test_x,
+        &test_y,
+        &mut train_x,
+        &mut test_x,
+        &mut order,
+        |call| call.call(&mut ()),
+    )
+    .expect("housing trains")
 }
 
 const HEADER: &str = "\

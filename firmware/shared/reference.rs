@@ -39,12 +39,13 @@ pub fn weights_checksum<S: Scalar, P: Params<S>>(params: &P) -> u32 {
     hash
 }
 
-/// The same FNV-1a over rows of numbers, continuing from `hash`: proves
-/// both sides train on the same data.
-pub fn rows_checksum<const N: usize>(hash: u32, rows: &[[f32; N]]) -> u32 {
+/// The same FNV-1a over rows of numbers (the low 32 bits of each, as
+/// [`weights_checksum`]), continuing from `hash`: proves both sides train on
+/// the same data.
+pub fn rows_checksum<S: Scalar, const N: usize>(hash: u32, rows: &[[S; N]]) -> u32 {
     rows.iter()
         .flatten()
-        .fold(hash, |hash, v| fnv1a(hash, v.to_bits()))
+        .fold(hash, |hash, v| fnv1a(hash, v.to_bits() as u32))
 }
 
 /// FNV-1a's initial value.
@@ -72,6 +73,31 @@ where
         })
         .sum();
     total / inputs.len().max(1) as f32
+}
+
+/// [`mse`] in any number type: the squares summed in `S`'s wide sum, in row
+/// order, then divided by the count.
+pub fn mse_in<S: Scalar, N, const I: usize>(net: &N, inputs: &[[S; I]], targets: &[[S; 1]]) -> S
+where
+    N: Network<I, 1, S>,
+{
+    let total = inputs
+        .iter()
+        .zip(targets)
+        .fold(S::SUM_ZERO, |total, (x, [y])| {
+            let [p] = net.forward(x);
+            S::sum_add(total, (p - *y) * (p - *y))
+        });
+    S::sum_div(total, inputs.len().max(1))
+}
+
+/// A scaler's refusal as the data error it stands for.
+#[inline]
+fn data_error(e: ScaleError) -> DataError {
+    match e {
+        ScaleError::NonFinite { row, .. } => DataError::NonFiniteInput { row },
+        _ => DataError::Empty,
+    }
 }
 
 /// The outcome both sides print or assert, in the run's number type `T`.
@@ -140,12 +166,18 @@ where
 pub mod housing {
     use super::*;
 
-    /// The network.
-    pub type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+    /// The network in number type `S`.
+    pub type Net<S = f32> = (
+        Dense<2, 4, S>,
+        Relu<4>,
+        Dense<4, 3, S>,
+        Relu<3>,
+        Dense<3, 1, S>,
+    );
     /// The loss minimised: `1/(2m) Σ (ŷ − y)²` per mini-batch.
     pub type Cost = HalfMeanSquaredError;
     /// Optimizer state, gradient, cache: all training state besides the net.
-    pub type Train = Trainer<Net, Momentum, Cost, NoBestWeights>;
+    pub type Train<S = f32> = Trainer<Net<S>, Momentum, Cost, NoBestWeights, S>;
 
     /// Training rows.
     pub const TRAIN_ROWS: usize = 404;
@@ -188,7 +220,12 @@ pub mod housing {
     }
 
     /// Writes the standardised rows of `src` into `dst`.
-    pub fn standardise(scaler: &StandardScaler<2>, src: &[[f32; 2]], dst: &mut [[f32; 2]]) {
+    #[inline]
+    pub fn standardise<S: Scalar>(
+        scaler: &StandardScaler<2, S>,
+        src: &[[S; 2]],
+        dst: &mut [[S; 2]],
+    ) {
         for (d, s) in dst.iter_mut().zip(src) {
             *d = scaler.transform(s);
         }
@@ -212,10 +249,7 @@ pub mod housing {
             FitCall<'_, '_, Net, Momentum, Cost, Fit>,
         ) -> Result<FitSummary, TrainError>,
     ) -> Result<Outcome, TrainError> {
-        let scaler = StandardScaler::fit_f32(raw_train_x).map_err(|e| match e {
-            ScaleError::NonFinite { row, .. } => DataError::NonFiniteInput { row },
-            _ => DataError::Empty,
-        })?;
+        let scaler = StandardScaler::fit_f32(raw_train_x).map_err(data_error)?;
         standardise(&scaler, raw_train_x, train_x);
         standardise(&scaler, raw_test_x, test_x);
         let (mut net, mut trainer, mut rng) = setup();
@@ -233,6 +267,89 @@ pub mod housing {
             inputs: rows_checksum(rows_checksum(FNV_OFFSET, train_x), test_x),
             train_loss: mse(&net, train_x, train_y),
             test_score: mse(&net, test_x, test_y),
+            weights: weights_checksum(&net),
+        })
+    }
+}
+
+/// Boston housing on a Cortex-M0, written once for every number type: the
+/// `housing_m0` image trains it in soft-float `f32`, `housing_q16` in
+/// Q16.16, each from rows baked into flash in its own type. The network and
+/// its initial weights are [`housing`]'s (drawn in `f32`, then converted);
+/// the training is plain SGD sample by sample, the fused kernel.
+pub mod housing_m0 {
+    pub use super::housing::Net;
+    use super::housing::standardise;
+    use super::*;
+
+    /// The loss minimised: `½ (ŷ − y)²` per sample.
+    pub type Cost = HalfMeanSquaredError;
+    /// All training state besides the net.
+    pub type Train<S = f32> = Trainer<Net<S>, Sgd, Cost, NoBestWeights, S>;
+
+    /// SGD sample by sample, shuffled every epoch.
+    pub const CONFIG: FitConfig = FitConfig {
+        epochs: EPOCHS,
+        batch: Batch::Size(1),
+        learning_rate: 0.001,
+        schedule: Schedule::Constant,
+        shuffle: true,
+        early_stopping: None,
+    };
+    /// Epochs.
+    pub const EPOCHS: u32 = 40;
+
+    /// [`CONFIG`] as a type, for [`FitCall`].
+    pub struct Fit;
+
+    impl Settings for Fit {
+        const CONFIG: FitConfig = CONFIG;
+    }
+    /// Plain SGD, no penalty.
+    pub const OPTIMIZER: Sgd = Sgd {
+        penalty: Penalty::NONE,
+    };
+
+    /// The whole run in any number type `S`, written once for the M0
+    /// images (soft-float `f32` and Q16.16, rows in flash in `S`): the
+    /// standardisation in `S` itself ([`StandardScaler::fit_in`], integer
+    /// arithmetic in fixed point), [`housing::setup`]'s network through `in_type`
+    /// (the identity for `f32`, a conversion otherwise), the training through
+    /// `around_fit` (which must make the call), the evaluation in `S`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run<S: Scalar>(
+        in_type: impl FnOnce(Net) -> Net<S>,
+        raw_train_x: &[[S; 2]],
+        train_y: &[[S; 1]],
+        raw_test_x: &[[S; 2]],
+        test_y: &[[S; 1]],
+        train_x: &mut [[S; 2]],
+        test_x: &mut [[S; 2]],
+        order: &mut [u32],
+        around_fit: impl FnOnce(
+            FitCall<'_, '_, Net<S>, Sgd, Cost, Fit, S>,
+        ) -> Result<FitSummary, TrainError>,
+    ) -> Result<Outcome<S>, TrainError> {
+        let scaler = StandardScaler::<2, S>::fit_in(raw_train_x).map_err(data_error)?;
+        standardise(&scaler, raw_train_x, train_x);
+        standardise(&scaler, raw_test_x, test_x);
+        let (start, _, mut rng) = super::housing::setup();
+        let mut net = in_type(start);
+        let mut trainer = Train::<S>::without_best_weights(OPTIMIZER, HalfMeanSquaredError);
+        let data = Dataset::new(train_x, train_y)?;
+        let summary = around_fit(FitCall {
+            net: &mut net,
+            trainer: &mut trainer,
+            data: &data,
+            settings: PhantomData,
+            order,
+            rng: &mut rng,
+        })?;
+        Ok(Outcome {
+            epochs: summary.epochs_run,
+            inputs: rows_checksum(rows_checksum(FNV_OFFSET, train_x), test_x),
+            train_loss: mse_in(&net, train_x, train_y),
+            test_score: mse_in(&net, test_x, test_y),
             weights: weights_checksum(&net),
         })
     }

@@ -17,5 +17,6 @@ pub mod expected {
 }
 
 pub mod board;
+pub mod housing_m0;
 pub mod tinymind;
 pub mod xor_image;

@@ -166,8 +166,8 @@ impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
 impl<S: Scalar, const I: usize, const O: usize> FusedStep<S> for Dense<I, O, S> {
     type Pending = [S; O];
 
-    /// Keeps `g`, adds `‖g‖² + ‖x‖² + 1` to `size`, returns `∂x` as
-    /// [`Layer::backward`] does.
+    /// Keeps `g`, adds [`Scalar::gradient_size`] (`1 + ‖g‖² + ‖x‖²` for
+    /// floats) to `size`, returns `∂x` as [`Layer::backward`] does.
     #[inline(always)]
     fn backward_pending(
         &self,
@@ -177,14 +177,7 @@ impl<S: Scalar, const I: usize, const O: usize> FusedStep<S> for Dense<I, O, S> 
         size: &mut S,
     ) -> [S; I] {
         *pending = *g;
-        let mut s = S::ONE;
-        for &g in g {
-            s += g * g;
-        }
-        for &x in x {
-            s += x * x;
-        }
-        *size += s;
+        *size += S::gradient_size(g, x);
         self.input_gradient(g)
     }
 
