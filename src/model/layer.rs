@@ -22,6 +22,11 @@ use crate::num::Scalar;
 /// unless named, see [`num`](crate::num)). For composed networks the
 /// compiler checks that each layer's `Input` is the previous layer's `Output`.
 ///
+/// NaN propagates: no layer of the library turns a NaN into a number, in
+/// `forward` or `backward`, so a prediction on an input with a NaN is NaN
+/// (in every output it reaches) rather than a plausible value, and a NaN
+/// gradient reaches every gradient it touches (`tests/nan.rs`).
+///
 /// One training sample, by hand:
 ///
 /// ```
