@@ -59,25 +59,9 @@ fn fnv1a(mut hash: u32, word: u32) -> u32 {
     hash
 }
 
-/// Mean squared error of `net` over `inputs`/`targets`, summed in row order.
-pub fn mse<N, const I: usize>(net: &N, inputs: &[[f32; I]], targets: &[[f32; 1]]) -> f32
-where
-    N: Network<I, 1>,
-{
-    let total: f32 = inputs
-        .iter()
-        .zip(targets)
-        .map(|(x, [y])| {
-            let [p] = net.forward(x);
-            (p - y) * (p - y)
-        })
-        .sum();
-    total / inputs.len().max(1) as f32
-}
-
-/// [`mse`] in any number type: the squares summed in `S`'s wide sum, in row
-/// order, then divided by the count.
-pub fn mse_in<S: Scalar, N, const I: usize>(net: &N, inputs: &[[S; I]], targets: &[[S; 1]]) -> S
+/// Mean squared error of `net` over `inputs`/`targets`: the squares summed
+/// in row order (in `S`'s wide sum), then divided by the count.
+pub fn mse<S: Scalar, N, const I: usize>(net: &N, inputs: &[[S; I]], targets: &[[S; 1]]) -> S
 where
     N: Network<I, 1, S>,
 {
@@ -253,21 +237,54 @@ pub mod housing {
         standardise(&scaler, raw_train_x, train_x);
         standardise(&scaler, raw_test_x, test_x);
         let (mut net, mut trainer, mut rng) = setup();
-        let data = Dataset::new(train_x, train_y)?;
+        let rows = Scaled {
+            train_x,
+            train_y,
+            test_x,
+            test_y,
+        };
+        train_and_score(&mut net, &mut trainer, &mut rng, rows, order, around_fit)
+    }
+
+    /// The standardised rows a run trains and tests on.
+    pub struct Scaled<'a, S> {
+        /// Training inputs.
+        pub train_x: &'a [[S; 2]],
+        /// Training targets.
+        pub train_y: &'a [[S; 1]],
+        /// Test inputs.
+        pub test_x: &'a [[S; 2]],
+        /// Test targets.
+        pub test_y: &'a [[S; 1]],
+    }
+
+    /// Trains `net` on the standardised rows through `around_fit`, then
+    /// scores it: both housing runs end here.
+    pub fn train_and_score<S: Scalar, Opt: Optimizer<Net<S>, S>, F: Settings>(
+        net: &mut Net<S>,
+        trainer: &mut Trainer<Net<S>, Opt, Cost, NoBestWeights, S>,
+        rng: &mut XorShiftRng,
+        rows: Scaled<'_, S>,
+        order: &mut [u32],
+        around_fit: impl FnOnce(
+            FitCall<'_, '_, Net<S>, Opt, Cost, F, S>,
+        ) -> Result<FitSummary, TrainError>,
+    ) -> Result<Outcome<S>, TrainError> {
+        let data = Dataset::new(rows.train_x, rows.train_y)?;
         let summary = around_fit(FitCall {
-            net: &mut net,
-            trainer: &mut trainer,
+            net,
+            trainer,
             data: &data,
             settings: PhantomData,
             order,
-            rng: &mut rng,
+            rng,
         })?;
         Ok(Outcome {
             epochs: summary.epochs_run,
-            inputs: rows_checksum(rows_checksum(FNV_OFFSET, train_x), test_x),
-            train_loss: mse(&net, train_x, train_y),
-            test_score: mse(&net, test_x, test_y),
-            weights: weights_checksum(&net),
+            inputs: rows_checksum(rows_checksum(FNV_OFFSET, rows.train_x), rows.test_x),
+            train_loss: mse(net, rows.train_x, rows.train_y),
+            test_score: mse(net, rows.test_x, rows.test_y),
+            weights: weights_checksum(net),
         })
     }
 }
@@ -279,7 +296,7 @@ pub mod housing {
 /// the training is plain SGD sample by sample, the fused kernel.
 pub mod housing_m0 {
     pub use super::housing::Net;
-    use super::housing::standardise;
+    use super::housing::{standardise, train_and_score, Scaled};
     use super::*;
 
     /// The loss minimised: `½ (ŷ − y)²` per sample.
@@ -336,22 +353,13 @@ pub mod housing_m0 {
         let (start, _, mut rng) = super::housing::setup();
         let mut net = in_type(start);
         let mut trainer = Train::<S>::without_best_weights(OPTIMIZER, HalfMeanSquaredError);
-        let data = Dataset::new(train_x, train_y)?;
-        let summary = around_fit(FitCall {
-            net: &mut net,
-            trainer: &mut trainer,
-            data: &data,
-            settings: PhantomData,
-            order,
-            rng: &mut rng,
-        })?;
-        Ok(Outcome {
-            epochs: summary.epochs_run,
-            inputs: rows_checksum(rows_checksum(FNV_OFFSET, train_x), test_x),
-            train_loss: mse_in(&net, train_x, train_y),
-            test_score: mse_in(&net, test_x, test_y),
-            weights: weights_checksum(&net),
-        })
+        let rows = Scaled {
+            train_x,
+            train_y,
+            test_x,
+            test_y,
+        };
+        train_and_score(&mut net, &mut trainer, &mut rng, rows, order, around_fit)
     }
 }
 
