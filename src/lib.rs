@@ -58,6 +58,10 @@
 //!   runs the fused kernel at batch 1 and the batched kernel for
 //!   mini-batches; shuffling, per-epoch reports, early stopping and a
 //!   divergence guard.
+//! - [`stream`]: learning from a stream with no data set in RAM: one call
+//!   per sample ([`Trainer::learn`](train::Trainer::learn)) and a
+//!   fixed-capacity [`Replay`](stream::Replay) ring to draw mini-batches
+//!   from.
 //!
 //! **[`data`]: preparing data and scoring models.**
 //! - [`scale`]: z-score and min–max scalers fitted on training data.
@@ -117,7 +121,7 @@ pub use classic::{linear_regression, perceptron};
 pub use data::{metrics, scale};
 pub use model::{batch, fused, init, layer, layers, network, params};
 pub use storage::{bake, persist};
-pub use training::{loss, optim, train};
+pub use training::{loss, optim, stream, train};
 
 pub use classic::linear_regression::LinearFit;
 pub use classic::perceptron::Perceptron;

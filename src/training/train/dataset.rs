@@ -66,6 +66,13 @@ impl<'a, S: Scalar, const I: usize, const O: usize> Dataset<'a, I, O, S> {
         Ok(Dataset { inputs, targets })
     }
 
+    /// Borrows rows whose owner has already checked them as [`Dataset::new`]
+    /// would (a replay buffer checks each sample as it is pushed), so a step
+    /// does not walk them again.
+    pub(crate) fn from_checked(inputs: &'a [[S; I]], targets: &'a [[S; O]]) -> Self {
+        Dataset { inputs, targets }
+    }
+
     /// Number of samples (never 0).
     #[inline]
     pub fn len(&self) -> usize {
