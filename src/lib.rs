@@ -76,6 +76,9 @@
 //!   layer structure as the shape tag, CRC-32, nothing half-loaded).
 //! - [`bake`]: write a trained network as Rust source to build into
 //!   firmware.
+//! - `checkpoint` (feature `embedded-storage`): two-slot checkpoints in NOR
+//!   flash through the `embedded-storage` traits, safe against a power cut
+//!   at any moment.
 //!
 //! ## Memory
 //!
@@ -120,6 +123,8 @@ pub mod training;
 pub use classic::{linear_regression, perceptron};
 pub use data::{metrics, scale};
 pub use model::{batch, fused, init, layer, layers, network, params};
+#[cfg(feature = "embedded-storage")]
+pub use storage::checkpoint;
 pub use storage::{bake, persist};
 pub use training::{loss, optim, stream, train};
 
