@@ -85,6 +85,7 @@ pub const SLOT_HEADER_LEN: usize = 20;
 
 /// Why a checkpoint was not saved or loaded. `E` is the flash's error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum CheckpointError<E> {
     /// The flash refused an operation (or lost power during it).

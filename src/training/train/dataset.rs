@@ -21,6 +21,7 @@ pub struct Dataset<'a, const I: usize, const O: usize, S = f32> {
 
 /// Why data was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum DataError {
     /// There are no samples.

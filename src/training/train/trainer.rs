@@ -84,6 +84,7 @@ impl Default for FitConfig {
 
 /// What happened in one epoch.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct EpochReport {
     /// The epoch, from 0.
     pub epoch: u32,
@@ -123,6 +124,7 @@ impl Reporter for () {
 
 /// How a [`Trainer::fit`] run ended.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FitSummary {
     /// Epochs completed.
     pub epochs_run: u32,
@@ -139,6 +141,7 @@ pub struct FitSummary {
 /// How a [`Trainer::fit_restarts`] run ended: the run whose weights were
 /// kept.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct RestartSummary {
     /// The kept run, from 0.
     pub run: u32,
@@ -153,6 +156,7 @@ pub struct RestartSummary {
 
 /// Why training refused to start or stopped.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum TrainError {
     /// The data was refused.
