@@ -59,7 +59,8 @@
 //!   mini-batches; shuffling, per-epoch reports, early stopping and a
 //!   divergence guard.
 //! - [`stream`]: learning from a stream with no data set in RAM: one call
-//!   per sample ([`Trainer::learn`](train::Trainer::learn)) and a
+//!   per sample ([`Trainer::learn`](train::Trainer::learn), or a
+//!   [`Stream`](stream::Stream) session checked once) and a
 //!   fixed-capacity [`Replay`](stream::Replay) ring to draw mini-batches
 //!   from.
 //!

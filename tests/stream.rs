@@ -53,7 +53,7 @@ where
         .unwrap();
 
     let mut streamed = start;
-    let mut learner = Trainer::new(optimizer, HalfMeanSquaredError);
+    let mut learner = Trainer::new(optimizer.clone(), HalfMeanSquaredError);
     for _ in 0..epochs {
         for (x, y) in x.iter().zip(&y) {
             learner.learn(&mut streamed, x, y, 0.02).unwrap();
@@ -62,6 +62,23 @@ where
     assert_eq!(bits(&streamed), bits(&fitted));
     assert_eq!(
         format!("{:?}", learner.state),
+        format!("{:?}", fitter.state)
+    );
+
+    // a session, checked once, carrying the kernel's bounds
+    let mut session_net = start;
+    let mut session = Trainer::new(optimizer, HalfMeanSquaredError);
+    {
+        let mut stream = session.stream(&mut session_net, 0.02).unwrap();
+        for _ in 0..epochs {
+            for (x, y) in x.iter().zip(&y) {
+                stream.learn(x, y).unwrap();
+            }
+        }
+    }
+    assert_eq!(bits(&session_net), bits(&fitted));
+    assert_eq!(
+        format!("{:?}", session.state),
         format!("{:?}", fitter.state)
     );
 }
@@ -166,9 +183,46 @@ where
         assert_eq!(step, Err(TrainError::NonFinite));
         unchanged(&net, &trainer);
     }
+    // the same refusals inside a session, which then goes on learning
+    {
+        let mut stream = trainer.stream(&mut net, 0.01).unwrap();
+        assert_eq!(
+            stream.learn(&[0.0, f32::NAN], &[1.0]),
+            Err(TrainError::Data(DataError::NonFiniteInput { row: 0 }))
+        );
+        assert_eq!(
+            stream.learn(&[1e30, 1e30], &[-1e30]),
+            Err(TrainError::NonFinite)
+        );
+        assert_eq!(bits(stream.net()), before);
+    }
+    unchanged(&net, &trainer);
+    if plain_update {
+        let mut stream = trainer.stream(&mut net, f32::MAX / 2.0).unwrap();
+        assert_eq!(
+            stream.learn(&[10.0, 10.0], &[0.0]),
+            Err(TrainError::NonFinite)
+        );
+    }
+    unchanged(&net, &trainer);
+    assert!(matches!(
+        trainer.stream(&mut net, f32::NAN),
+        Err(TrainError::InvalidLearningRate)
+    ));
     // and the trainer still learns afterwards
     assert!(trainer.learn(&mut net, &x[0], &y[0], 0.01).is_ok());
     assert_ne!(bits(&net), before);
+}
+
+#[test]
+fn a_session_refuses_non_finite_weights() {
+    let mut net = Housing::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(2));
+    net.2.biases[0] = f32::INFINITY;
+    let mut trainer = Trainer::new(Momentum::default(), HalfMeanSquaredError);
+    assert!(matches!(
+        trainer.stream(&mut net, 0.01),
+        Err(TrainError::NonFiniteWeights)
+    ));
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! RAM.
 //!
 //! A sensor gives one sample at a time. [`Trainer::learn`] takes it
-//! directly (the fused batch-1 kernel with `Sgd` or `Momentum`), and a
+//! directly (the fused batch-1 kernel with `Sgd` or `Momentum`),
+//! checking the settings on every call; a [`Stream`] checks them once for a
+//! run of samples and so costs per sample what `fit` does at batch 1. A
 //! [`Replay`] buffer keeps the last `CAP` samples so that mini-batches drawn
 //! from it can be stepped through the batched kernel with
 //! [`Trainer::step`]: the network keeps seeing older samples while it adapts
@@ -29,13 +31,141 @@
 //! assert!((net.forward(&[0.5])[0] - 2.0).abs() < 1e-3); // 2·0.5 + 1
 //! ```
 //!
-//! [`Trainer::learn`]: crate::training::train::Trainer::learn
 //! [`Trainer::step`]: crate::training::train::Trainer::step
 
 use rand_core::RngCore;
 
+use crate::model::layer::Layer;
+use crate::model::network::Network;
+use crate::model::params::Zero;
 use crate::num::Scalar;
-use crate::training::train::{DataError, Dataset, TrainError, below, check_rows};
+use crate::training::loss::Loss;
+use crate::training::optim::{NonFiniteStep, Optimizer, StepBounds};
+use crate::training::train::{
+    BestWeights, DataError, Dataset, TrainError, Trainer, below, check_rows,
+};
+
+impl<S, N, Opt, L, B, const I: usize, const O: usize> Trainer<N, Opt, L, B, S>
+where
+    S: Scalar,
+    N: Layer<S, Input = [S; I], Output = [S; O]> + Network<I, O, S>,
+    Opt: Optimizer<N, S>,
+    L: Loss<O, S>,
+    B: BestWeights<N, S>,
+{
+    /// One step on one sample as it arrives, with no dataset in RAM: the
+    /// call of streaming learning. Returns the sample's loss before the
+    /// step.
+    ///
+    /// It is [`step`](Trainer::step) on a dataset of this one row, to the
+    /// bit: with [`Sgd`](crate::training::optim::Sgd) or
+    /// [`Momentum`](crate::training::optim::Momentum) the fused kernel,
+    /// otherwise the batched kernel and [`Optimizer::step`]. So a stream of
+    /// samples learned one by one gives the weights of
+    /// [`fit`](Trainer::fit) with `Batch::Size(1)` and no shuffling over the
+    /// same rows in the same order.
+    ///
+    /// The settings are checked first, then the sample (a NaN or infinite
+    /// value is [`TrainError::Data`]); a step that would make a parameter,
+    /// the optimizer state or the loss non-finite is
+    /// [`TrainError::NonFinite`]. A refused call changes nothing.
+    ///
+    /// ```
+    /// use stacknet::prelude::*;
+    /// type Line = (Dense<1, 1>, Identity<1>);
+    /// let mut net: Line = (Dense::from_arrays([[0.0]], [0.0]), Identity);
+    /// let mut trainer = Trainer::new(Sgd::default(), HalfMeanSquaredError);
+    /// // the loss of ŷ = 0 against y = 2 is ½·2² = 2; then w = b = 0.1·2
+    /// assert_eq!(trainer.learn(&mut net, &[1.0], &[2.0], 0.1), Ok(2.0));
+    /// assert_eq!(net.forward(&[1.0]), [0.4]);
+    /// ```
+    pub fn learn(
+        &mut self,
+        net: &mut N,
+        x: &[S; I],
+        y: &[S; O],
+        learning_rate: f32,
+    ) -> Result<S, TrainError> {
+        let learning_rate = self.check(net, learning_rate)?;
+        let sample = Dataset::new(core::slice::from_ref(x), core::slice::from_ref(y))?;
+        self.checked_step(net, &sample, &[0], learning_rate)
+    }
+
+    /// Starts a [`Stream`]: the trainer and `net` borrowed together for a
+    /// run of samples, the settings checked once here (as
+    /// [`learn`](Trainer::learn) checks them, and the weights and optimizer
+    /// state finite: [`TrainError::NonFiniteWeights`]), not per sample.
+    ///
+    /// With `Sgd` or `Momentum` it carries the fused kernel's magnitude
+    /// bounds from sample to sample as [`fit`](Trainer::fit) does, instead
+    /// of measuring every weight per call: a sample costs what it costs in
+    /// `fit` at batch 1, plus the finiteness check of its `I + O` values.
+    pub fn stream<'a>(
+        &'a mut self,
+        net: &'a mut N,
+        learning_rate: f32,
+    ) -> Result<Stream<'a, N, Opt, L, B, S>, TrainError> {
+        let rate = self.check(net, learning_rate)?;
+        let bounds = StepBounds::measure::<N, Opt>(net, &self.state);
+        if !(bounds.params.is_finite() && bounds.state.is_finite()) {
+            return Err(TrainError::NonFiniteWeights);
+        }
+        Ok(Stream {
+            trainer: self,
+            net,
+            rate,
+            bounds,
+            cache: N::Cache::ZERO,
+        })
+    }
+}
+
+/// A trainer and a network borrowed together to learn a run of samples
+/// one at a time ([`Trainer::stream`]). While it lives nothing else can
+/// change the weights, the optimizer state or the settings, so what was
+/// checked when it started stays true.
+pub struct Stream<'a, N: Layer<S>, Opt: Optimizer<N, S>, L, B = N, S: Scalar = f32> {
+    trainer: &'a mut Trainer<N, Opt, L, B, S>,
+    net: &'a mut N,
+    rate: S,
+    /// Bounds on the magnitudes of the weights and the optimizer state.
+    bounds: StepBounds<S>,
+    cache: N::Cache,
+}
+
+impl<S, N, Opt, L, B, const I: usize, const O: usize> Stream<'_, N, Opt, L, B, S>
+where
+    S: Scalar,
+    N: Layer<S, Input = [S; I], Output = [S; O]> + Network<I, O, S>,
+    Opt: Optimizer<N, S>,
+    L: Loss<O, S>,
+    B: BestWeights<N, S>,
+{
+    /// One step on one sample, the bits of [`Trainer::learn`]; returns the
+    /// sample's loss before the step. A non-finite value in the sample is
+    /// [`TrainError::Data`], a step that would make a value non-finite
+    /// [`TrainError::NonFinite`]; either changes nothing.
+    #[inline]
+    pub fn learn(&mut self, x: &[S; I], y: &[S; O]) -> Result<S, TrainError> {
+        check_rows(core::slice::from_ref(x), 1, y)?;
+        if Opt::FUSED {
+            let sample = (x, y);
+            let cache = &mut self.cache;
+            return self
+                .trainer
+                .fused_sample(self.net, cache, sample, self.rate, &mut self.bounds, S::MAX)
+                .map_err(|NonFiniteStep| TrainError::NonFinite);
+        }
+        let sample = Dataset::from_checked(core::slice::from_ref(x), core::slice::from_ref(y));
+        self.trainer
+            .checked_step(self.net, &sample, &[0], self.rate)
+    }
+
+    /// The network as it is now, to predict with between samples.
+    pub fn net(&self) -> &N {
+        self.net
+    }
+}
 
 /// The last `CAP` samples of a stream, in two plain arrays: a ring that
 /// overwrites the oldest sample once full. `size_of::<Replay<I, O, CAP, S>>()`

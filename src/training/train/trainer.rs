@@ -509,46 +509,8 @@ where
         self.checked_step(net, data, rows, learning_rate)
     }
 
-    /// One step on one sample as it arrives, with no dataset in RAM: the
-    /// call of streaming learning. Returns the sample's loss before the
-    /// step.
-    ///
-    /// It is [`step`](Trainer::step) on a dataset of this one row, to the
-    /// bit: with [`Sgd`](crate::training::optim::Sgd) or
-    /// [`Momentum`](crate::training::optim::Momentum) the fused kernel,
-    /// otherwise the batched kernel and [`Optimizer::step`]. So a stream of
-    /// samples learned one by one gives the weights of
-    /// [`fit`](Trainer::fit) with `Batch::Size(1)` and no shuffling over the
-    /// same rows in the same order.
-    ///
-    /// The settings are checked first, then the sample (a NaN or infinite
-    /// value is [`TrainError::Data`]); a step that would make a parameter,
-    /// the optimizer state or the loss non-finite is
-    /// [`TrainError::NonFinite`]. A refused call changes nothing.
-    ///
-    /// ```
-    /// use stacknet::prelude::*;
-    /// type Line = (Dense<1, 1>, Identity<1>);
-    /// let mut net: Line = (Dense::from_arrays([[0.0]], [0.0]), Identity);
-    /// let mut trainer = Trainer::new(Sgd::default(), HalfMeanSquaredError);
-    /// // the loss of ŷ = 0 against y = 2 is ½·2² = 2; then w = b = 0.1·2
-    /// assert_eq!(trainer.learn(&mut net, &[1.0], &[2.0], 0.1), Ok(2.0));
-    /// assert_eq!(net.forward(&[1.0]), [0.4]);
-    /// ```
-    pub fn learn(
-        &mut self,
-        net: &mut N,
-        x: &[S; I],
-        y: &[S; O],
-        learning_rate: f32,
-    ) -> Result<S, TrainError> {
-        let learning_rate = self.check(net, learning_rate)?;
-        let sample = Dataset::new(core::slice::from_ref(x), core::slice::from_ref(y))?;
-        self.checked_step(net, &sample, &[0], learning_rate)
-    }
-
     /// [`step`](Trainer::step) once the settings and `rows` are checked.
-    fn checked_step(
+    pub(crate) fn checked_step(
         &mut self,
         net: &mut N,
         data: &Dataset<'_, I, O, S>,
@@ -589,7 +551,7 @@ where
     /// The checks every entry point makes before anything changes: the
     /// learning rate, the optimizer's settings, the layers' settings.
     /// Returns the learning rate in `S`.
-    fn check(&self, net: &N, learning_rate: f32) -> Result<S, TrainError> {
+    pub(crate) fn check(&self, net: &N, learning_rate: f32) -> Result<S, TrainError> {
         let rate = checked_rate::<S>(learning_rate)?;
         self.optimizer.check()?;
         net.check()?;
@@ -605,7 +567,7 @@ where
     /// `cache` is the caller's, so that a loop over samples can keep it in
     /// registers.
     #[inline(always)]
-    fn fused_sample(
+    pub(crate) fn fused_sample(
         &mut self,
         net: &mut N,
         cache: &mut N::Cache,
