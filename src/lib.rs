@@ -58,6 +58,11 @@
 //!   runs the fused kernel at batch 1 and the batched kernel for
 //!   mini-batches; shuffling, per-epoch reports, early stopping and a
 //!   divergence guard.
+//! - [`stream`]: learning from a stream with no data set in RAM: one call
+//!   per sample ([`Trainer::learn`](train::Trainer::learn), or a
+//!   [`Stream`](stream::Stream) session checked once) and a
+//!   fixed-capacity [`Replay`](stream::Replay) ring to draw mini-batches
+//!   from.
 //!
 //! **[`data`]: preparing data and scoring models.**
 //! - [`scale`]: z-score and min–max scalers fitted on training data.
@@ -72,6 +77,9 @@
 //!   layer structure as the shape tag, CRC-32, nothing half-loaded).
 //! - [`bake`]: write a trained network as Rust source to build into
 //!   firmware.
+//! - `checkpoint` (feature `embedded-storage`): two-slot checkpoints in NOR
+//!   flash through the `embedded-storage` traits, safe against a power cut
+//!   at any moment.
 //!
 //! ## Memory
 //!
@@ -116,8 +124,10 @@ pub mod training;
 pub use classic::{linear_regression, perceptron};
 pub use data::{metrics, scale};
 pub use model::{batch, fused, init, layer, layers, network, params};
+#[cfg(feature = "embedded-storage")]
+pub use storage::checkpoint;
 pub use storage::{bake, persist};
-pub use training::{loss, optim, train};
+pub use training::{loss, optim, stream, train};
 
 pub use classic::linear_regression::LinearFit;
 pub use classic::perceptron::Perceptron;

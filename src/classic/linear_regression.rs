@@ -44,6 +44,7 @@ pub const SINGULAR_TOLERANCE: f64 = 1e-10;
 
 /// Why a linear regression could not be fitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum RegressionError {
     /// The data was refused: empty, of different lengths, or not finite.

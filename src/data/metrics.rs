@@ -25,6 +25,7 @@
 
 /// Why a metric could not be computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum MetricError {
     /// There are no predictions.

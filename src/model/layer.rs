@@ -228,6 +228,7 @@ impl LayerShape {
 
 /// A layer setting is out of its range ([`Layer::check`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum LayerError {
     /// A [`LeakyRelu`](crate::LeakyRelu) slope is negative or not finite:

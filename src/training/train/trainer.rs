@@ -84,6 +84,7 @@ impl Default for FitConfig {
 
 /// What happened in one epoch.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct EpochReport {
     /// The epoch, from 0.
     pub epoch: u32,
@@ -123,6 +124,7 @@ impl Reporter for () {
 
 /// How a [`Trainer::fit`] run ended.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FitSummary {
     /// Epochs completed.
     pub epochs_run: u32,
@@ -139,6 +141,7 @@ pub struct FitSummary {
 /// How a [`Trainer::fit_restarts`] run ended: the run whose weights were
 /// kept.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct RestartSummary {
     /// The kept run, from 0.
     pub run: u32,
@@ -153,6 +156,7 @@ pub struct RestartSummary {
 
 /// Why training refused to start or stopped.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum TrainError {
     /// The data was refused.
@@ -502,6 +506,17 @@ where
     ) -> Result<S, TrainError> {
         let learning_rate = self.check(net, learning_rate)?;
         check_rows(data.len(), rows)?;
+        self.checked_step(net, data, rows, learning_rate)
+    }
+
+    /// [`step`](Trainer::step) once the settings and `rows` are checked.
+    pub(crate) fn checked_step(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O, S>,
+        rows: &[u32],
+        learning_rate: S,
+    ) -> Result<S, TrainError> {
         let refused = |NonFiniteStep| TrainError::NonFinite;
         if let ([row], true) = (rows, Opt::FUSED) {
             if let Some((x, y)) = data.get(*row as usize) {
@@ -536,7 +551,7 @@ where
     /// The checks every entry point makes before anything changes: the
     /// learning rate, the optimizer's settings, the layers' settings.
     /// Returns the learning rate in `S`.
-    fn check(&self, net: &N, learning_rate: f32) -> Result<S, TrainError> {
+    pub(crate) fn check(&self, net: &N, learning_rate: f32) -> Result<S, TrainError> {
         let rate = checked_rate::<S>(learning_rate)?;
         self.optimizer.check()?;
         net.check()?;
@@ -552,7 +567,7 @@ where
     /// `cache` is the caller's, so that a loop over samples can keep it in
     /// registers.
     #[inline(always)]
-    fn fused_sample(
+    pub(crate) fn fused_sample(
         &mut self,
         net: &mut N,
         cache: &mut N::Cache,
