@@ -45,7 +45,7 @@ M4=thumbv7em-none-eabihf
 M0=thumbv6m-none-eabi
 PROFILES=(release release-s release-3)
 declare -A OPT=([release]='opt 2 (default)' [release-s]='opt `"s"`' [release-3]='opt 3')
-M4_BINS=(housing tinymind_base tinymind_fit tinymind_fused)
+M4_BINS=(housing tinymind_base tinymind_fit tinymind_fused drift)
 M0_BINS=(xor xor_q16 housing_m0 housing_q16)
 # -icount shift=0: one instruction per virtual ns, so SysTick counts instructions.
 QEMU_OPTS=(-nographic -icount shift=0 -semihosting-config enable=on,target=native)
@@ -136,6 +136,15 @@ for profile in "${PROFILES[@]}"; do
         [ $mode = base ] || keys="$keys|tinymind\\.$mode\\.[a-z_]+"
         check_expected "$keys" "$(out "tinymind_$mode" "$profile")"
     done
+    # drift: two boots in one QEMU run; the second must load the first's
+    # checkpoint (the same record CRC) and compute the host's bits
+    run_image $M4 drift "$profile" "$(out drift "$profile")"
+    check_expected 'drift\.[a-z_]+' "$(out drift "$profile")"
+    grep -qx "boot=2" "$(out drift "$profile")" || fail "drift ($profile): no second boot"
+    saved=$(grep -o 'checkpoint\.crc=0x[0-9a-f]*' "$(out drift "$profile")" | cut -d= -f2)
+    loaded=$(grep -o 'resumed\.crc=0x[0-9a-f]*' "$(out drift "$profile")" | cut -d= -f2)
+    [ -n "$saved" ] && [ "$saved" = "$loaded" ] \
+        || fail "drift ($profile): checkpoint CRC $saved but resumed from $loaded"
     run_image $M0 xor "$profile" "$(out xor "$profile")"
     check_expected 'xor\.[a-z_]+' "$(out xor "$profile")"
     run_image $M0 xor_q16 "$profile" "$(out xor_q16 "$profile")"
@@ -144,10 +153,11 @@ for profile in "${PROFILES[@]}"; do
         run_image $M0 $bin "$profile" "$(out $bin "$profile")"
         check_expected "$bin\\.[a-z_]+" "$(out $bin "$profile")"
     done
-    echo "  ok   $profile: housing, tinymind_{base,fit,fused} on the M4F; xor, xor_q16, housing_m0, housing_q16 on the M0"
+    echo "  ok   $profile: housing, tinymind_{base,fit,fused}, drift on the M4F; xor, xor_q16, housing_m0, housing_q16 on the M0"
 done
 cat "$(out housing release)" "$(out tinymind_fit release)" "$(out tinymind_fused release)" \
-    "$(out xor release)" "$(out xor_q16 release)" "$(out housing_m0 release)" "$(out housing_q16 release)"
+    "$(out xor release)" "$(out xor_q16 release)" "$(out housing_m0 release)" "$(out housing_q16 release)" \
+    "$(out drift release)"
 
 step "panic-never: training and prediction link with no panic path"
 for target in $M4 $M0; do
@@ -311,6 +321,22 @@ mh="$(out housing_m0 release)"
     row "instructions per sample, f32 ÷ Q16.16" 'm_ratio $p'
 } >"$fig/housing_m0.md"
 
+dv() { get "$1" "$(out drift "$2")"; }
+micro() { printf '%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); }
+{
+    header "Cortex-M4F: 1-8-1 tanh MLP learning a drifting sensor online, Nesterov momentum"
+    row "error (MSE) of the host's weights before the drift" 'micro "$(dv before_micro $p)"'
+    row "&nbsp;&nbsp; right after the drift" 'micro "$(dv after_drift_micro $p)"'
+    row "&nbsp;&nbsp; after learning 4,000 readings one by one (\`Trainer::stream\`)" 'micro "$(dv adapted_micro $p)"'
+    row "&nbsp;&nbsp; after the reset, from the checkpoint" 'micro "$(dv resumed_micro $p)"'
+    row "instructions per sample: \`Stream::learn\`" 'n "$(dv stream_instructions_per_sample $p)"'
+    row "&nbsp;&nbsp; \`Trainer::fit\`, batch 1, one epoch of the same 256 readings (same bits)" 'n "$(dv fit_instructions_per_sample $p)"'
+    row "checkpoint: record / stack of the save beyond it" \
+        'echo "$(bytes "$(dv checkpoint_record_bytes $p)") / $(bytes "$(dv checkpoint_stack_bytes $p)")"'
+    row "flash: code + rodata" 'bytes "$(dv flash_bytes $p)"'
+    row "static RAM (emulated flash 1 KB, 256 readings for the comparison)" 'bytes "$(dv static_ram_bytes $p)"'
+} >"$fig/drift.md"
+
 tv() { get "$2" "$(out "tinymind_$1" "$3")"; }
 t_mse() { echo "$(milli "$(tv fit start_mse_milli "$1")") → $(milli "$(tv fit final_mse_milli "$1")")"; }
 {
@@ -369,13 +395,13 @@ fit_vs_fused() { echo $(( $(tv fit instructions_per_sample "$1") * 100 / $(tv fu
     echo "| M4F TinyMind workload: \`Trainer::fit\` within 10 % of the fused loop's instructions per sample | $(per_opt 'echo "$(fit_vs_fused $p) %"') | $(met_per_opt 'fit_vs_fused $p' 110) |"
 } >"$fig/bars.md"
 
-for name in housing xor housing_m0 tinymind bars; do
+for name in housing xor housing_m0 tinymind drift bars; do
     echo
     cat "$fig/$name.md"
 done
 
 step "README figures (between <!-- firmware-figures:NAME:begin/end --> markers)"
-for name in housing xor housing_m0 tinymind bars; do
+for name in housing xor housing_m0 tinymind drift bars; do
     for edge in begin end; do
         [ "$(grep -cxF "<!-- firmware-figures:$name:$edge -->" "$readme")" -eq 1 ] \
             || fail "README.md needs exactly one line <!-- firmware-figures:$name:$edge -->"

@@ -19,7 +19,7 @@ mod reference;
 
 use std::path::PathBuf;
 
-use reference::{housing, housing_m0, tinymind, xor};
+use reference::{drift, housing, housing_m0, tinymind, xor};
 use stacknet::num::{Convert, Q16_16, Scalar};
 
 /// The key=value lines of the host's results, in `expected.txt`'s format.
@@ -77,8 +77,40 @@ fn host_results() -> String {
         assert!(t.start_mse > 2.0, "start MSE {}", t.start_mse);
         assert!(t.final_mse < 0.1, "final MSE {}", t.final_mse);
     }
-    format!(
-        "housing.inputs={:#010x}\nhousing.epochs={}\nhousing.train_mse={:#010x}\n\
+    let (start, baked) = drift_start();
+    check_baked(&baked);
+    let mut net = start;
+    let mut trainer = drift::Train::without_best_weights(drift::OPTIMIZER, drift::Cost::default());
+    let d = drift::adapt(&mut net, &mut trainer).expect("adapts");
+    // the drift hurts, and learning online mends it
+    assert!(
+        d.before < 0.01 && d.after_drift > 0.3 && d.adapted < 0.01,
+        "{d:?}"
+    );
+    let resumed = drift::resumed_error(&net);
+    assert!(resumed < 0.01, "resumed error {resumed}");
+    let n = drift::COMPARED;
+    let (mut xs, mut ys, mut order) = (vec![[0.0; 1]; n], vec![[0.0; 1]; n], vec![0; n]);
+    let (streamed, fitted) =
+        drift::stream_against_fit(&net, &mut xs, &mut ys, &mut order, &mut |run| run())
+            .expect("both learn");
+    assert_eq!(
+        streamed, fitted,
+        "the stream is fit at batch 1, bit for bit"
+    );
+    let drift_lines = format!(
+        "drift.before={:#010x}\ndrift.after_drift={:#010x}\ndrift.adapted={:#010x}\n\
+         drift.weights={:#010x}\ndrift.resumed={:#010x}\ndrift.compared={:#010x}\n",
+        d.before.to_bits(),
+        d.after_drift.to_bits(),
+        d.adapted.to_bits(),
+        d.weights,
+        resumed.to_bits(),
+        streamed,
+    );
+    drift_lines
+        + &format!(
+            "housing.inputs={:#010x}\nhousing.epochs={}\nhousing.train_mse={:#010x}\n\
          housing.test_mse={:#010x}\nhousing.weights={:#010x}\n\
          housing_m0.inputs={:#010x}\nhousing_m0.epochs={}\nhousing_m0.train_mse={:#010x}\n\
          housing_m0.test_mse={:#010x}\nhousing_m0.weights={:#010x}\n\
@@ -89,36 +121,36 @@ fn host_results() -> String {
          tinymind.rows={:#010x}\ntinymind.start_mse={:#010x}\n\
          tinymind.fit.final_mse={:#010x}\ntinymind.fit.weights={:#010x}\n\
          tinymind.fused.final_mse={:#010x}\ntinymind.fused.weights={:#010x}\n",
-        h.inputs,
-        h.epochs,
-        h.train_loss.to_bits(),
-        h.test_score.to_bits(),
-        h.weights,
-        m0_f32.inputs,
-        m0_f32.epochs,
-        m0_f32.train_loss.to_bits(),
-        m0_f32.test_score.to_bits(),
-        m0_f32.weights,
-        m0_q16.inputs,
-        m0_q16.epochs,
-        m0_q16.train_loss.to_raw() as u32,
-        m0_q16.test_score.to_raw() as u32,
-        m0_q16.weights,
-        x.epochs,
-        x.train_loss.to_bits(),
-        x.test_score as u32,
-        x.weights,
-        q.epochs,
-        q.train_loss.to_bits(),
-        q.test_score.to_raw() >> 16,
-        q.weights,
-        fit.rows,
-        fit.start_mse.to_bits(),
-        fit.final_mse.to_bits(),
-        fit.weights,
-        fused.final_mse.to_bits(),
-        fused.weights,
-    )
+            h.inputs,
+            h.epochs,
+            h.train_loss.to_bits(),
+            h.test_score.to_bits(),
+            h.weights,
+            m0_f32.inputs,
+            m0_f32.epochs,
+            m0_f32.train_loss.to_bits(),
+            m0_f32.test_score.to_bits(),
+            m0_f32.weights,
+            m0_q16.inputs,
+            m0_q16.epochs,
+            m0_q16.train_loss.to_raw() as u32,
+            m0_q16.test_score.to_raw() as u32,
+            m0_q16.weights,
+            x.epochs,
+            x.train_loss.to_bits(),
+            x.test_score as u32,
+            x.weights,
+            q.epochs,
+            q.train_loss.to_bits(),
+            q.test_score.to_raw() >> 16,
+            q.weights,
+            fit.rows,
+            fit.start_mse.to_bits(),
+            fit.final_mse.to_bits(),
+            fit.weights,
+            fused.final_mse.to_bits(),
+            fused.weights,
+        )
 }
 
 /// The M0 images' Boston run in `S`: the rows as `S` (as `build.rs` bakes
@@ -149,6 +181,28 @@ fn housing_in<S: Scalar>(
         |call| call.call(&mut ()),
     )
     .expect("housing trains")
+}
+
+/// The drift demo's start weights, trained on the host, and their baked
+/// source.
+fn drift_start() -> (drift::Net, String) {
+    let (mut xs, mut ys, mut order) = (vec![[0.0; 1]; 512], vec![[0.0; 1]; 512], vec![0; 512]);
+    let net = drift::train_on_host(&mut xs, &mut ys, &mut order).expect("trains");
+    let mut source = String::new();
+    stacknet::bake::write_rust_source(&net, "START", &mut source).expect("bakes");
+    (net, source)
+}
+
+/// `firmware/shared/drift_start.rs` is the bake of the host's training
+/// (rewritten with `STACKNET_BLESS=1`).
+fn check_baked(source: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("firmware/shared/drift_start.rs");
+    if std::env::var_os("STACKNET_BLESS").is_some() {
+        std::fs::write(&path, source).expect("write drift_start.rs");
+        return;
+    }
+    let file = std::fs::read_to_string(&path).expect("firmware/shared/drift_start.rs");
+    assert_eq!(file, source, "{} is stale", path.display());
 }
 
 const HEADER: &str = "\

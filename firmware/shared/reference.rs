@@ -600,3 +600,201 @@ pub mod tinymind {
         })
     }
 }
+
+/// Learning on the device from a drifting sensor: a 1-8-1 tanh network
+/// starts from weights trained on the host (baked into flash), a simulated
+/// sensor's input-output mapping changes at a known point, and the network
+/// adapts sample by sample ([`Trainer::stream`]), then is checkpointed.
+///
+/// The sensor reads `x ∈ [−1, 1)` and reports `0.8x² + 0.5x` (before the
+/// drift) or `0.8x² − 0.7x + 0.3` (after it), plus noise uniform in
+/// ±0.02, all from one xorshift stream.
+pub mod drift {
+    use super::*;
+
+    /// The network.
+    pub type Net = (Dense<1, 8>, Tanh<8>, Dense<8, 1>);
+    /// The loss: `½ (ŷ − y)²` per sample.
+    pub type Cost = HalfMeanSquaredError;
+    /// The device's trainer: velocity, gradient and cache, no best weights.
+    pub type Train = Trainer<Net, Momentum, Cost, NoBestWeights>;
+
+    /// Seed of the host's training data and initial weights.
+    pub const HOST_SEED: u64 = 11;
+    /// Seed of the device's sensor stream.
+    pub const SENSOR_SEED: u64 = 12;
+    /// Seed of the evaluation readings after the resume.
+    pub const RESUME_SEED: u64 = 13;
+    /// Readings per error estimate (learned from: none).
+    pub const WINDOW: usize = 256;
+    /// Readings learned after the drift.
+    pub const ADAPT: u32 = 4000;
+    /// The learning rate on the device.
+    pub const LEARNING_RATE: f32 = 0.02;
+    /// Momentum 0.9, Nesterov, no penalty.
+    pub const OPTIMIZER: Momentum = Momentum {
+        momentum: 0.9,
+        nesterov: true,
+        penalty: Penalty::NONE,
+    };
+
+    /// The simulated sensor.
+    pub struct Sensor {
+        rng: XorShiftRng,
+        /// Whether the mapping has changed.
+        pub drifted: bool,
+    }
+
+    impl Sensor {
+        /// A sensor before its drift, its readings drawn from `seed`.
+        pub fn new(seed: u64) -> Self {
+            Sensor {
+                rng: XorShiftRng::seed_from_u64(seed),
+                drifted: false,
+            }
+        }
+
+        /// The next reading: the input and what the sensor reports.
+        pub fn read(&mut self) -> ([f32; 1], [f32; 1]) {
+            let x = 2.0 * uniform01(&mut self.rng) - 1.0;
+            let noise = 0.04 * uniform01(&mut self.rng) - 0.02;
+            let y = if self.drifted {
+                0.8 * x * x - 0.7 * x + 0.3
+            } else {
+                0.8 * x * x + 0.5 * x
+            };
+            ([x], [y + noise])
+        }
+    }
+
+    /// The mean squared error of `net` on the sensor's next [`WINDOW`]
+    /// readings, learning nothing from them.
+    pub fn error(net: &Net, sensor: &mut Sensor) -> f32 {
+        let mut total = 0.0;
+        for _ in 0..WINDOW {
+            let (x, [y]) = sensor.read();
+            let [p] = net.forward(&x);
+            total += (p - y) * (p - y);
+        }
+        total / WINDOW as f32
+    }
+
+    /// The host's half: the start weights, trained with `fit` on 512
+    /// readings of the sensor before its drift (`rows` and `order` hold
+    /// them: 512 entries each).
+    pub fn train_on_host(
+        xs: &mut [[f32; 1]],
+        ys: &mut [[f32; 1]],
+        order: &mut [u32],
+    ) -> Result<Net, TrainError> {
+        let mut sensor = Sensor::new(HOST_SEED);
+        for (x, y) in xs.iter_mut().zip(ys.iter_mut()) {
+            (*x, *y) = sensor.read();
+        }
+        let mut rng = XorShiftRng::seed_from_u64(HOST_SEED);
+        let mut net = Net::random(Init::XavierUniform, &mut rng);
+        let mut trainer = Train::without_best_weights(OPTIMIZER, HalfMeanSquaredError);
+        let config = FitConfig {
+            epochs: 300,
+            batch: Batch::Size(16),
+            learning_rate: 0.05,
+            schedule: Schedule::Constant,
+            shuffle: true,
+            early_stopping: None,
+        };
+        let data = Dataset::new(xs, ys)?;
+        trainer.fit(&mut net, &data, &config, order, &mut rng, &mut ())?;
+        Ok(net)
+    }
+
+    /// What the device's first boot measures.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct Adapted {
+        /// The error of the start weights before the drift.
+        pub before: f32,
+        /// Their error right after it.
+        pub after_drift: f32,
+        /// The error after learning [`ADAPT`] readings.
+        pub adapted: f32,
+        /// [`weights_checksum`] of the adapted network.
+        pub weights: u32,
+    }
+
+    /// The device's first boot, from the start weights: the error before
+    /// the drift, right after it, and after adapting online.
+    pub fn adapt(net: &mut Net, trainer: &mut Train) -> Result<Adapted, TrainError> {
+        let mut sensor = Sensor::new(SENSOR_SEED);
+        let before = error(net, &mut sensor);
+        sensor.drifted = true;
+        let after_drift = error(net, &mut sensor);
+        let mut stream = trainer.stream(net, LEARNING_RATE)?;
+        for _ in 0..ADAPT {
+            let (x, y) = sensor.read();
+            stream.learn(&x, &y)?;
+        }
+        let adapted = error(net, &mut sensor);
+        Ok(Adapted {
+            before,
+            after_drift,
+            adapted,
+            weights: weights_checksum(net),
+        })
+    }
+
+    /// The device's second boot, from the checkpoint: the error on fresh
+    /// readings of the drifted sensor.
+    pub fn resumed_error(net: &Net) -> f32 {
+        let mut sensor = Sensor::new(RESUME_SEED);
+        sensor.drifted = true;
+        error(net, &mut sensor)
+    }
+
+    /// Readings in the cost comparison.
+    pub const COMPARED: usize = 256;
+
+    /// The per-sample cost of the two ways to learn the same [`COMPARED`]
+    /// readings from the same weights: `learn` one at a time through a
+    /// [`Trainer::stream`], then `fit` at batch 1 in data order (no
+    /// shuffle) over the same readings kept in `xs`/`ys`. Each runs inside
+    /// `probe` (the firmware counts its instructions); returns the
+    /// [`weights_checksum`]s of both results, which are equal: the stream
+    /// is `fit` at batch 1, bit for bit.
+    pub fn stream_against_fit(
+        start: &Net,
+        xs: &mut [[f32; 1]],
+        ys: &mut [[f32; 1]],
+        order: &mut [u32],
+        probe: &mut impl FnMut(&mut dyn FnMut() -> Result<(), TrainError>) -> Result<(), TrainError>,
+    ) -> Result<(u32, u32), TrainError> {
+        let mut sensor = Sensor::new(RESUME_SEED + 1);
+        sensor.drifted = true;
+        for (x, y) in xs.iter_mut().zip(ys.iter_mut()) {
+            (*x, *y) = sensor.read();
+        }
+        let (mut streamed, mut fitted) = (*start, *start);
+        let mut trainer = Train::without_best_weights(OPTIMIZER, HalfMeanSquaredError);
+        probe(&mut || {
+            let mut stream = trainer.stream(&mut streamed, LEARNING_RATE)?;
+            for (x, y) in xs.iter().zip(ys.iter()) {
+                stream.learn(x, y)?;
+            }
+            Ok(())
+        })?;
+        let mut trainer = Train::without_best_weights(OPTIMIZER, HalfMeanSquaredError);
+        let data = Dataset::new(xs, ys)?;
+        let config = FitConfig {
+            epochs: 1,
+            batch: Batch::Size(1),
+            learning_rate: LEARNING_RATE,
+            schedule: Schedule::Constant,
+            shuffle: false,
+            early_stopping: None,
+        };
+        let mut rng = XorShiftRng::seed_from_u64(RESUME_SEED);
+        probe(&mut || {
+            trainer.fit(&mut fitted, &data, &config, order, &mut rng, &mut ())?;
+            Ok(())
+        })?;
+        Ok((weights_checksum(&streamed), weights_checksum(&fitted)))
+    }
+}
