@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{Housing, bits};
+use common::{Housing, HousingIn, bits};
+use stacknet::network::Network;
 use stacknet::num::{Q16_16, Scalar};
 use stacknet::optim::Optimizer;
 use stacknet::prelude::*;
@@ -20,119 +21,85 @@ fn rows() -> ([[f32; 2]; ROWS], [[f32; 1]; ROWS]) {
     (x, y)
 }
 
-/// `fit` with `Batch::Size(1)` and no shuffling for `epochs`, against
-/// `learn` on the same rows in the same order: the same weights and
-/// optimizer state, bit for bit.
-fn learn_equals_fit<Opt>(optimizer: Opt, epochs: u32)
+/// Every value of `params` as bits, for any number type.
+fn all_bits<S: Scalar, P: Params<S>>(params: &P) -> Vec<u64> {
+    let mut out = Vec::new();
+    params.for_each_block(|block| out.extend(block.iter().map(|v| v.to_bits())));
+    out
+}
+
+/// `fit` with `Batch::Size(1)` and no shuffling for `epochs`, `learn` on
+/// the same rows in the same order, and a `Stream` session on them: the
+/// same weights and optimizer state, bit for bit.
+fn learn_equals_fit<S, N, Opt>(start: N, rows: (&[[S; 2]], &[[S; 1]]), optimizer: Opt, epochs: u32)
 where
-    Opt: Optimizer<Housing> + Clone,
+    S: Scalar,
+    N: Layer<S, Input = [S; 2], Output = [S; 1]> + Network<2, 1, S> + Copy,
+    Opt: Optimizer<N, S> + Clone,
     Opt::State: core::fmt::Debug,
 {
-    let (x, y) = rows();
-    let data = Dataset::new(&x, &y).unwrap();
-    let start = Housing::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(5));
+    let (x, y) = rows;
+    let data = Dataset::new(x, y).unwrap();
+    let rate = 0.02;
     let config = FitConfig {
         epochs,
         batch: Batch::Size(1),
-        learning_rate: 0.02,
+        learning_rate: rate,
         shuffle: false,
         ..FitConfig::default()
     };
     let mut fitted = start;
     let mut fitter = Trainer::new(optimizer.clone(), HalfMeanSquaredError);
     let mut rng = XorShiftRng::seed_from_u64(0);
+    let mut order = vec![0; x.len()];
     fitter
-        .fit(
-            &mut fitted,
-            &data,
-            &config,
-            &mut [0; ROWS],
-            &mut rng,
-            &mut (),
-        )
+        .fit(&mut fitted, &data, &config, &mut order, &mut rng, &mut ())
         .unwrap();
+    let expected = (all_bits(&fitted), format!("{:?}", fitter.state));
 
     let mut streamed = start;
     let mut learner = Trainer::new(optimizer.clone(), HalfMeanSquaredError);
     for _ in 0..epochs {
-        for (x, y) in x.iter().zip(&y) {
-            learner.learn(&mut streamed, x, y, 0.02).unwrap();
+        for (x, y) in x.iter().zip(y) {
+            learner.learn(&mut streamed, x, y, rate).unwrap();
         }
     }
-    assert_eq!(bits(&streamed), bits(&fitted));
-    assert_eq!(
-        format!("{:?}", learner.state),
-        format!("{:?}", fitter.state)
-    );
+    let learned = (all_bits(&streamed), format!("{:?}", learner.state));
+    assert_eq!(learned, expected);
 
     // a session, checked once, carrying the kernel's bounds
     let mut session_net = start;
     let mut session = Trainer::new(optimizer, HalfMeanSquaredError);
     {
-        let mut stream = session.stream(&mut session_net, 0.02).unwrap();
+        let mut stream = session.stream(&mut session_net, rate).unwrap();
         for _ in 0..epochs {
-            for (x, y) in x.iter().zip(&y) {
+            for (x, y) in x.iter().zip(y) {
                 stream.learn(x, y).unwrap();
             }
         }
     }
-    assert_eq!(bits(&session_net), bits(&fitted));
-    assert_eq!(
-        format!("{:?}", session.state),
-        format!("{:?}", fitter.state)
-    );
+    let in_session = (all_bits(&session_net), format!("{:?}", session.state));
+    assert_eq!(in_session, expected);
 }
 
 #[test]
 fn learning_one_sample_at_a_time_is_fit_at_batch_one() {
-    learn_equals_fit(Sgd::default(), 3); // the fused kernel
-    learn_equals_fit(Momentum::default(), 3); // fused, with state
-    learn_equals_fit(Adam::default(), 3); // the batched kernel
+    let (x, y) = rows();
+    let start = Housing::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(5));
+    learn_equals_fit(start, (&x, &y), Sgd::default(), 3); // the fused kernel
+    learn_equals_fit(start, (&x, &y), Momentum::default(), 3); // fused, with state
+    learn_equals_fit(start, (&x, &y), Adam::default(), 3); // the batched kernel
 }
 
 #[test]
 fn learning_in_q16_16_is_fit_at_batch_one() {
-    type Fixed = (
-        Dense<2, 4, Q16_16>,
-        Relu<4>,
-        Dense<4, 3, Q16_16>,
-        Relu<3>,
-        Dense<3, 1, Q16_16>,
-    );
+    type Fixed = HousingIn<Q16_16>;
     let (x, y) = rows();
     let x = x.map(|r| r.map(Q16_16::from_f32));
     let y = y.map(|r| r.map(Q16_16::from_f32));
-    let data = Dataset::new(&x, &y).unwrap();
     let start = Fixed::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(5));
-    let config = FitConfig {
-        epochs: 2,
-        batch: Batch::Size(1),
-        learning_rate: 0.05,
-        shuffle: false,
-        ..FitConfig::default()
-    };
-    let mut fitted = start;
-    let mut fitter = Trainer::new(Momentum::default(), HalfMeanSquaredError);
-    let mut rng = XorShiftRng::seed_from_u64(0);
-    fitter
-        .fit(
-            &mut fitted,
-            &data,
-            &config,
-            &mut [0; ROWS],
-            &mut rng,
-            &mut (),
-        )
-        .unwrap();
-    let mut streamed = start;
-    let mut learner = Trainer::new(Momentum::default(), HalfMeanSquaredError);
-    for _ in 0..2 {
-        for (x, y) in x.iter().zip(&y) {
-            learner.learn(&mut streamed, x, y, 0.05).unwrap();
-        }
-    }
-    assert_eq!(streamed, fitted);
-    assert_eq!(learner.state, fitter.state);
+    learn_equals_fit(start, (&x, &y), Momentum::default(), 2);
+    learn_equals_fit(start, (&x, &y), Sgd::default(), 2);
 }
 
 /// A refused `learn` leaves the network and the optimizer state as they

@@ -25,9 +25,9 @@
 //!
 //! The record goes through a buffer of the caller's, at least
 //! [`ENCODED_LEN`](Persist::ENCODED_LEN) bytes. Beyond it a save or a load
-//! uses [`CHUNK`] bytes of stack to pad the last partial write or read, and
-//! two slot headers (20 bytes each): under 400 bytes of RAM for any
-//! network.
+//! uses [`CHUNK`] bytes of stack to pad the last partial write or read, two
+//! slot headers (20 bytes each) and its locals: a few hundred bytes
+//! whatever the network, and no heap.
 //!
 //! ```
 //! # use embedded_storage::nor_flash::{ErrorType, NorFlash, NorFlashErrorKind, ReadNorFlash};

@@ -70,6 +70,11 @@ where
     /// the optimizer state or the loss non-finite is
     /// [`TrainError::NonFinite`]. A refused call changes nothing.
     ///
+    /// Every call checks the settings and measures every weight and
+    /// optimizer value to prove the step finite, which costs a few times
+    /// the instructions of the step itself; for a run of samples,
+    /// [`stream`](Trainer::stream) does both once.
+    ///
     /// ```
     /// use stacknet::prelude::*;
     /// type Line = (Dense<1, 1>, Identity<1>);
