@@ -72,6 +72,7 @@ pub fn train<N>(
 ) -> Row
 where
     N: Network<1, 1>,
+    BinaryCrossEntropy: Accepts<N::OutputKind>,
 {
     let data = Dataset::new(x, y).expect("finite data");
     let mut rng = XorShiftRng::seed_from_u64(seed);

@@ -115,7 +115,7 @@ pub mod training;
 
 pub use classic::{linear_regression, perceptron};
 pub use data::{metrics, scale};
-pub use model::{batch, fused, init, layer, layers, network, params};
+pub use model::{batch, fused, init, layer, layers, network, output, params};
 pub use storage::{bake, persist};
 pub use training::{loss, optim, train};
 
@@ -149,8 +149,8 @@ pub mod prelude {
     pub use crate::model::params::{Params, Zero};
     pub use crate::storage::persist::Persist;
     pub use crate::training::loss::{
-        BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HalfMeanSquaredError, Huber, Loss,
-        MeanSquaredError, SoftmaxCrossEntropy, SumSquaredError,
+        Accepts, BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HalfMeanSquaredError, Huber,
+        Loss, MeanSquaredError, SoftmaxCrossEntropy, SumSquaredError,
     };
     pub use crate::training::optim::{
         Adam, AdamW, Momentum, Optimizer, Penalty, RmsProp, Schedule, Sgd,

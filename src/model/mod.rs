@@ -7,4 +7,5 @@ pub mod init;
 pub mod layer;
 pub mod layers;
 pub mod network;
+pub mod output;
 pub mod params;

@@ -4,6 +4,7 @@ use super::{kind, no_params};
 use crate::model::batch::BatchLayer;
 use crate::model::fused::no_params_fused;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
+use crate::model::output::Probabilities;
 use crate::model::params::Zero;
 use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
@@ -29,6 +30,7 @@ impl<S: Scalar, const N: usize> Layer<S> for Softmax<N> {
     type Input = [S; N];
     type Output = [S; N];
     type Cache = [S; N];
+    type OutputKind = Probabilities;
     const SIGNATURE: u32 = leaf_signature(kind::SOFTMAX, N, N);
     const LAYERS: usize = 1;
     const HAS_SETTINGS: bool = false;
@@ -55,6 +57,12 @@ impl<S: Scalar, const N: usize> Layer<S> for Softmax<N> {
             *y /= sum;
         }
         y
+    }
+
+    /// The input: softmax's logits.
+    #[inline]
+    fn forward_logits(&self, x: &[S; N]) -> [S; N] {
+        *x
     }
 
     #[inline(always)]
