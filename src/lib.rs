@@ -115,7 +115,7 @@ pub mod training;
 
 pub use classic::{linear_regression, perceptron};
 pub use data::{metrics, scale};
-pub use model::{batch, fused, init, layer, layers, network, output, params};
+pub use model::{batch, classify, fused, init, layer, layers, network, output, params};
 pub use storage::{bake, persist};
 pub use training::{loss, optim, train};
 
@@ -139,6 +139,7 @@ pub use rand_xorshift;
 
 /// Everything a typical program needs, in one `use`.
 pub mod prelude {
+    pub use crate::model::classify::Classifier;
     pub use crate::model::init::Init;
     pub use crate::model::layer::Layer;
     pub use crate::model::layers::{

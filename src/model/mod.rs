@@ -2,6 +2,7 @@
 //! parameter view, initialisation, and the batched and fused kernels.
 
 pub mod batch;
+pub mod classify;
 pub mod fused;
 pub mod init;
 pub mod layer;
