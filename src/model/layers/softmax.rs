@@ -11,7 +11,10 @@ use crate::storage::bake::bake_unit;
 
 /// `y_i = e^(x_i) / Σ_j e^(x_j)`, computed as `e^(x_i − max x)` so that large
 /// inputs do not overflow. For training a classifier, prefer a linear output
-/// and the fused softmax cross-entropy loss, which is more stable still.
+/// and the fused softmax cross-entropy loss, which is more stable still (a
+/// `Softmax` output with [`SoftmaxCrossEntropy`](crate::training::loss::SoftmaxCrossEntropy)
+/// would take the softmax twice, and does not compile: see
+/// [`output`](crate::model::output)).
 ///
 /// ```
 /// use stacknet::{Layer, Softmax};
