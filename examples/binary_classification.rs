@@ -104,30 +104,20 @@ pub fn adam_early_stopping(train: usize, test: usize, seed: u64) -> EarlyStopped
         early_stopping: Some(EarlyStopping::default()),
         ..FitConfig::default()
     };
-    let mut losses = Vec::new();
-    let mut record = |r: &EpochReport| {
-        losses.push((r.train_loss, r.validation_loss.unwrap_or(f32::NAN)));
-    };
-    let summary = trainer
-        .fit(
-            &mut net,
-            &data,
-            &config,
-            &mut vec![0; x.len()],
-            &mut rng,
-            &mut record,
-        )
-        .expect("training runs");
-    let accuracy = net.accuracy(&test_x, &test_labels).expect("labelled rows");
-    let log_loss = net.log_loss(&test_x, &test_labels).expect("labelled rows");
+    let test = (&test_x[..], &test_labels[..]);
+    let scored = lesson::fit_and_score((&mut trainer, &mut net), &data, &config, &mut rng, test);
+    let losses = scored
+        .reports
+        .iter()
+        .map(|r| (r.train_loss, r.validation_loss.unwrap_or(f32::NAN)));
     EarlyStopped {
         net,
-        summary,
-        losses,
+        summary: scored.summary,
+        losses: losses.collect(),
         test_x,
         test_labels,
-        accuracy,
-        log_loss,
+        accuracy: scored.accuracy,
+        log_loss: scored.log_loss,
     }
 }
 

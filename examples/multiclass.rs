@@ -22,6 +22,7 @@ use stacknet::init::{standard_normal, uniform01};
 use stacknet::metrics::one_hot;
 use stacknet::prelude::*;
 
+use common::lesson;
 use common::plot::{self, Axes, Regions, Series};
 
 /// Classes.
@@ -89,27 +90,15 @@ pub fn run(train: usize, test: usize, epochs: u32, seed: u64) -> Results {
         learning_rate: 0.01,
         ..FitConfig::default()
     };
-    let mut losses = Vec::new();
-    let mut record = |r: &EpochReport| losses.push(r.train_loss);
-    trainer
-        .fit(
-            &mut net,
-            &data,
-            &config,
-            &mut vec![0; x.len()],
-            &mut rng,
-            &mut record,
-        )
-        .expect("training runs");
-    let accuracy = net.accuracy(&test_x, &test_labels).expect("labelled rows");
-    let log_loss = net.log_loss(&test_x, &test_labels).expect("labelled rows");
+    let test = (&test_x[..], &test_labels[..]);
+    let scored = lesson::fit_and_score((&mut trainer, &mut net), &data, &config, &mut rng, test);
     Results {
         net,
-        losses,
+        losses: scored.reports.iter().map(|r| r.train_loss).collect(),
         test_x,
         test_labels,
-        accuracy,
-        log_loss,
+        accuracy: scored.accuracy,
+        log_loss: scored.log_loss,
     }
 }
 
