@@ -161,7 +161,8 @@ fn class_from_score<S: Scalar>(score: S, threshold: S) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::layers::{Dense, Identity, Relu, Sigmoid, Softmax};
+    use crate::model::layers::{Dense, HardSigmoid, Identity, Relu, Sigmoid, Softmax};
+    use crate::num::{Q16_16, Scalar};
 
     /// z = (x, −x, 2x − 1): logits of three classes.
     fn three_logits() -> Dense<1, 3> {
@@ -215,6 +216,26 @@ mod tests {
         }
         assert_eq!(logit_net.predict_class(&[f32::NAN]), None);
         assert_eq!(prob_net.predict_class(&[f32::NAN]), None);
+    }
+
+    #[test]
+    fn hard_sigmoid_and_fixed_point() {
+        // clamp(z/6 + ½, 0, 1) of z = 3x: logits 3x, class 1 for x > 0
+        let net = (Dense::from_arrays([[3.0]], [0.0]), HardSigmoid::<1>);
+        assert_eq!(net.logits(&[2.0]), [6.0]);
+        assert_eq!(net.probabilities(&[0.5]), [0.75]);
+        assert_eq!(net.predict_class(&[2.0]), Some(1));
+        assert_eq!(net.predict_class(&[-0.1]), Some(0));
+        // the same in Q16.16: 0.75 and 6 are exact
+        let q = Q16_16::from_f32;
+        let fixed = (
+            Dense::<1, 1, Q16_16>::new([[q(3.0)]], [q(0.0)]),
+            HardSigmoid::<1>,
+        );
+        assert_eq!(fixed.logits(&[q(2.0)]), [q(6.0)]);
+        assert_eq!(fixed.probabilities(&[q(0.5)]), [q(0.75)]);
+        assert_eq!(fixed.predict_class(&[q(-1.0)]), Some(0));
+        assert_eq!(class_from_probabilities(&[q(0.5)]), Some(0));
     }
 
     #[test]
