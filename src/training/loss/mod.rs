@@ -41,7 +41,10 @@ use crate::num::Scalar;
 /// | the squared errors, [`Huber`] | either |
 ///
 /// A loss of your own says what it accepts in one line, e.g.
-/// `impl<K: OutputKind> Accepts<K> for MyLoss {}` for any output.
+/// `impl<K: OutputKind> Accepts<K> for MyLoss {}` for any output; a layer
+/// of your own names its [`Layer::OutputKind`](crate::model::layer::Layer::OutputKind).
+/// Code generic over the network and the loss that builds a trainer adds
+/// the bound `L: Accepts<N::OutputKind>`.
 #[diagnostic::on_unimplemented(
     message = "the loss `{Self}` does not accept a network whose output is `{K}`",
     label = "this loss cannot train that network's output",
