@@ -74,6 +74,8 @@ pub struct Results {
 
 /// Draws `train` training and `test` test points from `seed`, trains the
 /// network for `epochs` epochs with Adam on batches of 32 and scores it.
+/// (On 600 points, 40 epochs: by 100 the test log loss has begun to rise
+/// as the network fits the training points' noise.)
 pub fn run(train: usize, test: usize, epochs: u32, seed: u64) -> Results {
     let mut rng = XorShiftRng::seed_from_u64(seed);
     let (x, labels) = make_data(train, &mut rng);
@@ -111,7 +113,7 @@ pub fn nearest_center(x: &[f32; 2]) -> usize {
 }
 
 fn main() {
-    let r = run(600, 3000, 100, 7);
+    let r = run(600, 3000, 40, 7);
     let n = r.test_x.len();
     let bayes = r
         .test_x

@@ -64,7 +64,7 @@ fn softmax_classifier_comes_close_to_bayes() {
     // the third neighbour can only lower it
     assert!(bayes < normal_cdf(1.5) && bayes > 2.0 * normal_cdf(1.5) - 1.0);
 
-    let r = run(600, 3000, 100, 7);
+    let r = run(600, 3000, 40, 7);
     let n = r.test_x.len() as f64;
     // one standard error of an accuracy near `bayes` measured on n points
     let se = (bayes * (1.0 - bayes) / n).sqrt();
@@ -92,7 +92,8 @@ fn softmax_classifier_comes_close_to_bayes() {
 
     // Log loss against the true posterior's on the same points: the
     // network's can be lower only by noise (the posterior minimises the
-    // expected log loss) and is within 0.05 nats above it.
+    // expected log loss) and is within 0.05 nats above it (40 epochs stop
+    // before the 16 units fit the training points' noise).
     let bayes_loss = r
         .test_x
         .iter()
