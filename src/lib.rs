@@ -37,6 +37,13 @@
 //!   kernel of its layer: per sample, batched, fused with the update, baked.
 //! - [`network`]: tuples of up to 12 layers are layers too, checked at
 //!   compile time; [`Network`] is the bound for generic training code.
+//! - [`output`]: what a network's output means, [`Logits`](output::Logits)
+//!   or [`Probabilities`](output::Probabilities) (after `Sigmoid`,
+//!   `HardSigmoid`, `Softmax`), so that a loss which applies the softmax
+//!   or sigmoid itself cannot be paired with a network that already did.
+//! - [`classify`]: [`Classifier`](classify::Classifier), a network's
+//!   logits, class probabilities and predicted class (`None` for a NaN),
+//!   and its accuracy and log loss over class labels.
 //! - [`params`]: every parameter in one fixed order, as contiguous blocks
 //!   of the number type; gradients and optimizer state share the network's
 //!   type.
@@ -51,7 +58,8 @@
 //! **[`training`]: losses, optimizers and the loop.**
 //! - [`loss`]: squared errors (mean, half-mean, summed), binary
 //!   cross-entropy (on probabilities and fused with the sigmoid), softmax
-//!   cross-entropy and Huber.
+//!   cross-entropy and Huber; [`Accepts`](loss::Accepts), the outputs each
+//!   trains.
 //! - [`optim`]: SGD, momentum and Nesterov, Adam, AdamW, RMSprop; L1/L2 penalties;
 //!   learning-rate schedules; what each stepping path guarantees.
 //! - [`train`]: validated datasets, the [`Trainer`](train::Trainer), which
@@ -66,7 +74,8 @@
 //!
 //! **[`data`]: preparing data and scoring models.**
 //! - [`scale`]: z-score and min–max scalers fitted on training data.
-//! - [`metrics`]: MSE, RMSE, MAE, R², accuracy, binary confusion counts.
+//! - [`metrics`]: MSE, RMSE, MAE, R², accuracy and log loss from class
+//!   labels or one-hot rows, one-hot encoding, binary confusion counts.
 //!
 //! **[`classic`]: the classic lessons' models.**
 //! - [`perceptron`]: Rosenblatt's perceptron and its learning rule.
@@ -123,7 +132,7 @@ pub mod training;
 
 pub use classic::{linear_regression, perceptron};
 pub use data::{metrics, scale};
-pub use model::{batch, fused, init, layer, layers, network, params};
+pub use model::{batch, classify, fused, init, layer, layers, network, output, params};
 #[cfg(feature = "embedded-storage")]
 pub use storage::checkpoint;
 pub use storage::{bake, persist};
@@ -149,6 +158,7 @@ pub use rand_xorshift;
 
 /// Everything a typical program needs, in one `use`.
 pub mod prelude {
+    pub use crate::model::classify::Classifier;
     pub use crate::model::init::Init;
     pub use crate::model::layer::Layer;
     pub use crate::model::layers::{
@@ -159,8 +169,8 @@ pub mod prelude {
     pub use crate::model::params::{Params, Zero};
     pub use crate::storage::persist::Persist;
     pub use crate::training::loss::{
-        BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HalfMeanSquaredError, Huber, Loss,
-        MeanSquaredError, SoftmaxCrossEntropy, SumSquaredError,
+        Accepts, BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HalfMeanSquaredError, Huber,
+        Loss, MeanSquaredError, SoftmaxCrossEntropy, SumSquaredError,
     };
     pub use crate::training::optim::{
         Adam, AdamW, Momentum, Optimizer, Penalty, RmsProp, Schedule, Sgd,

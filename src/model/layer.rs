@@ -13,6 +13,7 @@
 use rand_core::RngCore;
 
 use crate::model::init::{Init, InitError};
+use crate::model::output::OutputKind;
 use crate::model::params::{Params, Zero};
 use crate::num::Scalar;
 
@@ -51,6 +52,11 @@ pub trait Layer<S: Scalar = f32>: Params<S> + Sized {
     type Output: Copy + Zero + AsRef<[S]> + AsMut<[S]>;
     /// What [`backward`](Layer::backward) needs from the forward pass.
     type Cache: Zero + Copy;
+    /// What the output means to a loss: [`Probabilities`](crate::model::output::Probabilities)
+    /// for `Sigmoid`, `HardSigmoid` and `Softmax`, [`Logits`](crate::model::output::Logits)
+    /// otherwise; a tuple's is its last layer's. The trainer pairs it with
+    /// the loss ([`Accepts`](crate::training::loss::Accepts)).
+    type OutputKind: OutputKind;
 
     /// The version-1 shape hash: a 32-bit FNV-1a hash of the layer kind and
     /// sizes; tuples combine their layers' hashes in order. Version-1 records
@@ -76,6 +82,15 @@ pub trait Layer<S: Scalar = f32>: Params<S> + Sized {
 
     /// Prediction: the output for `input`, keeping nothing.
     fn forward(&self, input: &Self::Input) -> Self::Output;
+
+    /// The output before a last squashing into probabilities: for a
+    /// network that ends in `Sigmoid`, `HardSigmoid` or `Softmax`, that
+    /// layer's input (the logits); otherwise the same as
+    /// [`forward`](Layer::forward).
+    #[inline]
+    fn forward_logits(&self, input: &Self::Input) -> Self::Output {
+        self.forward(input)
+    }
 
     /// The output for `input`, saving in `cache` what backward needs.
     fn forward_train(&self, input: &Self::Input, cache: &mut Self::Cache) -> Self::Output;

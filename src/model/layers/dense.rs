@@ -9,6 +9,7 @@ use crate::model::batch::BatchLayer;
 use crate::model::fused::{FusedStep, Update};
 use crate::model::init::Init;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
+use crate::model::output::Logits;
 use crate::model::params::{Params, Zero};
 use crate::num::Scalar;
 use crate::num::convert::{ConvertTo, convert_value};
@@ -108,6 +109,7 @@ impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
     type Output = [S; O];
     /// The input, needed for the weight gradient.
     type Cache = [S; I];
+    type OutputKind = Logits;
 
     const SIGNATURE: u32 = leaf_signature(kind::DENSE, I, O);
     const LAYERS: usize = 1;

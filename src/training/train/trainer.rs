@@ -12,7 +12,7 @@ use crate::model::layer::LayerError;
 use crate::model::network::Network;
 use crate::model::params::{Params, Zero};
 use crate::num::Scalar;
-use crate::training::loss::Loss;
+use crate::training::loss::{Accepts, Loss};
 use crate::training::optim::{
     NonFiniteStep, Optimizer, Schedule, SettingsError, StepBounds, magnitude,
 };
@@ -346,7 +346,14 @@ pub struct Trainer<N: Layer<S>, Opt: Optimizer<N, S>, L, B = N, S: Scalar = f32>
 impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L> Trainer<N, Opt, L, N, S> {
     /// A trainer with zero optimizer state that keeps the best weights of
     /// early stopping.
-    pub const fn new(optimizer: Opt, loss: L) -> Self {
+    ///
+    /// The loss must accept the network's output ([`Accepts`]): a network
+    /// that ends in `Softmax` with [`SoftmaxCrossEntropy`](crate::training::loss::SoftmaxCrossEntropy),
+    /// which would take the softmax twice, does not compile.
+    pub const fn new(optimizer: Opt, loss: L) -> Self
+    where
+        L: Accepts<N::OutputKind>,
+    {
         Self::with_slot(optimizer, loss, N::ZERO)
     }
 }
@@ -364,7 +371,10 @@ impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L> Trainer<N, Opt, L, NoBestW
     /// let _lean: Lean = Trainer::without_best_weights(Sgd::default(), MeanSquaredError);
     /// assert_eq!(size_of::<Full>() - size_of::<Lean>(), size_of::<Net>());
     /// ```
-    pub const fn without_best_weights(optimizer: Opt, loss: L) -> Self {
+    pub const fn without_best_weights(optimizer: Opt, loss: L) -> Self
+    where
+        L: Accepts<N::OutputKind>,
+    {
         Self::with_slot(optimizer, loss, NoBestWeights)
     }
 }
