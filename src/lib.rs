@@ -156,7 +156,7 @@ pub mod prelude {
         Adam, AdamW, Momentum, Optimizer, Penalty, RmsProp, Schedule, Sgd,
     };
     pub use crate::training::train::{
-        Batch, Dataset, EarlyStopping, EpochReport, FitConfig, Trainer,
+        Batch, Dataset, EarlyStopping, EpochReport, FitConfig, TrainLossStopping, Trainer,
     };
     pub use rand_core::SeedableRng;
     pub use rand_xorshift::XorShiftRng;

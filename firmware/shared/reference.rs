@@ -161,6 +161,8 @@ pub mod housing {
         schedule: Schedule::Constant,
         shuffle: true,
         early_stopping: None,
+        train_loss_stopping: None,
+        start_epoch: 0,
     };
 
     /// [`CONFIG`] as a type, for [`FitCall`].
@@ -266,6 +268,8 @@ pub mod xor {
         schedule: Schedule::Constant,
         shuffle: false,
         early_stopping: None,
+        train_loss_stopping: None,
+        start_epoch: 0,
     };
 
     /// [`CONFIG`] as a type, for [`FitCall`].
@@ -378,6 +382,8 @@ pub mod tinymind {
         schedule: Schedule::Constant,
         shuffle: false,
         early_stopping: None,
+        train_loss_stopping: None,
+        start_epoch: 0,
     };
     /// Plain SGD, no penalty.
     pub const OPTIMIZER: Sgd = Sgd {

@@ -39,5 +39,5 @@ pub use dataset::{DataError, Dataset};
 pub use shuffle::{below, shuffle};
 pub use trainer::{
     BLOCK, Batch, BestWeights, EarlyStopping, EpochReport, FitConfig, FitSummary, NoBestWeights,
-    Reporter, RestartSummary, TrainError, Trainer,
+    ReportFlow, Reporter, RestartSummary, TrainError, TrainLossStopping, Trainer,
 };
