@@ -56,8 +56,10 @@
 //!   learning-rate schedules; what each stepping path guarantees.
 //! - [`train`]: validated datasets, the [`Trainer`](train::Trainer), which
 //!   runs the fused kernel at batch 1 and the batched kernel for
-//!   mini-batches; shuffling, per-epoch reports, early stopping and a
-//!   divergence guard.
+//!   mini-batches; `fit` (every buffer placed by the caller) and
+//!   `fit_arrays` (the short call); shuffling, per-epoch reports that can
+//!   stop the run, stopping on the validation or the training loss,
+//!   continuing a run, and a divergence guard.
 //!
 //! **[`data`]: preparing data and scoring models.**
 //! - [`scale`]: z-score and min–max scalers fitted on training data.

@@ -582,6 +582,41 @@ fn the_default_batch_is_min_200_n() {
 }
 
 #[test]
+fn fit_arrays_is_fit_with_an_order_buffer_and_no_reporter() {
+    let (x, y) = tiny_data();
+    let (x, y): ([[f32; 2]; 20], [[f32; 1]; 20]) = (x.try_into().unwrap(), y.try_into().unwrap());
+    let config = FitConfig {
+        epochs: 40,
+        batch: Batch::Size(3),
+        ..FitConfig::default()
+    };
+    let start = Small::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(1));
+    let (mut long, mut short) = (start, start);
+    let mut trainer = Trainer::new(Momentum::default(), HalfMeanSquaredError);
+    let data = Dataset::new(&x, &y).unwrap();
+    let mut rng = XorShiftRng::seed_from_u64(4);
+    let expected = trainer
+        .fit(&mut long, &data, &config, &mut [0; 20], &mut rng, &mut ())
+        .unwrap();
+    let mut trainer = Trainer::new(Momentum::default(), HalfMeanSquaredError);
+    let mut rng = XorShiftRng::seed_from_u64(4);
+    let summary = trainer
+        .fit_arrays(&mut short, &x, &y, &config, &mut rng)
+        .unwrap();
+    assert_eq!((short, summary), (long, expected));
+
+    // the data is checked first, nothing changes
+    let mut bad = x;
+    bad[7][1] = f32::NAN;
+    let before = short;
+    assert_eq!(
+        trainer.fit_arrays(&mut short, &bad, &y, &config, &mut rng),
+        Err(TrainError::Data(DataError::NonFiniteInput { row: 7 }))
+    );
+    assert_eq!(short, before);
+}
+
+#[test]
 fn a_diverging_run_keeps_the_weights_before_the_failing_step() {
     let (x, y) = tiny_data();
     let data = Dataset::new(&x, &y).unwrap();

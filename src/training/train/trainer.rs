@@ -844,6 +844,39 @@ where
         }
     }
 
+    /// [`fit`](Trainer::fit) for the common case: the data as arrays of
+    /// `ROWS` rows, checked as [`Dataset::new`] does
+    /// ([`TrainError::Data`]), the order buffer on the stack inside the call
+    /// (`4 · ROWS` bytes), and no reporter.
+    ///
+    /// The order starts afresh in every call, so a continued run
+    /// ([`FitConfig::start_epoch`]) keeps the schedule and the optimizer
+    /// state but draws a new split and shuffles from the rows in order; to
+    /// continue bit for bit, call `fit` with an order buffer you keep.
+    ///
+    /// ```
+    /// use stacknet::prelude::*;
+    /// let (x, y) = ([[0.0], [1.0], [2.0]], [[1.0], [3.0], [5.0]]); // y = 2x + 1
+    /// let mut net = <Dense<1, 1>>::ZERO;
+    /// let mut trainer = Trainer::new(Sgd::default(), MeanSquaredError);
+    /// let config = FitConfig { epochs: 2000, learning_rate: 0.1, ..FitConfig::default() };
+    /// trainer.fit_arrays(&mut net, &x, &y, &config, &mut XorShiftRng::seed_from_u64(0)).unwrap();
+    /// assert!((net.weights[0][0] - 2.0).abs() < 1e-3 && (net.biases[0] - 1.0).abs() < 1e-3);
+    /// ```
+    #[inline(always)]
+    pub fn fit_arrays<R: RngCore + ?Sized, const ROWS: usize>(
+        &mut self,
+        net: &mut N,
+        inputs: &[[S; I]; ROWS],
+        targets: &[[S; O]; ROWS],
+        config: &FitConfig,
+        rng: &mut R,
+    ) -> Result<FitSummary, TrainError> {
+        let data = Dataset::new(inputs, targets)?;
+        let mut order = [0; ROWS];
+        self.fit(net, &data, config, &mut order, rng, &mut ())
+    }
+
     /// Best of `runs` trainings: each run draws fresh initial weights with
     /// `start(net, rng)`, zeroes the optimizer state and calls
     /// [`fit`](Trainer::fit) (which draws its own validation split and
