@@ -1003,11 +1003,14 @@ where
         if n_train == 0 {
             return Err(TrainError::NoTrainingData);
         }
-        let (batch, batch_clipped) = match config.batch {
-            Batch::Full => (n_train, false),
-            Batch::Auto => (n_train.min(Batch::AUTO_LIMIT), false),
+        // Chunks of a size above the training rows are one chunk of them
+        // all: the size is clipped by `chunks` itself, and stays a constant
+        // where the settings are (as in firmware).
+        let batch = match config.batch {
+            Batch::Full => n_train,
+            Batch::Auto => Batch::AUTO_LIMIT,
             Batch::Size(0) => return Err(TrainError::BatchSizeZero),
-            Batch::Size(b) => (b.min(n_train), b > n_train),
+            Batch::Size(b) => b,
         };
         let tolerances = [
             config.early_stopping.map(|es| es.tolerance),
@@ -1047,8 +1050,8 @@ where
             best_validation: None,
             stopped_early: false,
             stopped_by_reporter: false,
-            batch_used: batch,
-            batch_clipped,
+            batch_used: batch.min(n_train),
+            batch_clipped: matches!(config.batch, Batch::Size(b) if b > n_train),
         };
         // the loss of the weights as given: the summary of zero epochs, and
         // the scale against which a step's loss counts as exploding
