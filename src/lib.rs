@@ -64,8 +64,10 @@
 //!   learning-rate schedules; what each stepping path guarantees.
 //! - [`train`]: validated datasets, the [`Trainer`](train::Trainer), which
 //!   runs the fused kernel at batch 1 and the batched kernel for
-//!   mini-batches; shuffling, per-epoch reports, early stopping and a
-//!   divergence guard.
+//!   mini-batches; `fit` (every buffer placed by the caller) and
+//!   `fit_arrays` (the short call); shuffling, per-epoch reports that can
+//!   stop the run, stopping on the validation or the training loss,
+//!   continuing a run, and a divergence guard.
 //! - [`stream`]: learning from a stream with no data set in RAM: one call
 //!   per sample ([`Trainer::learn`](train::Trainer::learn), or a
 //!   [`Stream`](stream::Stream) session checked once) and a
@@ -176,7 +178,7 @@ pub mod prelude {
         Adam, AdamW, Momentum, Optimizer, Penalty, RmsProp, Schedule, Sgd,
     };
     pub use crate::training::train::{
-        Batch, Dataset, EarlyStopping, EpochReport, FitConfig, Trainer,
+        Batch, Dataset, EarlyStopping, EpochReport, FitConfig, TrainLossStopping, Trainer,
     };
     pub use rand_core::SeedableRng;
     pub use rand_xorshift::XorShiftRng;

@@ -177,6 +177,7 @@ pub mod housing {
         schedule: Schedule::Constant,
         shuffle: true,
         early_stopping: None,
+        ..FitConfig::DEFAULT
     };
 
     /// [`CONFIG`] as a type, for [`FitCall`].
@@ -312,6 +313,7 @@ pub mod housing_m0 {
         schedule: Schedule::Constant,
         shuffle: true,
         early_stopping: None,
+        ..FitConfig::DEFAULT
     };
     /// Epochs.
     pub const EPOCHS: u32 = 40;
@@ -391,6 +393,7 @@ pub mod xor {
         schedule: Schedule::Constant,
         shuffle: false,
         early_stopping: None,
+        ..FitConfig::DEFAULT
     };
 
     /// [`CONFIG`] as a type, for [`FitCall`].
@@ -503,6 +506,7 @@ pub mod tinymind {
         schedule: Schedule::Constant,
         shuffle: false,
         early_stopping: None,
+        ..FitConfig::DEFAULT
     };
     /// Plain SGD, no penalty.
     pub const OPTIMIZER: Sgd = Sgd {
@@ -701,6 +705,7 @@ pub mod drift {
             schedule: Schedule::Constant,
             shuffle: true,
             early_stopping: None,
+            ..FitConfig::DEFAULT
         };
         let data = Dataset::new(xs, ys)?;
         trainer.fit(&mut net, &data, &config, order, &mut rng, &mut ())?;
@@ -789,6 +794,7 @@ pub mod drift {
             schedule: Schedule::Constant,
             shuffle: false,
             early_stopping: None,
+            ..FitConfig::DEFAULT
         };
         let mut rng = XorShiftRng::seed_from_u64(RESUME_SEED);
         probe(&mut || {

@@ -1,6 +1,7 @@
 //! [`Trainer`]: one mini-batch step, and `fit` over many epochs.
 
 use core::marker::PhantomData;
+use core::ops::ControlFlow;
 
 use rand_core::RngCore;
 
@@ -23,13 +24,26 @@ pub enum Batch {
     /// All training samples: full-batch gradient descent.
     Full,
     /// Mini-batches of this many samples; the last of an epoch may be smaller.
-    /// `Size(1)` is per-sample stochastic gradient descent.
+    /// `Size(1)` is per-sample stochastic gradient descent. A size larger
+    /// than the training samples is clipped to them, as scikit-learn's
+    /// `np.clip(batch_size, 1, n_samples)`, and [`FitSummary::batch_clipped`]
+    /// says so.
     Size(usize),
+    /// scikit-learn's `batch_size='auto'`: `min(200, n)` for `n` training
+    /// samples, so the default trains on a data set of any size.
+    Auto,
 }
 
-/// scikit-learn's early stopping: hold out a random validation split, stop
-/// when the validation loss has not improved by `tolerance` for more than
+impl Batch {
+    /// The largest batch [`Batch::Auto`] takes.
+    pub const AUTO_LIMIT: usize = 200;
+}
+
+/// Early stopping on a validation split, as scikit-learn's
+/// `early_stopping=True`: hold out a random validation split, stop when the
+/// validation *loss* has not improved by more than `tolerance` for more than
 /// `patience` epochs, and restore the weights of the best epoch.
+/// (scikit-learn watches the validation score instead: R² or accuracy.)
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EarlyStopping {
     /// Share of the samples held out (`validation_fraction`, default 0.1);
@@ -51,12 +65,35 @@ impl Default for EarlyStopping {
     }
 }
 
+/// Stopping on the training loss, as scikit-learn's default MLP
+/// (`early_stopping=False`, `tol`, `n_iter_no_change`): the run stops when
+/// the epoch's training loss has not been below the best so far minus
+/// `tolerance` for more than `patience` epochs in a row. The weights are the
+/// last epoch's. It needs no validation split.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainLossStopping {
+    /// Minimum decrease of the training loss that counts (`tol`, 1e-4);
+    /// finite and `>= 0`.
+    pub tolerance: f32,
+    /// Epochs without improvement tolerated (`n_iter_no_change`, 10).
+    pub patience: u32,
+}
+
+impl Default for TrainLossStopping {
+    fn default() -> Self {
+        TrainLossStopping {
+            tolerance: 1e-4,
+            patience: 10,
+        }
+    }
+}
+
 /// Settings of [`Trainer::fit`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FitConfig {
     /// Maximum number of passes over the training samples (default 200).
     pub epochs: u32,
-    /// Samples per step (default `Batch::Size(32)`).
+    /// Samples per step (default [`Batch::Auto`]: `min(200, n)`).
     pub batch: Batch,
     /// Initial learning rate (default 0.01).
     pub learning_rate: f32,
@@ -65,20 +102,42 @@ pub struct FitConfig {
     /// Visit the training samples in a fresh random order every epoch
     /// (default `true`); otherwise in data order.
     pub shuffle: bool,
-    /// Early stopping on a validation split (default off).
+    /// Early stopping on a validation split (default off): watches the
+    /// validation loss.
     pub early_stopping: Option<EarlyStopping>,
+    /// Stopping on the training loss (default off; scikit-learn has it on):
+    /// watches the epoch's training loss. With both rules on, the first to
+    /// fire ends the run.
+    pub train_loss_stopping: Option<TrainLossStopping>,
+    /// The number of the first epoch (default 0, a fresh run). To continue
+    /// a run, pass the epochs it has run so far, the same order buffer
+    /// (as the last call left it: it is checked to hold every row once) and
+    /// the rng as it was: the schedule goes on from that epoch, the
+    /// optimizer state is the trainer's, the shuffle continues from the
+    /// kept order and no new validation split is drawn, so `k` epochs then
+    /// `k` more give the bits of one run of `2k`. The stopping rules count
+    /// afresh in each call.
+    pub start_epoch: u32,
+}
+
+impl FitConfig {
+    /// [`FitConfig::default()`] as a constant, for settings built in a
+    /// `const` (firmware): `FitConfig { epochs: 20, ..FitConfig::DEFAULT }`.
+    pub const DEFAULT: FitConfig = FitConfig {
+        epochs: 200,
+        batch: Batch::Auto,
+        learning_rate: 0.01,
+        schedule: Schedule::Constant,
+        shuffle: true,
+        early_stopping: None,
+        train_loss_stopping: None,
+        start_epoch: 0,
+    };
 }
 
 impl Default for FitConfig {
     fn default() -> Self {
-        FitConfig {
-            epochs: 200,
-            batch: Batch::Size(32),
-            learning_rate: 0.01,
-            schedule: Schedule::Constant,
-            shuffle: true,
-            early_stopping: None,
-        }
+        FitConfig::DEFAULT
     }
 }
 
@@ -86,7 +145,8 @@ impl Default for FitConfig {
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct EpochReport {
-    /// The epoch, from 0.
+    /// The epoch, from 0 (from [`FitConfig::start_epoch`] in a continued
+    /// run).
     pub epoch: u32,
     /// The training loss accumulated over the epoch's steps (the mean over
     /// samples, or the sum for summed losses), as scikit-learn's `loss_curve_`.
@@ -97,36 +157,76 @@ pub struct EpochReport {
     pub learning_rate: f32,
 }
 
-/// Receives an [`EpochReport`] after every epoch.
+/// Receives an [`EpochReport`] after every epoch, and can stop training
+/// (a device's time budget, a target loss): `ControlFlow::Break(())` ends
+/// the run after that epoch, with [`FitSummary::stopped_by_reporter`] set.
 ///
-/// Implemented for closures, for `heapless::Vec<EpochReport, N>` (keeps the
-/// first `N` epochs: a loss history for plotting), and for `()` (ignores).
+/// Implemented for closures returning `()` (never stop) or
+/// `ControlFlow<()>`, for `heapless::Vec<EpochReport, N>` (keeps the first
+/// `N` epochs: a loss history for plotting), and for `()` (ignores).
+///
+/// ```
+/// use core::ops::ControlFlow;
+/// use stacknet::prelude::*;
+/// let (x, y) = ([[0.0], [1.0]], [[1.0], [3.0]]);
+/// let mut net = <Dense<1, 1>>::ZERO;
+/// let mut trainer = Trainer::new(Sgd::default(), MeanSquaredError);
+/// let data = Dataset::new(&x, &y).unwrap();
+/// let mut rng = XorShiftRng::seed_from_u64(0);
+/// let mut stop_at_3 = |r: &EpochReport| if r.epoch == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) };
+/// let summary = trainer.fit(&mut net, &data, &FitConfig::default(), &mut [0; 2], &mut rng, &mut stop_at_3).unwrap();
+/// assert_eq!((summary.epochs_run, summary.stopped_by_reporter), (3, true));
+/// ```
 pub trait Reporter {
-    /// Called once per epoch.
-    fn report(&mut self, report: &EpochReport);
+    /// Called once per epoch; `Break` stops training.
+    fn report(&mut self, report: &EpochReport) -> ControlFlow<()>;
 }
 
-impl<F: FnMut(&EpochReport)> Reporter for F {
-    fn report(&mut self, report: &EpochReport) {
-        self(report)
+/// What a reporting closure returns: `()` (go on) or `ControlFlow<()>`.
+pub trait ReportFlow {
+    /// As a `ControlFlow`.
+    fn into_flow(self) -> ControlFlow<()>;
+}
+
+impl ReportFlow for () {
+    #[inline(always)]
+    fn into_flow(self) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+}
+
+impl ReportFlow for ControlFlow<()> {
+    #[inline(always)]
+    fn into_flow(self) -> ControlFlow<()> {
+        self
+    }
+}
+
+impl<F: FnMut(&EpochReport) -> R, R: ReportFlow> Reporter for F {
+    fn report(&mut self, report: &EpochReport) -> ControlFlow<()> {
+        self(report).into_flow()
     }
 }
 
 impl<const N: usize> Reporter for heapless::Vec<EpochReport, N> {
-    fn report(&mut self, report: &EpochReport) {
+    fn report(&mut self, report: &EpochReport) -> ControlFlow<()> {
         let _full = self.push(*report);
+        ControlFlow::Continue(())
     }
 }
 
 impl Reporter for () {
-    fn report(&mut self, _: &EpochReport) {}
+    #[inline(always)]
+    fn report(&mut self, _: &EpochReport) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
 }
 
 /// How a [`Trainer::fit`] run ended.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FitSummary {
-    /// Epochs completed.
+    /// Epochs completed in this call.
     pub epochs_run: u32,
     /// Training loss of the last epoch; with `epochs: 0`, the loss of the
     /// unchanged network over the training rows.
@@ -134,8 +234,17 @@ pub struct FitSummary {
     /// Best validation loss and its epoch, with early stopping (the network
     /// holds that epoch's weights unless the trainer has [`NoBestWeights`]).
     pub best_validation: Option<(f32, u32)>,
-    /// `true` when early stopping ended the run before `epochs`.
+    /// `true` when a stopping rule ([`EarlyStopping`] or
+    /// [`TrainLossStopping`]) ended the run before `epochs`.
     pub stopped_early: bool,
+    /// `true` when the [`Reporter`] stopped the run.
+    pub stopped_by_reporter: bool,
+    /// Samples per step: the [`Batch`] asked for, as clipped to the training
+    /// samples (after the validation split).
+    pub batch_used: usize,
+    /// `true` when a [`Batch::Size`] larger than the training samples was
+    /// clipped to them (scikit-learn warns then).
+    pub batch_clipped: bool,
 }
 
 /// How a [`Trainer::fit_restarts`] run ended: the run whose weights were
@@ -163,7 +272,8 @@ pub enum TrainError {
     Data(DataError),
     /// `Batch::Size(0)`.
     BatchSizeZero,
-    /// The batch is larger than the training samples.
+    /// The batch is larger than the training samples. `fit` no longer
+    /// returns it: it clips the batch ([`FitSummary::batch_clipped`]).
     BatchLargerThanData {
         /// The batch size asked for.
         batch: usize,
@@ -174,6 +284,13 @@ pub enum TrainError {
     InvalidValidationFraction,
     /// The validation split leaves no training samples.
     NoTrainingData,
+    /// A stopping rule's tolerance is negative, NaN or infinite.
+    InvalidTolerance,
+    /// `start_epoch + epochs` is beyond `u32::MAX`.
+    EpochOverflow,
+    /// A continued run (`start_epoch > 0`) was given an order buffer that
+    /// does not hold every row number once, as an earlier `fit` leaves it.
+    OrderNotPermutation,
     /// The learning rate is negative, NaN or infinite.
     InvalidLearningRate,
     /// An optimizer, penalty or schedule setting is out of range.
@@ -248,6 +365,13 @@ impl core::fmt::Display for TrainError {
             }
             TrainError::NoTrainingData => {
                 f.write_str("the validation split leaves no training samples")
+            }
+            TrainError::InvalidTolerance => {
+                f.write_str("stopping tolerance is not a finite value >= 0")
+            }
+            TrainError::EpochOverflow => f.write_str("start_epoch + epochs is beyond u32::MAX"),
+            TrainError::OrderNotPermutation => {
+                f.write_str("the order buffer to continue from does not hold every row once")
             }
             TrainError::InvalidLearningRate => {
                 f.write_str("learning rate is not a finite value >= 0")
@@ -713,12 +837,19 @@ where
     ///
     /// `order` needs one entry per sample (it holds the shuffled sample
     /// order and the validation split). `rng` shuffles and draws the split.
-    /// `reporter` hears about every epoch.
+    /// `reporter` hears about every epoch and can stop the run.
+    ///
+    /// The run ends after `config.epochs` epochs, or earlier when the
+    /// reporter breaks, when [`EarlyStopping`] sees the validation loss stall
+    /// or when [`TrainLossStopping`] sees the training loss stall; the
+    /// summary says which. A later call with [`FitConfig::start_epoch`] set
+    /// continues the run.
     ///
     /// Errors are checked before anything changes (the data, the learning
     /// rate and [`Schedule::check`], [`Optimizer::check`], the layers'
     /// [`check`](crate::Layer::check), finite weights and optimizer state,
-    /// the batch and the split), except [`TrainError::Diverged`], which says
+    /// the batch, the split, the stopping tolerances, the epoch range and a
+    /// continued run's order), except [`TrainError::Diverged`], which says
     /// which weights `net` holds. With `epochs: 0` nothing is trained and the
     /// summary's `final_train_loss` is the loss over the training rows.
     #[inline(always)]
@@ -742,6 +873,39 @@ where
             (false, true) => self.fit_with::<false, true, R>(args),
             (false, false) => self.fit_with::<false, false, R>(args),
         }
+    }
+
+    /// [`fit`](Trainer::fit) for the common case: the data as arrays of
+    /// `ROWS` rows, checked as [`Dataset::new`] does
+    /// ([`TrainError::Data`]), the order buffer on the stack inside the call
+    /// (`4 · ROWS` bytes), and no reporter.
+    ///
+    /// The order starts afresh in every call, so a continued run
+    /// ([`FitConfig::start_epoch`]) keeps the schedule and the optimizer
+    /// state but draws a new split and shuffles from the rows in order; to
+    /// continue bit for bit, call `fit` with an order buffer you keep.
+    ///
+    /// ```
+    /// use stacknet::prelude::*;
+    /// let (x, y) = ([[0.0], [1.0], [2.0]], [[1.0], [3.0], [5.0]]); // y = 2x + 1
+    /// let mut net = <Dense<1, 1>>::ZERO;
+    /// let mut trainer = Trainer::new(Sgd::default(), MeanSquaredError);
+    /// let config = FitConfig { epochs: 2000, learning_rate: 0.1, ..FitConfig::default() };
+    /// trainer.fit_arrays(&mut net, &x, &y, &config, &mut XorShiftRng::seed_from_u64(0)).unwrap();
+    /// assert!((net.weights[0][0] - 2.0).abs() < 1e-3 && (net.biases[0] - 1.0).abs() < 1e-3);
+    /// ```
+    #[inline(always)]
+    pub fn fit_arrays<R: RngCore + ?Sized, const ROWS: usize>(
+        &mut self,
+        net: &mut N,
+        inputs: &[[S; I]; ROWS],
+        targets: &[[S; O]; ROWS],
+        config: &FitConfig,
+        rng: &mut R,
+    ) -> Result<FitSummary, TrainError> {
+        let data = Dataset::new(inputs, targets)?;
+        let mut order = [0; ROWS];
+        self.fit(net, &data, config, &mut order, rng, &mut ())
     }
 
     /// Best of `runs` trainings: each run draws fresh initial weights with
@@ -870,24 +1034,44 @@ where
         if n_train == 0 {
             return Err(TrainError::NoTrainingData);
         }
+        // Chunks of a size above the training rows are one chunk of them
+        // all: the size is clipped by `chunks` itself, and stays a constant
+        // where the settings are (as in firmware).
         let batch = match config.batch {
             Batch::Full => n_train,
+            Batch::Auto => Batch::AUTO_LIMIT,
             Batch::Size(0) => return Err(TrainError::BatchSizeZero),
-            Batch::Size(b) if b > n_train => {
-                return Err(TrainError::BatchLargerThanData {
-                    batch: b,
-                    samples: n_train,
-                });
-            }
             Batch::Size(b) => b,
         };
+        let tolerances = [
+            config.early_stopping.map(|es| es.tolerance),
+            config.train_loss_stopping.map(|ts| ts.tolerance),
+        ];
+        if tolerances
+            .into_iter()
+            .flatten()
+            .any(|t| !(t.is_finite() && t >= 0.0))
+        {
+            return Err(TrainError::InvalidTolerance);
+        }
+        let end_epoch = config
+            .start_epoch
+            .checked_add(config.epochs)
+            .ok_or(TrainError::EpochOverflow)?;
 
         let order = order.get_mut(..n).unwrap_or_default();
-        for (i, slot) in order.iter_mut().enumerate() {
-            *slot = i as u32;
-        }
-        if n_validation > 0 {
-            shuffle(order, rng);
+        if config.start_epoch > 0 {
+            // a continued run: the order (and the split) as it was left
+            if !is_permutation(order) {
+                return Err(TrainError::OrderNotPermutation);
+            }
+        } else {
+            for (i, slot) in order.iter_mut().enumerate() {
+                *slot = i as u32;
+            }
+            if n_validation > 0 {
+                shuffle(order, rng);
+            }
         }
         let (validation, train) = order.split_at_mut_checked(n_validation).unwrap_or_default();
 
@@ -896,6 +1080,9 @@ where
             final_train_loss: f32::NAN,
             best_validation: None,
             stopped_early: false,
+            stopped_by_reporter: false,
+            batch_used: batch.min(n_train),
+            batch_clipped: matches!(config.batch, Batch::Size(b) if b > n_train),
         };
         // the loss of the weights as given: the summary of zero epochs, and
         // the scale against which a step's loss counts as exploding
@@ -904,7 +1091,7 @@ where
             summary.final_train_loss = start_loss.to_f32();
             return Ok(summary);
         }
-        let mut stale_epochs = 0u32;
+        let (mut validation_plateau, mut train_plateau) = (Plateau::START, Plateau::START);
         let mut cache = N::Cache::ZERO;
         // The largest step loss accepted.
         // The largest step loss accepted: with no finite scale to compare
@@ -918,8 +1105,8 @@ where
         // Where a diverged run goes back to: the weights at the start of an
         // epoch, or the best epoch's with early stopping.
         self.best.keep(net);
-        for epoch in 0..config.epochs {
-            if epoch > 0 && config.early_stopping.is_none() {
+        for epoch in config.start_epoch..end_epoch {
+            if epoch > config.start_epoch && config.early_stopping.is_none() {
                 self.best.keep(net);
             }
             match self.epoch::<FUSED, CONSTANT_RATE, R>(
@@ -941,32 +1128,35 @@ where
                                 return Err(TrainError::Diverged { epoch });
                             }
                             let loss = loss.to_f32();
-                            let best = summary.best_validation.map_or(f32::INFINITY, |b| b.0);
-                            if loss > best - es.tolerance {
-                                stale_epochs += 1;
-                            } else {
-                                stale_epochs = 0;
-                            }
-                            if loss < best {
+                            if validation_plateau.update(loss, es.tolerance) {
                                 summary.best_validation = Some((loss, epoch));
                                 self.best.keep(net);
                             }
                             Some(loss)
                         }
                     };
-                    summary.epochs_run = epoch + 1;
+                    summary.epochs_run = epoch - config.start_epoch + 1;
                     summary.final_train_loss = train_loss;
-                    reporter.report(&EpochReport {
+                    let flow = reporter.report(&EpochReport {
                         epoch,
                         train_loss,
                         validation_loss,
                         learning_rate,
                     });
-                    if let Some(es) = config.early_stopping {
-                        if stale_epochs > es.patience {
-                            summary.stopped_early = true;
-                            break;
-                        }
+                    if flow.is_break() {
+                        summary.stopped_by_reporter = true;
+                        break;
+                    }
+                    let validation_stale = config
+                        .early_stopping
+                        .is_some_and(|es| validation_plateau.stale > es.patience);
+                    let train_stale = config.train_loss_stopping.is_some_and(|ts| {
+                        train_plateau.update(train_loss, ts.tolerance);
+                        train_plateau.stale > ts.patience
+                    });
+                    if validation_stale || train_stale {
+                        summary.stopped_early = true;
+                        break;
                     }
                 }
                 Err(e) => {
@@ -1042,6 +1232,62 @@ where
             })
         }
     }
+}
+
+/// scikit-learn's `_update_no_improvement_count`: the count of epochs in a
+/// row whose loss was not below the best so far minus `tol`; a rule stops
+/// once the count exceeds its patience.
+#[derive(Clone, Copy)]
+struct Plateau {
+    /// The lowest loss so far (`best_loss_`).
+    best: f32,
+    /// `_no_improvement_count`.
+    stale: u32,
+}
+
+impl Plateau {
+    const START: Plateau = Plateau {
+        best: f32::INFINITY,
+        stale: 0,
+    };
+
+    /// Counts `loss`; `true` when it is the best so far.
+    fn update(&mut self, loss: f32, tolerance: f32) -> bool {
+        if loss > self.best - tolerance {
+            self.stale += 1;
+        } else {
+            self.stale = 0;
+        }
+        let best = loss < self.best;
+        if best {
+            self.best = loss;
+        }
+        best
+    }
+}
+
+/// Whether `order` holds every number below its length once (what `fit`
+/// leaves in it). Entries are marked seen in their top bit while checking,
+/// and every mark is cleared before returning: `order` ends as it began.
+fn is_permutation(order: &mut [u32]) -> bool {
+    const SEEN: u32 = 1 << 31;
+    let n = order.len();
+    if n > SEEN as usize || order.iter().any(|&row| row as usize >= n) {
+        return false;
+    }
+    let mut once = true;
+    for i in 0..n {
+        let row = order.get(i).map_or(0, |&row| row & !SEEN) as usize;
+        match order.get_mut(row) {
+            Some(entry) if *entry & SEEN == 0 => *entry |= SEEN,
+            _ => {
+                once = false;
+                break;
+            }
+        }
+    }
+    order.iter_mut().for_each(|row| *row &= !SEEN);
+    once
 }
 
 /// What one epoch of `fit` gives back.
