@@ -297,7 +297,8 @@ pub mod housing {
 /// the training is plain SGD sample by sample, the fused kernel.
 pub mod housing_m0 {
     pub use super::housing::Net;
-    use super::housing::{standardise, train_and_score, Scaled};
+    use super::housing::Scaled;
+    use super::housing::{standardise, train_and_score};
     use super::*;
 
     /// The loss minimised: `½ (ŷ − y)²` per sample.

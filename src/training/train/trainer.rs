@@ -522,6 +522,29 @@ impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L, B> Trainer<N, Opt, L, B, S
     pub fn gradient(&self) -> &N {
         &self.grads
     }
+
+    /// The RAM that training takes for its data, as a constant: the
+    /// network, this trainer (the optimizer's settings and state, the
+    /// gradient, a forward cache, the best-weights slot) and the second
+    /// forward cache that [`fit`](Trainer::fit) and [`step`](Trainer::step)
+    /// keep on their stack. Beside it the training call needs a few hundred
+    /// bytes of stack for scalars and frames (the firmware measures the
+    /// whole call: the "stack peak of the training call" rows of the
+    /// README), and `fit` the caller's order buffer, 4 bytes a row.
+    ///
+    /// ```
+    /// use stacknet::prelude::*;
+    /// use stacknet::train::NoBestWeights;
+    /// type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+    /// type Train = Trainer<Net, Sgd, MeanSquaredError, NoBestWeights>;
+    /// // 31 parameters; the cache holds each layer's input or output: 2 + 4 + 4 + 3 + 3 values
+    /// let (net, cache) = (4 * 31, 4 * (2 + 4 + 4 + 3 + 3));
+    /// // the trainer: the gradient (a network), one cache and Sgd's penalty settings
+    /// let trainer = net + cache + size_of::<Sgd>();
+    /// assert_eq!(Train::TRAINING_BYTES, net + trainer + cache);
+    /// ```
+    pub const TRAINING_BYTES: usize =
+        size_of::<N>() + size_of::<Self>() + size_of::<<N as Layer<S>>::Cache>();
 }
 
 /// One batch-1 sample for [`Optimizer::with_fused_rule`]: everything but the
