@@ -614,3 +614,18 @@ fn stopping_tolerances_and_the_epoch_range_are_checked() {
         .unwrap();
     assert!(summary.epochs_run >= 1);
 }
+
+#[test]
+fn a_leaky_relu_slope_survives_drawing_the_weights() {
+    type Net = (Dense<2, 3>, LeakyRelu<3>, Dense<3, 1>);
+    let mut rng = XorShiftRng::seed_from_u64(4);
+    // a fresh draw has the default slope; drawing again keeps a set one
+    let mut net = Net::random(Init::HeNormal, &mut rng);
+    assert_eq!(net.1.slope, 0.01);
+    net.1 = LeakyRelu::with_slope(0.2);
+    net.init(Init::HeNormal, &mut rng);
+    assert_eq!(net.1.slope, 0.2);
+    assert!(net.0.weights.as_flattened().iter().any(|&w| w != 0.0));
+    net.try_init(Init::XavierUniform, &mut rng).unwrap();
+    assert_eq!(net.1.slope, 0.2);
+}
