@@ -2,11 +2,14 @@
 //! from a sensor stand-in and checkpoints to the last 8 KB of the board's
 //! flash through the HAL's NVMC driver, which implements the
 //! `embedded-storage` `NorFlash` traits. On the next boot it resumes from
-//! the newest checkpoint.
+//! the newest checkpoint. It logs refused steps (the library's
+//! `TrainError`, through its `defmt::Format`) and each checkpoint with
+//! `defmt` over RTT: `probe-rs run` prints them.
 #![no_std]
 #![no_main]
 
 use cortex_m_rt::entry;
+use defmt_rtt as _;
 use nrf52840_hal::nvmc::Nvmc;
 use nrf52840_hal::pac;
 use panic_halt as _;
@@ -26,7 +29,7 @@ fn main() -> ! {
         let flash = Nvmc::new(peripherals.NVMC, region);
         // two slots of one 4 KB page; 4096 samples, four checkpoints
         let outcome = stacknet_board_online::run::<f32, _>(flash, 4096, 4096);
-        core::hint::black_box(outcome);
+        defmt::info!("done: {}", outcome);
     }
     loop {
         cortex_m::asm::wfi();

@@ -57,6 +57,7 @@ impl Sensor {
 
 /// How a run went.
 #[derive(Debug, Clone, Copy, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Outcome {
     /// The sequence number of the checkpoint resumed from, if any.
     pub resumed: Option<u32>,
@@ -99,7 +100,11 @@ where
         let (x, y) = sensor.read::<S>();
         match trainer.learn(&mut net, &x, &y, RATE) {
             Ok(loss) => recent += loss.to_f32(),
-            Err(_) => outcome.refused += 1,
+            Err(_error) => {
+                #[cfg(feature = "defmt")]
+                defmt::warn!("sample {=u32} refused: {}", k, _error);
+                outcome.refused += 1;
+            }
         }
         let _ = replay.push(&x, &y);
         if k % 8 == 0 {
@@ -113,6 +118,8 @@ where
             outcome.saved = store.save(&net, &mut record).ok().or(outcome.saved);
             outcome.recent_loss = recent / CHECKPOINT_EVERY as f32;
             recent = 0.0;
+            #[cfg(feature = "defmt")]
+            defmt::info!("sample {=u32}: {}", k, outcome);
         }
     }
     outcome
