@@ -543,7 +543,8 @@ impl Scalar for Q16_16 {
 
     /// Rounded to nearest (ties away from zero) and saturated; NaN gives 0.
     /// Integer arithmetic on the bits only (no floating point, so no soft
-    /// float on a Cortex-M0, and constants fold): see [`f32_to_raw`].
+    /// float on a Cortex-M0, and constants fold), with the same result as
+    /// `roundf(x · 2¹⁶)` for every `f32`.
     #[inline]
     fn from_f32(x: f32) -> Self {
         match f32_to_raw(x) {
