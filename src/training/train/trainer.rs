@@ -574,15 +574,51 @@ where
 
     #[inline(always)]
     fn run<U: Update<S>>(self, rule: U, slots: &mut N) -> Self::Output {
-        let (x, y) = self.sample;
-        let prediction = self.net.forward_train(x, self.cache);
+        let step = FusedStepArgs {
+            optimizer: self.optimizer,
+            loss: self.loss,
+            lr: self.lr,
+            loss_limit: self.loss_limit,
+        };
+        step.sample(self.net, self.cache, self.sample, self.bounds, rule, slots)
+    }
+}
+
+/// What every fused sample of a run shares: the optimizer (for the
+/// bounds), the loss, the rate and the largest loss accepted.
+struct FusedStepArgs<'a, S, Opt, L> {
+    optimizer: &'a Opt,
+    loss: &'a L,
+    lr: S,
+    loss_limit: S,
+}
+
+impl<S: Scalar, Opt, L> FusedStepArgs<'_, S, Opt, L> {
+    /// One sample with the optimizer's `rule`: forward, the loss with its
+    /// gradient, the backward sweep, the bound check, the write pass.
+    #[inline(always)]
+    fn sample<N, U, const I: usize, const O: usize>(
+        &self,
+        net: &mut N,
+        cache: &mut N::Cache,
+        (x, y): (&[S; I], &[S; O]),
+        bounds: StepBounds<S>,
+        rule: U,
+        slots: &mut N,
+    ) -> Result<(S, StepBounds<S>), NonFiniteStep>
+    where
+        N: FusedStep<S, Input = [S; I], Output = [S; O]>,
+        Opt: Optimizer<N, S>,
+        L: Loss<O, S>,
+        U: Update<S>,
+    {
+        let prediction = net.forward_train(x, cache);
         // a batch of one: the mean and the sum are the sample itself
         let (loss, g) = self.loss.loss_and_gradient(&prediction, y);
         let mut pending = N::Pending::ZERO;
         let mut size = S::ZERO;
-        self.net
-            .backward_pending(self.cache, &g, &mut pending, &mut size);
-        let mut next = self.optimizer.fused_bounds(self.bounds, self.lr, size);
+        net.backward_pending(cache, &g, &mut pending, &mut size);
+        let mut next = self.optimizer.fused_bounds(bounds, self.lr, size);
         if !next.within_limit() {
             if !(loss.is_finite() && size.is_finite()) {
                 return Err(NonFiniteStep);
@@ -591,7 +627,7 @@ where
             // slots hold the optimizer's state when it has any (and are
             // ignored by the bounds of one that has none).
             let measured = StepBounds {
-                params: magnitude(self.net),
+                params: magnitude(net),
                 state: magnitude(slots),
             };
             next = self.optimizer.fused_bounds(measured, self.lr, size);
@@ -602,9 +638,48 @@ where
         if !within(loss, self.loss_limit) {
             return Err(NonFiniteStep);
         }
-        self.net
-            .apply_pending(self.cache, &pending, self.lr, slots, rule);
+        net.apply_pending(cache, &pending, self.lr, slots, rule);
         Ok((loss, next))
+    }
+}
+
+/// A whole epoch of batch-1 samples for [`Optimizer::with_fused_rule`]:
+/// the rule is made once per epoch, not once per sample.
+struct FusedEpoch<'a, 'd, S: Scalar, N: FusedStep<S>, Opt, L, const I: usize, const O: usize> {
+    net: &'a mut N,
+    cache: &'a mut N::Cache,
+    step: FusedStepArgs<'a, S, Opt, L>,
+    data: &'a Dataset<'d, I, O, S>,
+    rows: &'a [u32],
+    bounds: &'a mut StepBounds<S>,
+}
+
+impl<S, N, Opt, L, const I: usize, const O: usize> WithRule<N, S>
+    for FusedEpoch<'_, '_, S, N, Opt, L, I, O>
+where
+    S: Scalar,
+    N: FusedStep<S, Input = [S; I], Output = [S; O]>,
+    Opt: Optimizer<N, S>,
+    L: Loss<O, S>,
+{
+    /// The epoch's summed loss, or the refusal of a step (the carried
+    /// bounds are then left as the epoch began: the run ends).
+    type Output = Result<S::Sum, NonFiniteStep>;
+
+    #[inline(always)]
+    fn run<U: Update<S>>(self, rule: U, slots: &mut N) -> Self::Output {
+        let mut total = S::SUM_ZERO;
+        let mut bounds = *self.bounds;
+        for &row in self.rows {
+            let sample = self.data.get(row as usize).ok_or(NonFiniteStep)?;
+            let (loss, next) = self
+                .step
+                .sample(self.net, self.cache, sample, bounds, rule, slots)?;
+            bounds = next;
+            total = S::sum_add(total, loss);
+        }
+        *self.bounds = bounds;
+        Ok(total)
     }
 }
 
@@ -1224,15 +1299,28 @@ where
             let diverged = |NonFiniteStep| TrainError::Diverged { epoch };
             let mut train_loss = S::SUM_ZERO;
             if FUSED {
-                for &row in train.iter() {
-                    let sample = data
-                        .get(row as usize)
-                        .ok_or(TrainError::Diverged { epoch })?;
-                    let loss = self
-                        .fused_sample(net, cache, sample, rate, bounds, loss_limit)
-                        .map_err(diverged)?;
-                    train_loss = S::sum_add(train_loss, loss);
-                }
+                let work = FusedEpoch {
+                    net,
+                    cache,
+                    step: FusedStepArgs {
+                        optimizer: &self.optimizer,
+                        loss: &self.loss,
+                        lr: rate,
+                        loss_limit,
+                    },
+                    data,
+                    rows: train,
+                    bounds,
+                };
+                let spare = &mut self.grads;
+                train_loss =
+                    match self
+                        .optimizer
+                        .with_fused_rule(rate, &mut self.state, spare, work)
+                    {
+                        Some(Ok(total)) => total,
+                        _ => return Err(TrainError::Diverged { epoch }),
+                    };
             } else {
                 for rows in train.chunks(batch) {
                     let loss = self
