@@ -2,9 +2,9 @@
 //! out-of-range conversion adds one. The counter is global, so this test has
 //! a test binary to itself: no other test can saturate or reset it meanwhile.
 
+use stacknet::Zero;
 use stacknet::num::Q16_16;
 use stacknet::num::Scalar;
-use stacknet::Zero;
 use stacknet::num::fixed::{reset_saturations, saturations};
 
 /// Every kind of event counts once, and exact results count nothing.
