@@ -154,12 +154,12 @@ fn main() {
 
     let dir = plot::plot_dir("logistic_regression");
     let path = dir.join("boundary.svg");
-    let samples: Vec<([f32; 2], bool)> =
+    let samples: Vec<([f32; 2], usize)> =
         r.x.iter()
             .zip(&r.y)
-            .map(|(x, y)| (*x, y[0] > 0.5))
+            .map(|(x, y)| (*x, usize::from(y[0] > 0.5)))
             .collect();
-    let classify = |t: f32, h: f32| r.probability(&[t, h]) > 0.5;
+    let classify = |t: f32, h: f32| usize::from(r.probability(&[t, h]) > 0.5);
     plot::decision_regions(
         &path,
         &[Regions {

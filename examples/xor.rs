@@ -110,13 +110,13 @@ fn main() {
 
     let dir = plot::plot_dir("xor");
     let path = dir.join("regions.svg");
-    let samples: Vec<([f32; 2], bool)> = INPUTS
+    let samples: Vec<([f32; 2], usize)> = INPUTS
         .iter()
         .zip(&TARGETS)
-        .map(|(x, t)| (*x, t[0] > 0.5))
+        .map(|(x, t)| (*x, usize::from(t[0] > 0.5)))
         .collect();
-    let by_perceptron = |a: f32, b: f32| p.predict(&[a, b]) > 0.0;
-    let by_mlp = |a: f32, b: f32| r.mlp.forward(&[a, b])[0] > 0.5;
+    let by_perceptron = |a: f32, b: f32| usize::from(p.predict(&[a, b]) > 0.0);
+    let by_mlp = |a: f32, b: f32| usize::from(r.mlp.forward(&[a, b])[0] > 0.5);
     let panels = [
         Regions {
             title: format!("perceptron: {}/4 right", r.perceptron_correct),

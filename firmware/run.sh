@@ -45,8 +45,8 @@ M4=thumbv7em-none-eabihf
 M0=thumbv6m-none-eabi
 PROFILES=(release release-s release-3)
 declare -A OPT=([release]='opt 2 (default)' [release-s]='opt `"s"`' [release-3]='opt 3')
-M4_BINS=(housing tinymind_base tinymind_fit tinymind_fused)
-M0_BINS=(xor xor_q16)
+M4_BINS=(housing tinymind_base tinymind_fit tinymind_fused drift)
+M0_BINS=(xor xor_q16 housing_m0 housing_q16)
 # -icount shift=0: one instruction per virtual ns, so SysTick counts instructions.
 QEMU_OPTS=(-nographic -icount shift=0 -semihosting-config enable=on,target=native)
 declare -A MACHINE=([$M4]="-machine mps2-an386 -cpu cortex-m4" [$M0]="-machine microbit")
@@ -136,14 +136,28 @@ for profile in "${PROFILES[@]}"; do
         [ $mode = base ] || keys="$keys|tinymind\\.$mode\\.[a-z_]+"
         check_expected "$keys" "$(out "tinymind_$mode" "$profile")"
     done
+    # drift: two boots in one QEMU run; the second must load the first's
+    # checkpoint (the same record CRC) and compute the host's bits
+    run_image $M4 drift "$profile" "$(out drift "$profile")"
+    check_expected 'drift\.[a-z_]+' "$(out drift "$profile")"
+    grep -qx "boot=2" "$(out drift "$profile")" || fail "drift ($profile): no second boot"
+    saved=$(grep -o 'checkpoint\.crc=0x[0-9a-f]*' "$(out drift "$profile")" | cut -d= -f2)
+    loaded=$(grep -o 'resumed\.crc=0x[0-9a-f]*' "$(out drift "$profile")" | cut -d= -f2)
+    [ -n "$saved" ] && [ "$saved" = "$loaded" ] \
+        || fail "drift ($profile): checkpoint CRC $saved but resumed from $loaded"
     run_image $M0 xor "$profile" "$(out xor "$profile")"
     check_expected 'xor\.[a-z_]+' "$(out xor "$profile")"
     run_image $M0 xor_q16 "$profile" "$(out xor_q16 "$profile")"
     check_expected 'xor_q16\.[a-z_]+' "$(out xor_q16 "$profile")"
-    echo "  ok   $profile: housing, tinymind_{base,fit,fused} on the M4F, xor, xor_q16 on the M0"
+    for bin in housing_m0 housing_q16; do
+        run_image $M0 $bin "$profile" "$(out $bin "$profile")"
+        check_expected "$bin\\.[a-z_]+" "$(out $bin "$profile")"
+    done
+    echo "  ok   $profile: housing, tinymind_{base,fit,fused}, drift on the M4F; xor, xor_q16, housing_m0, housing_q16 on the M0"
 done
 cat "$(out housing release)" "$(out tinymind_fit release)" "$(out tinymind_fused release)" \
-    "$(out xor release)" "$(out xor_q16 release)"
+    "$(out xor release)" "$(out xor_q16 release)" "$(out housing_m0 release)" "$(out housing_q16 release)" \
+    "$(out drift release)"
 
 step "panic-never: training and prediction link with no panic path"
 for target in $M4 $M0; do
@@ -176,6 +190,12 @@ bar "M4F housing: flash without the baked data, bytes" "$(flash_m4 release)" 327
 bar "M4F housing: test MSE (milli)" "$(get test_mse_milli "$h")" 20000
 bar "M0 XOR: static RAM + whole-program stack peak, bytes" "$(ram_m0 release)" 4096
 bar "M0 XOR Q16.16: static RAM + whole-program stack peak, bytes" "$(ram_m0 release xor_q16)" 4096
+for bin in housing_m0 housing_q16; do
+    bar "M0 $bin: static RAM + whole-program stack peak, bytes" "$(ram_m0 release $bin)" 16384
+done
+# Q16.16's test MSE within 3 % of f32's (the host test asserts it too)
+mv_q=$(get test_mse_milli "$(out housing_q16 release)") mv_f=$(get test_mse_milli "$(out housing_m0 release)")
+bar "M0 housing: |Q16.16 − f32| test MSE, in 0.1 % of f32's" $(( (mv_q > mv_f ? mv_q - mv_f : mv_f - mv_q) * 1000 / mv_f )) 30
 
 step "figures"
 fig="$tmp/figures"
@@ -236,14 +256,16 @@ q_result() {
 }
 # Ten times f32 ÷ Q16.16, truncated: what the bar compares with 40.
 ratio_10() { echo $(( $(xv instructions_per_sample "$1") * 10 / $(qv instructions_per_sample "$1") )); }
-# The ratio shown, rounded to one decimal (the bar's check above truncates).
-ratio() {
+# f32 ÷ Q16.16 instructions per sample of images $1 and $2 with profile $3,
+# rounded to one decimal (the bars' checks truncate).
+ratio_of() {
     local f q r
-    f=$(xv instructions_per_sample "$1")
-    q=$(qv instructions_per_sample "$1")
+    f=$(get instructions_per_sample "$(out "$1" "$3")")
+    q=$(get instructions_per_sample "$(out "$2" "$3")")
     r=$(((f * 10 + q / 2) / q))
     echo "$((r / 10)).$((r % 10))×"
 }
+ratio() { ratio_of xor xor_q16 "$1"; }
 x_result() {
     local micro
     micro=$(xv loss_micro "$1")
@@ -270,6 +292,50 @@ x_result() {
     row "instructions per sample, f32 ÷ Q16.16" 'ratio $p'
     row "Q16.16: result" 'same_or xor_q16 "xor_q16\.[a-z_]+" q_result $p'
 } >"$fig/xor.md"
+
+mf() { get "$1" "$(out housing_m0 "$2")"; }
+mq() { get "$1" "$(out housing_q16 "$2")"; }
+m_mse() {  # bin profile
+    echo "$(milli "$(get train_mse_milli "$(out "$1" "$2")")") / $(milli "$(get test_mse_milli "$(out "$1" "$2")")")"
+}
+mf_mse() { m_mse housing_m0 "$1"; }
+mq_mse() { m_mse housing_q16 "$1"; }
+m_ratio() { ratio_of housing_m0 housing_q16 "$1"; }
+mh="$(out housing_m0 release)"
+{
+    header "Cortex-M0: 2-4-3-1 ReLU MLP, SGD, batch 1, 404 rows × $(get housing_m0.epochs "$mh") epochs"
+    row "soft-float f32: flash: code + rodata (of which baked data set)" \
+        'echo "$(bytes "$(mf flash_bytes $p)") ($(bytes "$(mf baked_data_bytes $p)"))"'
+    row "&nbsp;&nbsp; static RAM + whole-program stack peak" 'bytes "$(ram_m0 $p housing_m0)"'
+    row "&nbsp;&nbsp; stack peak of the training call (\`Trainer::fit\`)" 'bytes "$(mf stack_peak_fit_bytes $p)"'
+    row "&nbsp;&nbsp; instructions per training sample" 'n "$(mf instructions_per_sample $p)"'
+    row "&nbsp;&nbsp; final train / test MSE" 'same_or housing_m0 "housing_m0\.[a-z_]+" mf_mse $p'
+    row "Q16.16: flash: code + rodata (of which baked data set)" \
+        'echo "$(bytes "$(mq flash_bytes $p)") ($(bytes "$(mq baked_data_bytes $p)"))"'
+    row "&nbsp;&nbsp; static RAM + whole-program stack peak" 'bytes "$(ram_m0 $p housing_q16)"'
+    row "&nbsp;&nbsp; stack peak of the training call (\`Trainer::fit\`)" 'bytes "$(mq stack_peak_fit_bytes $p)"'
+    row "&nbsp;&nbsp; instructions per training sample" 'n "$(mq instructions_per_sample $p)"'
+    row "&nbsp;&nbsp; final train / test MSE" 'same_or housing_q16 "housing_q16\.[a-z_]+" mq_mse $p'
+    row "training state (network $(bytes "$(get net_bytes "$mh")") + trainer $(bytes "$(get trainer_bytes "$mh")")), both" \
+        'bytes "$(mf training_state_bytes $p)"'
+    row "instructions per sample, f32 ÷ Q16.16" 'm_ratio $p'
+} >"$fig/housing_m0.md"
+
+dv() { get "$1" "$(out drift "$2")"; }
+micro() { printf '%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); }
+{
+    header "Cortex-M4F: 1-8-1 tanh MLP learning a drifting sensor online, Nesterov momentum"
+    row "error (MSE) of the host's weights before the drift" 'micro "$(dv before_micro $p)"'
+    row "&nbsp;&nbsp; right after the drift" 'micro "$(dv after_drift_micro $p)"'
+    row "&nbsp;&nbsp; after learning 4,000 readings one by one (\`Trainer::stream\`)" 'micro "$(dv adapted_micro $p)"'
+    row "&nbsp;&nbsp; after the reset, from the checkpoint" 'micro "$(dv resumed_micro $p)"'
+    row "instructions per sample: \`Stream::learn\`" 'n "$(dv stream_instructions_per_sample $p)"'
+    row "&nbsp;&nbsp; \`Trainer::fit\`, batch 1, one epoch of the same 256 readings (same bits)" 'n "$(dv fit_instructions_per_sample $p)"'
+    row "checkpoint: record / stack of the save beyond it" \
+        'echo "$(bytes "$(dv checkpoint_record_bytes $p)") / $(bytes "$(dv checkpoint_stack_bytes $p)")"'
+    row "flash: code + rodata" 'bytes "$(dv flash_bytes $p)"'
+    row "static RAM (emulated flash 1 KB, 256 readings for the comparison)" 'bytes "$(dv static_ram_bytes $p)"'
+} >"$fig/drift.md"
 
 tv() { get "$2" "$(out "tinymind_$1" "$3")"; }
 t_mse() { echo "$(milli "$(tv fit start_mse_milli "$1")") → $(milli "$(tv fit final_mse_milli "$1")")"; }
@@ -322,32 +388,34 @@ fit_vs_fused() { echo $(( $(tv fit instructions_per_sample "$1") * 100 / $(tv fu
     echo "| M0 XOR: static RAM + stack peak ≤ 4 KB | $(per_opt 'bytes "$(ram_m0 $p)"') | $(met_per_opt 'ram_m0 $p' 4096) |"
     echo "| M0 XOR in Q16.16: static RAM + stack peak ≤ 4 KB | $(per_opt 'bytes "$(ram_m0 $p xor_q16)"') | $(met_per_opt 'ram_m0 $p xor_q16' 4096) |"
     echo "| M0 XOR: Q16.16 ≥ 4× fewer instructions per sample than soft-float f32 (aim 10×) | $(per_opt 'ratio $p') | $(met_per_opt 'echo $(( 40 - $(ratio_10 $p) ))' 0) |"
+    echo "| M0 housing 2-4-3-1, SGD batch 1: Q16.16 ≥ 4× fewer instructions per sample than soft-float f32 (aim 10×) | $(per_opt 'm_ratio $p') | $(met_per_opt 'echo $(( 40 - $(mf instructions_per_sample $p) * 10 / $(mq instructions_per_sample $p) ))' 0) |"
+    echo "| M0 housing: Q16.16 test MSE within 3 % of f32's, both bit for bit the host's | $(milli "$mv_q") against $(milli "$mv_f") | $(met $(( (mv_q > mv_f ? mv_q - mv_f : mv_f - mv_q) * 1000 / mv_f )) 30) |"
     echo "| M4F housing: ≤ 500 instructions per training sample | $(per_opt 'n "$(hv instructions_per_sample $p)"') | $(met_per_opt 'hv instructions_per_sample $p' 500) |"
     echo "| M4F TinyMind workload: fewer instructions per sample than TinyMind, with \`Trainer::fit\` | $(per_opt 'n "$(tv fit instructions_per_sample $p)"') | $(met_per_opt 'echo $(( $(tv fit instructions_per_sample $p) - ${TINYMIND_INSTRUCTIONS[$p]} ))' -1) |"
     echo "| M4F TinyMind workload: \`Trainer::fit\` within 10 % of the fused loop's instructions per sample | $(per_opt 'echo "$(fit_vs_fused $p) %"') | $(met_per_opt 'fit_vs_fused $p' 110) |"
 } >"$fig/bars.md"
 
-for name in housing xor tinymind bars; do
+for name in housing xor housing_m0 tinymind drift bars; do
     echo
     cat "$fig/$name.md"
 done
 
 step "README figures (between <!-- firmware-figures:NAME:begin/end --> markers)"
-for name in housing xor tinymind bars; do
+for name in housing xor housing_m0 tinymind drift bars; do
     for edge in begin end; do
         [ "$(grep -cxF "<!-- firmware-figures:$name:$edge -->" "$readme")" -eq 1 ] \
             || fail "README.md needs exactly one line <!-- firmware-figures:$name:$edge -->"
     done
 done
 awk -v dir="$fig" '
-    match($0, /^<!-- firmware-figures:[a-z]+:begin -->$/) {
+    match($0, /^<!-- firmware-figures:[a-z0-9_]+:begin -->$/) {
         name = $0; sub(/^<!-- firmware-figures:/, "", name); sub(/:begin -->$/, "", name)
         print; print ""
         while ((getline line < (dir "/" name ".md")) > 0) print line
         close(dir "/" name ".md"); print ""
         skipping = 1; next
     }
-    /^<!-- firmware-figures:[a-z]+:end -->$/ { skipping = 0 }
+    /^<!-- firmware-figures:[a-z0-9_]+:end -->$/ { skipping = 0 }
     !skipping { print }
 ' "$readme" >"$tmp/README.md"
 if cmp -s "$readme" "$tmp/README.md"; then

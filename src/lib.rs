@@ -39,6 +39,13 @@
 //!   the update, baked.
 //! - [`network`]: tuples of up to 12 layers are layers too, checked at
 //!   compile time; [`Network`] is the bound for generic training code.
+//! - [`output`]: what a network's output means, [`Logits`](output::Logits)
+//!   or [`Probabilities`](output::Probabilities) (after `Sigmoid`,
+//!   `HardSigmoid`, `Softmax`), so that a loss which applies the softmax
+//!   or sigmoid itself cannot be paired with a network that already did.
+//! - [`classify`]: [`Classifier`](classify::Classifier), a network's
+//!   logits, class probabilities and predicted class (`None` for a NaN),
+//!   and its accuracy and log loss over class labels.
 //! - [`params`]: every parameter in one fixed order, as contiguous blocks
 //!   of the number type; gradients and optimizer state share the network's
 //!   type.
@@ -53,19 +60,28 @@
 //! **[`training`]: losses, optimizers and the loop.**
 //! - [`loss`]: squared errors (mean, half-mean, summed), binary
 //!   cross-entropy (on probabilities and fused with the sigmoid), softmax
-//!   cross-entropy and Huber.
+//!   cross-entropy and Huber; [`Accepts`](loss::Accepts), the outputs each
+//!   trains.
 //! - [`optim`]: SGD, momentum and Nesterov, Adam, AdamW, RMSprop; L1/L2 penalties;
 //!   gradient clipping by norm or value; learning-rate schedules (step,
 //!   inverse scaling, cosine, with a linear warm-up); what each stepping
 //!   path guarantees.
 //! - [`train`]: validated datasets, the [`Trainer`](train::Trainer), which
 //!   runs the fused kernel at batch 1 and the batched kernel for
-//!   mini-batches; shuffling, per-epoch reports, early stopping and a
-//!   divergence guard.
+//!   mini-batches; `fit` (every buffer placed by the caller) and
+//!   `fit_arrays` (the short call); shuffling, per-epoch reports that can
+//!   stop the run, stopping on the validation or the training loss,
+//!   continuing a run, and a divergence guard.
+//! - [`stream`]: learning from a stream with no data set in RAM: one call
+//!   per sample ([`Trainer::learn`](train::Trainer::learn), or a
+//!   [`Stream`](stream::Stream) session checked once) and a
+//!   fixed-capacity [`Replay`](stream::Replay) ring to draw mini-batches
+//!   from.
 //!
 //! **[`data`]: preparing data and scoring models.**
 //! - [`scale`]: z-score and min–max scalers fitted on training data.
-//! - [`metrics`]: MSE, RMSE, MAE, R², accuracy, binary confusion counts.
+//! - [`metrics`]: MSE, RMSE, MAE, R², accuracy and log loss from class
+//!   labels or one-hot rows, one-hot encoding, binary confusion counts.
 //!
 //! **[`classic`]: the classic lessons' models.**
 //! - [`perceptron`]: Rosenblatt's perceptron and its learning rule.
@@ -76,6 +92,9 @@
 //!   layer structure as the shape tag, CRC-32, nothing half-loaded).
 //! - [`bake`]: write a trained network as Rust source to build into
 //!   firmware.
+//! - `checkpoint` (feature `embedded-storage`): two-slot checkpoints in NOR
+//!   flash through the `embedded-storage` traits, safe against a power cut
+//!   at any moment.
 //!
 //! ## Memory
 //!
@@ -119,9 +138,11 @@ pub mod training;
 
 pub use classic::{linear_regression, perceptron};
 pub use data::{metrics, scale};
-pub use model::{batch, fused, init, layer, layers, network, params};
+pub use model::{batch, classify, fused, init, layer, layers, network, output, params};
+#[cfg(feature = "embedded-storage")]
+pub use storage::checkpoint;
 pub use storage::{bake, persist};
-pub use training::{loss, optim, train};
+pub use training::{loss, optim, stream, train};
 
 pub use classic::linear_regression::LinearFit;
 pub use classic::perceptron::Perceptron;
@@ -143,6 +164,7 @@ pub use rand_xorshift;
 
 /// Everything a typical program needs, in one `use`.
 pub mod prelude {
+    pub use crate::model::classify::Classifier;
     pub use crate::model::init::Init;
     pub use crate::model::layer::Layer;
     pub use crate::model::layers::{
@@ -153,14 +175,14 @@ pub mod prelude {
     pub use crate::model::params::{Params, Zero};
     pub use crate::storage::persist::Persist;
     pub use crate::training::loss::{
-        BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HalfMeanSquaredError, Huber, Loss,
-        MeanSquaredError, SoftmaxCrossEntropy, SumSquaredError,
+        Accepts, BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HalfMeanSquaredError, Huber,
+        Loss, MeanSquaredError, SoftmaxCrossEntropy, SumSquaredError,
     };
     pub use crate::training::optim::{
         Adam, AdamW, Momentum, Optimizer, Penalty, RmsProp, Schedule, Sgd,
     };
     pub use crate::training::train::{
-        Batch, Dataset, EarlyStopping, EpochReport, FitConfig, Trainer,
+        Batch, Dataset, EarlyStopping, EpochReport, FitConfig, TrainLossStopping, Trainer,
     };
     pub use rand_core::SeedableRng;
     pub use rand_xorshift::XorShiftRng;

@@ -216,6 +216,14 @@ fn bad_settings_and_missing_random_source_are_refused() {
         trainer.step_all(&mut good, &data, 0.1),
         Err(TrainError::MasksNeedRng)
     );
+    assert_eq!(
+        trainer.learn(&mut good, &x[0], &y[0], 0.1),
+        Err(TrainError::MasksNeedRng)
+    );
+    assert!(matches!(
+        trainer.stream(&mut good, 0.1),
+        Err(TrainError::MasksNeedRng)
+    ));
     assert_eq!(good, net(0.5, 0));
     for bad in [1.0, -0.5, f32::NAN] {
         let mut n = net(bad, 0);

@@ -73,3 +73,52 @@ fn duplicated_column_is_singular() {
         Err(RegressionError::Singular)
     );
 }
+
+#[test]
+fn runs_in_the_stack_its_docs_state() {
+    // 8·F² + 40·F bytes of arrays for F = 128, plus 64 KB for the frames
+    // and the test harness: a solver that copied its F × F array even once
+    // would overflow this stack (and abort the test run).
+    const F: usize = 128;
+    let stack = 8 * F * F + 40 * F + 64 * 1024;
+    let solved = std::thread::Builder::new()
+        .stack_size(stack)
+        .spawn(|| {
+            // y = Σ_k (k + 1)/F · x_k + 2 exactly, on 300 rows of a fixed
+            // xorshift draw: the fit must give back those weights
+            let mut state = 0x9E37_79B9u32;
+            let mut next = move || {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                (state >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+            };
+            let x: Vec<[f32; F]> = (0..300).map(|_| std::array::from_fn(|_| next())).collect();
+            let weight = |k: usize| (k + 1) as f64 / F as f64;
+            let y: Vec<f32> = x
+                .iter()
+                .map(|row| {
+                    let s: f64 = row
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &v)| weight(k) * f64::from(v))
+                        .sum();
+                    (s + 2.0) as f32
+                })
+                .collect();
+            let fit = LinearFit::fit_normal_equation(&x, &y).expect("not singular");
+            let worst = fit
+                .weights
+                .iter()
+                .enumerate()
+                .map(|(k, &w)| (f64::from(w) - weight(k)).abs())
+                .fold(0.0, f64::max);
+            (worst, f64::from(fit.intercept))
+        })
+        .expect("spawn")
+        .join()
+        .expect("the fit ran");
+    // y is rounded to f32 (about 3e-8 relative): the weights carry that noise
+    assert!(solved.0 < 1e-3, "weights off by {}", solved.0);
+    assert!((solved.1 - 2.0).abs() < 1e-4, "intercept {}", solved.1);
+}

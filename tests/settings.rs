@@ -7,7 +7,7 @@ use stacknet::loss::Loss;
 use stacknet::loss::{BinaryCrossEntropyWithLogits, HalfMeanSquaredError, MeanSquaredError};
 use stacknet::optim::{Adam, Momentum, Optimizer, Penalty, Schedule, SettingsError, Sgd};
 use stacknet::prelude::*;
-use stacknet::train::{FitSummary, TrainError};
+use stacknet::train::{FitSummary, TrainError, TrainLossStopping};
 
 /// 20 rows of `y = x0 − 2 x1`.
 fn data() -> (Vec<[f32; 2]>, Vec<[f32; 1]>) {
@@ -546,4 +546,86 @@ fn an_elu_alpha_out_of_range_is_refused() {
         assert_eq!(err, Err(TrainError::LayerSettings(LayerError::EluAlpha)));
         assert_eq!(bits(&net), before);
     }
+}
+
+#[test]
+fn stopping_tolerances_and_the_epoch_range_are_checked() {
+    let (x, y) = data();
+    let data = Dataset::new(&x, &y).unwrap();
+    let mut cases = Vec::new();
+    for tolerance in [f32::NAN, -1e-4, f32::INFINITY, f32::NEG_INFINITY] {
+        let on_validation = Some(EarlyStopping {
+            tolerance,
+            ..EarlyStopping::default()
+        });
+        let on_training = Some(TrainLossStopping {
+            tolerance,
+            ..TrainLossStopping::default()
+        });
+        cases.push((
+            FitConfig {
+                early_stopping: on_validation,
+                ..config()
+            },
+            TrainError::InvalidTolerance,
+        ));
+        cases.push((
+            FitConfig {
+                train_loss_stopping: on_training,
+                ..config()
+            },
+            TrainError::InvalidTolerance,
+        ));
+    }
+    cases.push((
+        FitConfig {
+            start_epoch: u32::MAX - 4,
+            ..config()
+        },
+        TrainError::EpochOverflow,
+    ));
+    for (config, expected) in cases {
+        let mut net = net();
+        let mut trainer = Trainer::new(Adam::default(), MeanSquaredError);
+        let before = (bits(&net), format!("{:?}", trainer.state));
+        let err = fit_rows(&mut trainer, &mut net, &data, &config, 2).unwrap_err();
+        assert_eq!(err, expected, "{config:?}");
+        assert_eq!((bits(&net), format!("{:?}", trainer.state)), before);
+    }
+    // a tolerance of 0 and the last epoch number that fits are accepted
+    let edge = FitConfig {
+        start_epoch: u32::MAX - 5,
+        train_loss_stopping: Some(TrainLossStopping {
+            tolerance: 0.0,
+            patience: 0,
+        }),
+        ..config()
+    };
+    let mut trainer = Trainer::new(Adam::default(), MeanSquaredError);
+    // a continued run: the order fit_rows gives, all zeros, is refused
+    assert_eq!(
+        fit_rows(&mut trainer, &mut net(), &data, &edge, 2),
+        Err(TrainError::OrderNotPermutation)
+    );
+    let mut order: [u32; 20] = core::array::from_fn(|i| i as u32);
+    let mut rng = XorShiftRng::seed_from_u64(2);
+    let summary = trainer
+        .fit(&mut net(), &data, &edge, &mut order, &mut rng, &mut ())
+        .unwrap();
+    assert!(summary.epochs_run >= 1);
+}
+
+#[test]
+fn a_leaky_relu_slope_survives_drawing_the_weights() {
+    type Net = (Dense<2, 3>, LeakyRelu<3>, Dense<3, 1>);
+    let mut rng = XorShiftRng::seed_from_u64(4);
+    // a fresh draw has the default slope; drawing again keeps a set one
+    let mut net = Net::random(Init::HeNormal, &mut rng);
+    assert_eq!(net.1.slope, 0.01);
+    net.1 = LeakyRelu::with_slope(0.2);
+    net.init(Init::HeNormal, &mut rng);
+    assert_eq!(net.1.slope, 0.2);
+    assert!(net.0.weights.as_flattened().iter().any(|&w| w != 0.0));
+    net.try_init(Init::XavierUniform, &mut rng).unwrap();
+    assert_eq!(net.1.slope, 0.2);
 }

@@ -462,27 +462,6 @@ fn bad_input_is_an_error_not_a_panic() {
         ),
         (
             FitConfig {
-                batch: Batch::Size(21),
-                ..FitConfig::default()
-            },
-            TrainError::BatchLargerThanData {
-                batch: 21,
-                samples: 20,
-            },
-        ),
-        (
-            FitConfig {
-                batch: Batch::Size(19),
-                early_stopping: Some(EarlyStopping::default()),
-                ..FitConfig::default()
-            },
-            TrainError::BatchLargerThanData {
-                batch: 19,
-                samples: 18,
-            },
-        ),
-        (
-            FitConfig {
                 early_stopping: Some(EarlyStopping {
                     validation_fraction: 1.0,
                     ..EarlyStopping::default()
@@ -523,6 +502,118 @@ fn bad_input_is_an_error_not_a_panic() {
             found: 19
         }
     );
+}
+
+/// `fit_small` from the same start and seed: the weights and summary.
+fn fit_small_from_start(config: &FitConfig) -> (Small, FitSummary) {
+    let mut net = Small::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(1));
+    let summary = fit_small(config, &mut [0; 20], &mut net).unwrap();
+    (net, summary)
+}
+
+#[test]
+fn a_batch_larger_than_the_training_rows_is_clipped_as_scikit_learn() {
+    let epochs = |batch, early_stopping| FitConfig {
+        epochs: 30,
+        batch,
+        early_stopping,
+        ..FitConfig::default()
+    };
+    // np.clip(batch_size, 1, n_samples): 21 on 20 rows is full batch
+    let (full, full_summary) = fit_small_from_start(&epochs(Batch::Full, None));
+    let (clipped, summary) = fit_small_from_start(&epochs(Batch::Size(21), None));
+    assert_eq!(clipped, full);
+    assert_eq!((summary.batch_used, summary.batch_clipped), (20, true));
+    assert_eq!(
+        (full_summary.batch_used, full_summary.batch_clipped),
+        (20, false)
+    );
+
+    // early stopping holds out ⌈0.1 · 20⌉ = 2 rows: 19 is clipped to 18
+    let es = Some(EarlyStopping::default());
+    let (full, _) = fit_small_from_start(&epochs(Batch::Full, es));
+    let (clipped, summary) = fit_small_from_start(&epochs(Batch::Size(19), es));
+    assert_eq!(clipped, full);
+    assert_eq!((summary.batch_used, summary.batch_clipped), (18, true));
+    let (_, fits) = fit_small_from_start(&epochs(Batch::Size(18), es));
+    assert_eq!((fits.batch_used, fits.batch_clipped), (18, false));
+}
+
+#[test]
+fn the_default_batch_is_min_200_n() {
+    // 20 rows: the default batch is all 20, which is full batch
+    let default = FitConfig {
+        epochs: 30,
+        ..FitConfig::default()
+    };
+    assert_eq!(default.batch, Batch::Auto);
+    let (auto, summary) = fit_small_from_start(&default);
+    let full = FitConfig {
+        batch: Batch::Full,
+        ..default
+    };
+    assert_eq!(auto, fit_small_from_start(&full).0);
+    assert_eq!((summary.batch_used, summary.batch_clipped), (20, false));
+
+    // 450 rows: batches of 200, 200 and 50, as Batch::Size(200)
+    let x: Vec<[f32; 2]> = (0..450).map(|i| [i as f32 / 450.0, 0.5]).collect();
+    let y: Vec<[f32; 1]> = x.iter().map(|x| [x[0] - 2.0 * x[1]]).collect();
+    let data = Dataset::new(&x, &y).unwrap();
+    let run = |config: &FitConfig| {
+        let mut net = Small::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(1));
+        let mut trainer = Trainer::new(Momentum::default(), HalfMeanSquaredError);
+        let mut rng = XorShiftRng::seed_from_u64(0);
+        let summary = trainer
+            .fit(&mut net, &data, config, &mut [0; 450], &mut rng, &mut ())
+            .unwrap();
+        (net, summary)
+    };
+    let (auto, summary) = run(&FitConfig {
+        epochs: 3,
+        ..FitConfig::default()
+    });
+    let (sized, _) = run(&FitConfig {
+        epochs: 3,
+        batch: Batch::Size(200),
+        ..FitConfig::default()
+    });
+    assert_eq!(auto, sized);
+    assert_eq!((summary.batch_used, summary.batch_clipped), (200, false));
+}
+
+#[test]
+fn fit_arrays_is_fit_with_an_order_buffer_and_no_reporter() {
+    let (x, y) = tiny_data();
+    let (x, y): ([[f32; 2]; 20], [[f32; 1]; 20]) = (x.try_into().unwrap(), y.try_into().unwrap());
+    let config = FitConfig {
+        epochs: 40,
+        batch: Batch::Size(3),
+        ..FitConfig::default()
+    };
+    let start = Small::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(1));
+    let (mut long, mut short) = (start, start);
+    let mut trainer = Trainer::new(Momentum::default(), HalfMeanSquaredError);
+    let data = Dataset::new(&x, &y).unwrap();
+    let mut rng = XorShiftRng::seed_from_u64(4);
+    let expected = trainer
+        .fit(&mut long, &data, &config, &mut [0; 20], &mut rng, &mut ())
+        .unwrap();
+    let mut trainer = Trainer::new(Momentum::default(), HalfMeanSquaredError);
+    let mut rng = XorShiftRng::seed_from_u64(4);
+    let summary = trainer
+        .fit_arrays(&mut short, &x, &y, &config, &mut rng)
+        .unwrap();
+    assert_eq!((short, summary), (long, expected));
+
+    // the data is checked first, nothing changes
+    let mut bad = x;
+    bad[7][1] = f32::NAN;
+    let before = short;
+    assert_eq!(
+        trainer.fit_arrays(&mut short, &bad, &y, &config, &mut rng),
+        Err(TrainError::Data(DataError::NonFiniteInput { row: 7 }))
+    );
+    assert_eq!(short, before);
 }
 
 #[test]

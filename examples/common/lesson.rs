@@ -1,9 +1,11 @@
 //! Steps the lesson examples share: z-scoring columns, full-batch gradient
-//! descent that records the cost, printing that cost, and sampling a
-//! one-input function for a plot.
+//! descent that records the cost, training a classifier and scoring it on
+//! test rows, printing the cost, and sampling a one-input function for a
+//! plot.
 
 use stacknet::StandardScaler;
 use stacknet::prelude::*;
+use stacknet::train::FitSummary;
 
 use super::plot::Series;
 
@@ -49,6 +51,52 @@ where
         )
         .expect("training runs");
     costs
+}
+
+/// A classifier trained by [`fit_and_score`].
+pub struct Scored {
+    /// What `fit` returned.
+    pub summary: FitSummary,
+    /// Every epoch's report.
+    pub reports: Vec<EpochReport>,
+    /// Accuracy on the test rows.
+    pub accuracy: f64,
+    /// Log loss on the test rows.
+    pub log_loss: f64,
+}
+
+/// Trains `net` on `data` with `config`, recording every epoch, then scores
+/// it on the labelled test rows with `Classifier::accuracy` and `log_loss`.
+pub fn fit_and_score<N, Opt, L, const I: usize, const O: usize>(
+    (trainer, net): (&mut Trainer<N, Opt, L>, &mut N),
+    data: &Dataset<'_, I, O>,
+    config: &FitConfig,
+    rng: &mut XorShiftRng,
+    (test_x, test_labels): (&[[f32; I]], &[usize]),
+) -> Scored
+where
+    N: Network<I, O>,
+    Opt: Optimizer<N>,
+    L: Loss<O>,
+{
+    let mut reports = Vec::new();
+    let mut record = |r: &EpochReport| reports.push(*r);
+    let summary = trainer
+        .fit(
+            net,
+            data,
+            config,
+            &mut vec![0; data.len()],
+            rng,
+            &mut record,
+        )
+        .expect("training runs");
+    Scored {
+        summary,
+        reports,
+        accuracy: net.accuracy(test_x, test_labels).expect("labelled rows"),
+        log_loss: net.log_loss(test_x, test_labels).expect("labelled rows"),
+    }
 }
 
 /// A one-neuron regression trained on z-scores by [`zscored_regression`].

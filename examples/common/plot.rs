@@ -290,8 +290,8 @@ fn tick(v: f64) -> String {
     text.to_string()
 }
 
-/// A two-class classifier's regions over a rectangle of the plane, with
-/// the samples on top.
+/// A classifier's regions over a rectangle of the plane, with the samples
+/// on top; class `k` is drawn in [`color`]`(k)`.
 pub struct Regions<'a> {
     /// Caption above the panel.
     pub title: String,
@@ -301,16 +301,13 @@ pub struct Regions<'a> {
     pub x: Range<f32>,
     /// The y range shown.
     pub y: Range<f32>,
-    /// `true` where the classifier says class 1.
-    pub classify: &'a dyn Fn(f32, f32) -> bool,
+    /// The class the classifier gives a point.
+    pub classify: &'a dyn Fn(f32, f32) -> usize,
     /// Samples and their classes.
-    pub samples: &'a [([f32; 2], bool)],
+    pub samples: &'a [([f32; 2], usize)],
     /// Extra series drawn on top (a boundary line, say).
     pub extra: Vec<Series>,
 }
-
-/// Colour of class 0 and class 1.
-pub const CLASS_COLORS: [RGBColor; 2] = [RGBColor(31, 119, 180), RGBColor(255, 127, 14)];
 
 /// Decision-region panels side by side in one SVG at `path`, each 520 × 480.
 /// Regions are evaluated on a 160 × 160 grid; runs of one class along a row
@@ -371,11 +368,13 @@ where
             (f64::from(x0), f64::from(y0)),
             (f64::from(x1), f64::from(y1)),
         ];
-        let c = CLASS_COLORS[usize::from(class)];
-        Rectangle::new(corners, c.mix(0.22).filled())
+        Rectangle::new(corners, color(class).mix(0.22).filled())
     }))?;
-    for class in [false, true] {
-        let c = CLASS_COLORS[usize::from(class)];
+    let mut classes: Vec<usize> = r.samples.iter().map(|s| s.1).collect();
+    classes.sort_unstable();
+    classes.dedup();
+    for class in classes {
+        let c = color(class);
         let points = r.samples.iter().filter(|s| s.1 == class);
         chart.draw_series(points.map(|(p, _)| {
             let p = (f64::from(p[0]), f64::from(p[1]));

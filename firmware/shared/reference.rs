@@ -39,12 +39,13 @@ pub fn weights_checksum<S: Scalar, P: Params<S>>(params: &P) -> u32 {
     hash
 }
 
-/// The same FNV-1a over rows of numbers, continuing from `hash`: proves
-/// both sides train on the same data.
-pub fn rows_checksum<const N: usize>(hash: u32, rows: &[[f32; N]]) -> u32 {
+/// The same FNV-1a over rows of numbers (the low 32 bits of each, as
+/// [`weights_checksum`]), continuing from `hash`: proves both sides train on
+/// the same data.
+pub fn rows_checksum<S: Scalar, const N: usize>(hash: u32, rows: &[[S; N]]) -> u32 {
     rows.iter()
         .flatten()
-        .fold(hash, |hash, v| fnv1a(hash, v.to_bits()))
+        .fold(hash, |hash, v| fnv1a(hash, v.to_bits() as u32))
 }
 
 /// FNV-1a's initial value.
@@ -58,20 +59,29 @@ fn fnv1a(mut hash: u32, word: u32) -> u32 {
     hash
 }
 
-/// Mean squared error of `net` over `inputs`/`targets`, summed in row order.
-pub fn mse<N, const I: usize>(net: &N, inputs: &[[f32; I]], targets: &[[f32; 1]]) -> f32
+/// Mean squared error of `net` over `inputs`/`targets`: the squares summed
+/// in row order (in `S`'s wide sum), then divided by the count.
+pub fn mse<S: Scalar, N, const I: usize>(net: &N, inputs: &[[S; I]], targets: &[[S; 1]]) -> S
 where
-    N: Network<I, 1>,
+    N: Network<I, 1, S>,
 {
-    let total: f32 = inputs
+    let total = inputs
         .iter()
         .zip(targets)
-        .map(|(x, [y])| {
+        .fold(S::SUM_ZERO, |total, (x, [y])| {
             let [p] = net.forward(x);
-            (p - y) * (p - y)
-        })
-        .sum();
-    total / inputs.len().max(1) as f32
+            S::sum_add(total, (p - *y) * (p - *y))
+        });
+    S::sum_div(total, inputs.len().max(1))
+}
+
+/// A scaler's refusal as the data error it stands for.
+#[inline]
+fn data_error(e: ScaleError) -> DataError {
+    match e {
+        ScaleError::NonFinite { row, .. } => DataError::NonFiniteInput { row },
+        _ => DataError::Empty,
+    }
 }
 
 /// The outcome both sides print or assert, in the run's number type `T`.
@@ -140,12 +150,18 @@ where
 pub mod housing {
     use super::*;
 
-    /// The network.
-    pub type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+    /// The network in number type `S`.
+    pub type Net<S = f32> = (
+        Dense<2, 4, S>,
+        Relu<4>,
+        Dense<4, 3, S>,
+        Relu<3>,
+        Dense<3, 1, S>,
+    );
     /// The loss minimised: `1/(2m) Σ (ŷ − y)²` per mini-batch.
     pub type Cost = HalfMeanSquaredError;
     /// Optimizer state, gradient, cache: all training state besides the net.
-    pub type Train = Trainer<Net, Momentum, Cost, NoBestWeights>;
+    pub type Train<S = f32> = Trainer<Net<S>, Momentum, Cost, NoBestWeights, S>;
 
     /// Training rows.
     pub const TRAIN_ROWS: usize = 404;
@@ -159,10 +175,9 @@ pub mod housing {
         batch: Batch::Size(32),
         learning_rate: 0.001,
         schedule: Schedule::Constant,
-        warmup_epochs: 0,
         shuffle: true,
         early_stopping: None,
-        clip: None,
+        ..FitConfig::DEFAULT
     };
 
     /// [`CONFIG`] as a type, for [`FitCall`].
@@ -190,7 +205,12 @@ pub mod housing {
     }
 
     /// Writes the standardised rows of `src` into `dst`.
-    pub fn standardise(scaler: &StandardScaler<2>, src: &[[f32; 2]], dst: &mut [[f32; 2]]) {
+    #[inline]
+    pub fn standardise<S: Scalar>(
+        scaler: &StandardScaler<2, S>,
+        src: &[[S; 2]],
+        dst: &mut [[S; 2]],
+    ) {
         for (d, s) in dst.iter_mut().zip(src) {
             *d = scaler.transform(s);
         }
@@ -214,29 +234,135 @@ pub mod housing {
             FitCall<'_, '_, Net, Momentum, Cost, Fit>,
         ) -> Result<FitSummary, TrainError>,
     ) -> Result<Outcome, TrainError> {
-        let scaler = StandardScaler::fit_f32(raw_train_x).map_err(|e| match e {
-            ScaleError::NonFinite { row, .. } => DataError::NonFiniteInput { row },
-            _ => DataError::Empty,
-        })?;
+        let scaler = StandardScaler::fit_f32(raw_train_x).map_err(data_error)?;
         standardise(&scaler, raw_train_x, train_x);
         standardise(&scaler, raw_test_x, test_x);
         let (mut net, mut trainer, mut rng) = setup();
-        let data = Dataset::new(train_x, train_y)?;
+        let rows = Scaled {
+            train_x,
+            train_y,
+            test_x,
+            test_y,
+        };
+        train_and_score(&mut net, &mut trainer, &mut rng, rows, order, around_fit)
+    }
+
+    /// The standardised rows a run trains and tests on.
+    pub struct Scaled<'a, S> {
+        /// Training inputs.
+        pub train_x: &'a [[S; 2]],
+        /// Training targets.
+        pub train_y: &'a [[S; 1]],
+        /// Test inputs.
+        pub test_x: &'a [[S; 2]],
+        /// Test targets.
+        pub test_y: &'a [[S; 1]],
+    }
+
+    /// Trains `net` on the standardised rows through `around_fit`, then
+    /// scores it: both housing runs end here.
+    pub fn train_and_score<S: Scalar, Opt: Optimizer<Net<S>, S>, F: Settings>(
+        net: &mut Net<S>,
+        trainer: &mut Trainer<Net<S>, Opt, Cost, NoBestWeights, S>,
+        rng: &mut XorShiftRng,
+        rows: Scaled<'_, S>,
+        order: &mut [u32],
+        around_fit: impl FnOnce(
+            FitCall<'_, '_, Net<S>, Opt, Cost, F, S>,
+        ) -> Result<FitSummary, TrainError>,
+    ) -> Result<Outcome<S>, TrainError> {
+        let data = Dataset::new(rows.train_x, rows.train_y)?;
         let summary = around_fit(FitCall {
-            net: &mut net,
-            trainer: &mut trainer,
+            net,
+            trainer,
             data: &data,
             settings: PhantomData,
             order,
-            rng: &mut rng,
+            rng,
         })?;
         Ok(Outcome {
             epochs: summary.epochs_run,
-            inputs: rows_checksum(rows_checksum(FNV_OFFSET, train_x), test_x),
-            train_loss: mse(&net, train_x, train_y),
-            test_score: mse(&net, test_x, test_y),
-            weights: weights_checksum(&net),
+            inputs: rows_checksum(rows_checksum(FNV_OFFSET, rows.train_x), rows.test_x),
+            train_loss: mse(net, rows.train_x, rows.train_y),
+            test_score: mse(net, rows.test_x, rows.test_y),
+            weights: weights_checksum(net),
         })
+    }
+}
+
+/// Boston housing on a Cortex-M0, written once for every number type: the
+/// `housing_m0` image trains it in soft-float `f32`, `housing_q16` in
+/// Q16.16, each from rows baked into flash in its own type. The network and
+/// its initial weights are [`housing`]'s (drawn in `f32`, then converted);
+/// the training is plain SGD sample by sample, the fused kernel.
+pub mod housing_m0 {
+    pub use super::housing::Net;
+    use super::housing::Scaled;
+    use super::housing::{standardise, train_and_score};
+    use super::*;
+
+    /// The loss minimised: `½ (ŷ − y)²` per sample.
+    pub type Cost = HalfMeanSquaredError;
+    /// All training state besides the net.
+    pub type Train<S = f32> = Trainer<Net<S>, Sgd, Cost, NoBestWeights, S>;
+
+    /// SGD sample by sample, shuffled every epoch.
+    pub const CONFIG: FitConfig = FitConfig {
+        epochs: EPOCHS,
+        batch: Batch::Size(1),
+        learning_rate: 0.001,
+        schedule: Schedule::Constant,
+        shuffle: true,
+        early_stopping: None,
+        ..FitConfig::DEFAULT
+    };
+    /// Epochs.
+    pub const EPOCHS: u32 = 40;
+
+    /// [`CONFIG`] as a type, for [`FitCall`].
+    pub struct Fit;
+
+    impl Settings for Fit {
+        const CONFIG: FitConfig = CONFIG;
+    }
+    /// Plain SGD, no penalty.
+    pub const OPTIMIZER: Sgd = Sgd {
+        penalty: Penalty::NONE,
+    };
+
+    /// The whole run in any number type `S`, written once for the M0
+    /// images (soft-float `f32` and Q16.16, rows in flash in `S`): the
+    /// standardisation in `S` itself ([`StandardScaler::fit_in`], integer
+    /// arithmetic in fixed point), [`housing::setup`]'s network through `in_type`
+    /// (the identity for `f32`, a conversion otherwise), the training through
+    /// `around_fit` (which must make the call), the evaluation in `S`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run<S: Scalar>(
+        in_type: impl FnOnce(Net) -> Net<S>,
+        raw_train_x: &[[S; 2]],
+        train_y: &[[S; 1]],
+        raw_test_x: &[[S; 2]],
+        test_y: &[[S; 1]],
+        train_x: &mut [[S; 2]],
+        test_x: &mut [[S; 2]],
+        order: &mut [u32],
+        around_fit: impl FnOnce(
+            FitCall<'_, '_, Net<S>, Sgd, Cost, Fit, S>,
+        ) -> Result<FitSummary, TrainError>,
+    ) -> Result<Outcome<S>, TrainError> {
+        let scaler = StandardScaler::<2, S>::fit_in(raw_train_x).map_err(data_error)?;
+        standardise(&scaler, raw_train_x, train_x);
+        standardise(&scaler, raw_test_x, test_x);
+        let (start, _, mut rng) = super::housing::setup();
+        let mut net = in_type(start);
+        let mut trainer = Train::<S>::without_best_weights(OPTIMIZER, HalfMeanSquaredError);
+        let rows = Scaled {
+            train_x,
+            train_y,
+            test_x,
+            test_y,
+        };
+        train_and_score(&mut net, &mut trainer, &mut rng, rows, order, around_fit)
     }
 }
 
@@ -266,10 +392,9 @@ pub mod xor {
         batch: Batch::Full,
         learning_rate: 0.5,
         schedule: Schedule::Constant,
-        warmup_epochs: 0,
         shuffle: false,
         early_stopping: None,
-        clip: None,
+        ..FitConfig::DEFAULT
     };
 
     /// [`CONFIG`] as a type, for [`FitCall`].
@@ -380,10 +505,9 @@ pub mod tinymind {
         batch: Batch::Size(1),
         learning_rate: LEARNING_RATE,
         schedule: Schedule::Constant,
-        warmup_epochs: 0,
         shuffle: false,
         early_stopping: None,
-        clip: None,
+        ..FitConfig::DEFAULT
     };
     /// Plain SGD, no penalty.
     pub const OPTIMIZER: Sgd = Sgd {
@@ -479,5 +603,205 @@ pub mod tinymind {
             final_mse: mse(&net, xs, ys),
             weights: weights_checksum(&net),
         })
+    }
+}
+
+/// Learning on the device from a drifting sensor: a 1-8-1 tanh network
+/// starts from weights trained on the host (baked into flash), a simulated
+/// sensor's input-output mapping changes at a known point, and the network
+/// adapts sample by sample ([`Trainer::stream`]), then is checkpointed.
+///
+/// The sensor reads `x ∈ [−1, 1)` and reports `0.8x² + 0.5x` (before the
+/// drift) or `0.8x² − 0.7x + 0.3` (after it), plus noise uniform in
+/// ±0.02, all from one xorshift stream.
+pub mod drift {
+    use super::*;
+
+    /// The network.
+    pub type Net = (Dense<1, 8>, Tanh<8>, Dense<8, 1>);
+    /// The loss: `½ (ŷ − y)²` per sample.
+    pub type Cost = HalfMeanSquaredError;
+    /// The device's trainer: velocity, gradient and cache, no best weights.
+    pub type Train = Trainer<Net, Momentum, Cost, NoBestWeights>;
+
+    /// Seed of the host's training data and initial weights.
+    pub const HOST_SEED: u64 = 11;
+    /// Seed of the device's sensor stream.
+    pub const SENSOR_SEED: u64 = 12;
+    /// Seed of the evaluation readings after the resume.
+    pub const RESUME_SEED: u64 = 13;
+    /// Readings per error estimate (learned from: none).
+    pub const WINDOW: usize = 256;
+    /// Readings learned after the drift.
+    pub const ADAPT: u32 = 4000;
+    /// The learning rate on the device.
+    pub const LEARNING_RATE: f32 = 0.02;
+    /// Momentum 0.9, Nesterov, no penalty.
+    pub const OPTIMIZER: Momentum = Momentum {
+        momentum: 0.9,
+        nesterov: true,
+        penalty: Penalty::NONE,
+    };
+
+    /// The simulated sensor.
+    pub struct Sensor {
+        rng: XorShiftRng,
+        /// Whether the mapping has changed.
+        pub drifted: bool,
+    }
+
+    impl Sensor {
+        /// A sensor before its drift, its readings drawn from `seed`.
+        pub fn new(seed: u64) -> Self {
+            Sensor {
+                rng: XorShiftRng::seed_from_u64(seed),
+                drifted: false,
+            }
+        }
+
+        /// The next reading: the input and what the sensor reports.
+        pub fn read(&mut self) -> ([f32; 1], [f32; 1]) {
+            let x = 2.0 * uniform01(&mut self.rng) - 1.0;
+            let noise = 0.04 * uniform01(&mut self.rng) - 0.02;
+            let y = if self.drifted {
+                0.8 * x * x - 0.7 * x + 0.3
+            } else {
+                0.8 * x * x + 0.5 * x
+            };
+            ([x], [y + noise])
+        }
+    }
+
+    /// The mean squared error of `net` on the sensor's next [`WINDOW`]
+    /// readings, learning nothing from them.
+    pub fn error(net: &Net, sensor: &mut Sensor) -> f32 {
+        let mut total = 0.0;
+        for _ in 0..WINDOW {
+            let (x, [y]) = sensor.read();
+            let [p] = net.forward(&x);
+            total += (p - y) * (p - y);
+        }
+        total / WINDOW as f32
+    }
+
+    /// The host's half: the start weights, trained with `fit` on 512
+    /// readings of the sensor before its drift (`rows` and `order` hold
+    /// them: 512 entries each).
+    pub fn train_on_host(
+        xs: &mut [[f32; 1]],
+        ys: &mut [[f32; 1]],
+        order: &mut [u32],
+    ) -> Result<Net, TrainError> {
+        let mut sensor = Sensor::new(HOST_SEED);
+        for (x, y) in xs.iter_mut().zip(ys.iter_mut()) {
+            (*x, *y) = sensor.read();
+        }
+        let mut rng = XorShiftRng::seed_from_u64(HOST_SEED);
+        let mut net = Net::random(Init::XavierUniform, &mut rng);
+        let mut trainer = Train::without_best_weights(OPTIMIZER, HalfMeanSquaredError);
+        let config = FitConfig {
+            epochs: 300,
+            batch: Batch::Size(16),
+            learning_rate: 0.05,
+            schedule: Schedule::Constant,
+            shuffle: true,
+            early_stopping: None,
+            ..FitConfig::DEFAULT
+        };
+        let data = Dataset::new(xs, ys)?;
+        trainer.fit(&mut net, &data, &config, order, &mut rng, &mut ())?;
+        Ok(net)
+    }
+
+    /// What the device's first boot measures.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct Adapted {
+        /// The error of the start weights before the drift.
+        pub before: f32,
+        /// Their error right after it.
+        pub after_drift: f32,
+        /// The error after learning [`ADAPT`] readings.
+        pub adapted: f32,
+        /// [`weights_checksum`] of the adapted network.
+        pub weights: u32,
+    }
+
+    /// The device's first boot, from the start weights: the error before
+    /// the drift, right after it, and after adapting online.
+    pub fn adapt(net: &mut Net, trainer: &mut Train) -> Result<Adapted, TrainError> {
+        let mut sensor = Sensor::new(SENSOR_SEED);
+        let before = error(net, &mut sensor);
+        sensor.drifted = true;
+        let after_drift = error(net, &mut sensor);
+        let mut stream = trainer.stream(net, LEARNING_RATE)?;
+        for _ in 0..ADAPT {
+            let (x, y) = sensor.read();
+            stream.learn(&x, &y)?;
+        }
+        let adapted = error(net, &mut sensor);
+        Ok(Adapted {
+            before,
+            after_drift,
+            adapted,
+            weights: weights_checksum(net),
+        })
+    }
+
+    /// The device's second boot, from the checkpoint: the error on fresh
+    /// readings of the drifted sensor.
+    pub fn resumed_error(net: &Net) -> f32 {
+        let mut sensor = Sensor::new(RESUME_SEED);
+        sensor.drifted = true;
+        error(net, &mut sensor)
+    }
+
+    /// Readings in the cost comparison.
+    pub const COMPARED: usize = 256;
+
+    /// The per-sample cost of the two ways to learn the same [`COMPARED`]
+    /// readings from the same weights: `learn` one at a time through a
+    /// [`Trainer::stream`], then `fit` at batch 1 in data order (no
+    /// shuffle) over the same readings kept in `xs`/`ys`. Each runs inside
+    /// `probe` (the firmware counts its instructions); returns the
+    /// [`weights_checksum`]s of both results, which are equal: the stream
+    /// is `fit` at batch 1, bit for bit.
+    pub fn stream_against_fit(
+        start: &Net,
+        xs: &mut [[f32; 1]],
+        ys: &mut [[f32; 1]],
+        order: &mut [u32],
+        probe: &mut impl FnMut(&mut dyn FnMut() -> Result<(), TrainError>) -> Result<(), TrainError>,
+    ) -> Result<(u32, u32), TrainError> {
+        let mut sensor = Sensor::new(RESUME_SEED + 1);
+        sensor.drifted = true;
+        for (x, y) in xs.iter_mut().zip(ys.iter_mut()) {
+            (*x, *y) = sensor.read();
+        }
+        let (mut streamed, mut fitted) = (*start, *start);
+        let mut trainer = Train::without_best_weights(OPTIMIZER, HalfMeanSquaredError);
+        probe(&mut || {
+            let mut stream = trainer.stream(&mut streamed, LEARNING_RATE)?;
+            for (x, y) in xs.iter().zip(ys.iter()) {
+                stream.learn(x, y)?;
+            }
+            Ok(())
+        })?;
+        let mut trainer = Train::without_best_weights(OPTIMIZER, HalfMeanSquaredError);
+        let data = Dataset::new(xs, ys)?;
+        let config = FitConfig {
+            epochs: 1,
+            batch: Batch::Size(1),
+            learning_rate: LEARNING_RATE,
+            schedule: Schedule::Constant,
+            shuffle: false,
+            early_stopping: None,
+            ..FitConfig::DEFAULT
+        };
+        let mut rng = XorShiftRng::seed_from_u64(RESUME_SEED);
+        probe(&mut || {
+            trainer.fit(&mut fitted, &data, &config, order, &mut rng, &mut ())?;
+            Ok(())
+        })?;
+        Ok((weights_checksum(&streamed), weights_checksum(&fitted)))
     }
 }

@@ -1,5 +1,6 @@
 //! Probes that need the hardware (or QEMU's model of it).
 
+use core::ops::ControlFlow;
 use core::ptr::addr_of;
 
 use cortex_m_semihosting::hprintln;
@@ -119,8 +120,9 @@ impl Clock {
 
 impl Reporter for Clock {
     #[inline(always)]
-    fn report(&mut self, _: &EpochReport) {
+    fn report(&mut self, _: &EpochReport) -> ControlFlow<()> {
         self.lap();
+        ControlFlow::Continue(())
     }
 }
 

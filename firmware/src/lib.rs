@@ -11,11 +11,19 @@ pub mod boston {
     include!(concat!(env!("OUT_DIR"), "/boston.rs"));
 }
 
+/// The drift demo's start weights, trained on the host and baked by
+/// `tests/firmware_reference.rs`.
+pub mod drift_start {
+    include!("../shared/drift_start.rs");
+}
+
 /// The host's results (`expected.txt`), baked in by `build.rs`.
 pub mod expected {
     include!(concat!(env!("OUT_DIR"), "/expected.rs"));
 }
 
 pub mod board;
+pub mod housing_m0;
+pub mod ram_flash;
 pub mod tinymind;
 pub mod xor_image;

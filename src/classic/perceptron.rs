@@ -21,6 +21,7 @@ use crate::training::train::{DataError, check_rows};
 
 /// Why perceptron training was refused or stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum PerceptronError {
     /// The data was refused: empty, of different lengths, or not finite.

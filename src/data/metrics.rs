@@ -25,6 +25,7 @@
 
 /// Why a metric could not be computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum MetricError {
     /// There are no predictions.
@@ -67,7 +68,7 @@ impl core::fmt::Display for MetricError {
 impl core::error::Error for MetricError {}
 
 /// Same length, not empty.
-fn check(predictions: usize, targets: usize) -> Result<(), MetricError> {
+pub(crate) fn check(predictions: usize, targets: usize) -> Result<(), MetricError> {
     if predictions != targets {
         Err(MetricError::LengthMismatch {
             predictions,
@@ -109,8 +110,11 @@ pub fn r2_score(predictions: &[f32], targets: &[f32]) -> Result<f32, MetricError
 ///
 /// A prediction is positive when it is above 0.5 (as Keras'
 /// `binary_accuracy`); a target is positive when it is above 0.5, so labels
-/// 0/1 and smoothed labels both work. For raw scores (logits), threshold at
-/// 0 yourself or pass them through [`sigmoid`](crate::model::layers::sigmoid) first.
+/// 0/1 and smoothed labels both work. A NaN probability is a miss. For raw
+/// scores (logits), threshold at 0 yourself or pass them through
+/// [`sigmoid`](crate::model::layers::sigmoid) first; a network's own
+/// [`Classifier::accuracy`](crate::model::classify::Classifier::accuracy)
+/// takes either.
 ///
 /// ```
 /// use stacknet::metrics::binary_accuracy;
@@ -120,9 +124,10 @@ pub fn binary_accuracy(probabilities: &[f32], targets: &[f32]) -> Result<f32, Me
     BinaryConfusion::from_probabilities(probabilities, targets).map(|c| c.accuracy())
 }
 
-/// Index of the largest value (the predicted class of a row of scores or
-/// probabilities). Ties go to the lowest index and the first NaN wins, as
-/// numpy's `argmax`.
+/// Index of the largest value. Ties go to the lowest index and the first
+/// NaN wins, as numpy's `argmax`; for a predicted class, which a NaN must
+/// not give, use [`class_from_probabilities`](crate::model::classify::class_from_probabilities)
+/// or [`class_from_logits`](crate::model::classify::class_from_logits).
 ///
 /// ```
 /// use stacknet::metrics::argmax;
@@ -134,7 +139,8 @@ pub fn argmax<const K: usize>(scores: &[f32; K]) -> usize {
 }
 
 /// Fraction of rows whose argmax matches the argmax of the one-hot target
-/// row (Keras' `categorical_accuracy`).
+/// row (Keras' `categorical_accuracy`). Scores may be probabilities or
+/// logits (a softmax keeps the order). A row with a NaN is a miss.
 ///
 /// ```
 /// use stacknet::metrics::categorical_accuracy;
@@ -150,7 +156,9 @@ pub fn categorical_accuracy<const K: usize>(
 }
 
 /// Fraction of rows whose argmax is the class index in `labels` (Keras'
-/// `sparse_categorical_accuracy`). A label `>= K` is never matched.
+/// `sparse_categorical_accuracy`): the accuracy of [`categorical_accuracy`]
+/// with the labels one-hot encoded. A row with a NaN is a miss; a label
+/// `>= K` is [`MetricError::LabelOutOfRange`].
 ///
 /// ```
 /// use stacknet::metrics::sparse_categorical_accuracy;
@@ -165,7 +173,7 @@ pub fn sparse_categorical_accuracy<const K: usize>(
 }
 
 /// `numerator / denominator` in `f64`, 0 when the denominator is 0.
-fn ratio(numerator: usize, denominator: usize) -> f64 {
+pub(crate) fn ratio(numerator: usize, denominator: usize) -> f64 {
     if denominator == 0 {
         0.0
     } else {
@@ -184,7 +192,7 @@ fn fraction(numerator: usize, denominator: usize) -> f32 {
 const LOG_LOSS_CLIP: f64 = f32::EPSILON as f64;
 
 /// `−ln p` with `p` clipped to `[ε, 1 − ε]`.
-fn surprise(p: f64) -> f64 {
+pub(crate) fn surprise(p: f64) -> f64 {
     -libm::log(p.clamp(LOG_LOSS_CLIP, 1.0 - LOG_LOSS_CLIP))
 }
 
@@ -221,6 +229,25 @@ pub fn categorical_log_loss<const K: usize>(
     targets: &[[f32; K]],
 ) -> Result<f32, MetricError> {
     generic::categorical_log_loss(probabilities, targets).map(|l| l as f32)
+}
+
+/// Multi-class log loss of rows of class probabilities against class
+/// labels: `−1/n Σ_rows ln p_label`, clipped as [`log_loss`]; the same as
+/// [`categorical_log_loss`] against the labels' one-hot rows. A label `>= K`
+/// is [`MetricError::LabelOutOfRange`].
+///
+/// ```
+/// use stacknet::metrics::sparse_categorical_log_loss;
+/// let probs = [[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]];
+/// // −(ln 0.7 + ln 0.4) / 2
+/// let loss = sparse_categorical_log_loss(&probs, &[0, 2]).unwrap();
+/// assert!((loss - 0.636_482).abs() < 1e-6);
+/// ```
+pub fn sparse_categorical_log_loss<const K: usize>(
+    probabilities: &[[f32; K]],
+    labels: &[usize],
+) -> Result<f32, MetricError> {
+    generic::sparse_categorical_log_loss(probabilities, labels).map(|l| l as f32)
 }
 
 /// Writes the one-hot row of each class label (`1.0` at the label, `0.0`
@@ -328,7 +355,13 @@ pub mod generic {
         check(probabilities.len(), targets.len())?;
         let mut counts = BinaryConfusion::EMPTY;
         for (&p, &t) in probabilities.iter().zip(targets) {
-            counts.record(positive(p), positive(t));
+            let actual = positive(t);
+            // a NaN probability names no class: counted as the wrong one
+            let predicted = match p.partial_cmp(&p) {
+                Some(_) => positive(p),
+                None => !actual,
+            };
+            counts.record(predicted, actual);
         }
         Ok(counts)
     }
@@ -362,6 +395,20 @@ pub mod generic {
         best
     }
 
+    /// The index of the largest value, the lowest on ties; `None` for a
+    /// NaN (the one value not comparable with itself) or no values: the
+    /// predicted class of a row of scores.
+    pub(crate) fn checked_argmax<S: Scalar>(scores: &[S]) -> Option<usize> {
+        let mut best: Option<(usize, S)> = None;
+        for (k, &v) in scores.iter().enumerate() {
+            v.partial_cmp(&v)?;
+            if best.is_none_or(|(_, b)| v > b) {
+                best = Some((k, v));
+            }
+        }
+        best.map(|(k, _)| k)
+    }
+
     /// As [`categorical_accuracy`](super::categorical_accuracy).
     pub fn categorical_accuracy<S: Scalar, const K: usize>(
         scores: &[[S; K]],
@@ -371,7 +418,7 @@ pub mod generic {
         let hits = scores
             .iter()
             .zip(one_hot)
-            .filter(|&(s, t)| argmax(s) == argmax(t))
+            .filter(|&(s, t)| checked_argmax(s).is_some_and(|c| Some(c) == checked_argmax(t)))
             .count();
         Ok(ratio(hits, scores.len()))
     }
@@ -381,13 +428,30 @@ pub mod generic {
         scores: &[[S; K]],
         labels: &[usize],
     ) -> Result<f64, MetricError> {
-        check(scores.len(), labels.len())?;
+        check_labels(scores.len(), labels, K)?;
         let hits = scores
             .iter()
             .zip(labels)
-            .filter(|&(s, &label)| argmax(s) == label)
+            .filter(|&(s, &label)| checked_argmax(s) == Some(label))
             .count();
         Ok(ratio(hits, scores.len()))
+    }
+
+    /// `rows` rows and one label each, every label below `classes`.
+    pub(crate) fn check_labels(
+        rows: usize,
+        labels: &[usize],
+        classes: usize,
+    ) -> Result<(), MetricError> {
+        check(rows, labels.len())?;
+        match labels.iter().enumerate().find(|&(_, &l)| l >= classes) {
+            Some((row, &label)) => Err(MetricError::LabelOutOfRange {
+                row,
+                label,
+                classes,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Binary log loss, as [`log_loss`](super::log_loss) (clipped at
@@ -422,19 +486,28 @@ pub mod generic {
         Ok(sum / probabilities.len() as f64)
     }
 
+    /// Multi-class log loss against class labels, as
+    /// [`sparse_categorical_log_loss`](super::sparse_categorical_log_loss).
+    pub fn sparse_categorical_log_loss<S: Scalar, const K: usize>(
+        probabilities: &[[S; K]],
+        labels: &[usize],
+    ) -> Result<f64, MetricError> {
+        check_labels(probabilities.len(), labels, K)?;
+        let sum: f64 = probabilities
+            .iter()
+            .zip(labels)
+            .map(|(p, &label)| p.get(label).map_or(f64::NAN, |&p| surprise(p.to_f64())))
+            .sum();
+        Ok(sum / probabilities.len() as f64)
+    }
+
     /// One-hot rows in `S`, as [`one_hot`](super::one_hot).
     pub fn one_hot<S: Scalar, const K: usize>(
         labels: &[usize],
         rows: &mut [[S; K]],
     ) -> Result<(), MetricError> {
         check(labels.len(), rows.len())?;
-        if let Some((row, &label)) = labels.iter().enumerate().find(|&(_, &l)| l >= K) {
-            return Err(MetricError::LabelOutOfRange {
-                row,
-                label,
-                classes: K,
-            });
-        }
+        check_labels(labels.len(), labels, K)?;
         for (row, &label) in rows.iter_mut().zip(labels) {
             *row = [S::ZERO; K];
             if let Some(one) = row.get_mut(label) {
@@ -484,7 +557,8 @@ impl BinaryConfusion {
     };
 
     /// Counts thresholded probabilities against targets: both are positive
-    /// above 0.5, as in [`binary_accuracy`].
+    /// above 0.5, as in [`binary_accuracy`]; a NaN probability is counted
+    /// as the wrong class (a false negative or a false positive).
     /// [`generic::binary_confusion`] is the same for every number type.
     pub fn from_probabilities(probabilities: &[f32], targets: &[f32]) -> Result<Self, MetricError> {
         generic::binary_confusion(probabilities, targets)
@@ -667,7 +741,26 @@ mod tests {
         assert_eq!(categorical_accuracy(&scores, &one_hot), Ok(0.5));
         assert_eq!(sparse_categorical_accuracy(&scores, &[1, 0, 1, 2]), Ok(0.5));
         assert_eq!(sparse_categorical_accuracy(&scores, &[1, 0, 2, 0]), Ok(1.0));
-        assert_eq!(sparse_categorical_accuracy(&scores, &[9, 9, 9, 9]), Ok(0.0));
+        assert_eq!(
+            sparse_categorical_accuracy(&scores, &[1, 0, 9, 0]),
+            Err(MetricError::LabelOutOfRange {
+                row: 2,
+                label: 9,
+                classes: 3
+            })
+        );
+        // a NaN row names no class: a miss in either label form, even where
+        // numpy's argmax (the NaN's index) would match the label
+        let nan_rows = [[0.1, f32::NAN, 0.2], [0.7, 0.2, 0.1]];
+        let nan_targets = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]];
+        assert_eq!(argmax(&nan_rows[0]), 1);
+        assert_eq!(categorical_accuracy(&nan_rows, &nan_targets), Ok(0.5));
+        assert_eq!(sparse_categorical_accuracy(&nan_rows, &[1, 0]), Ok(0.5));
+        // a NaN probability is a miss against either label
+        assert_eq!(binary_accuracy(&[f32::NAN, 0.2], &[0.0, 0.0]), Ok(0.5));
+        assert_eq!(binary_accuracy(&[f32::NAN, 0.2], &[1.0, 0.0]), Ok(0.5));
+        let c = BinaryConfusion::from_probabilities(&[f32::NAN, f32::NAN], &[0.0, 1.0]).unwrap();
+        assert_eq!((c.false_positives, c.false_negatives), (1, 1));
     }
 
     #[test]
@@ -760,6 +853,28 @@ mod tests {
             Err(MetricError::LengthMismatch {
                 predictions: 2,
                 targets: 3
+            })
+        );
+        // log loss agrees for either label form: −(ln 0.4 + ln 0.9 + ln 0.2) / 3
+        let probs_rows = [
+            [0.1, 0.2, 0.3, 0.4],
+            [0.9, 0.0, 0.0, 0.1],
+            [0.3, 0.2, 0.5, 0.0],
+        ];
+        let expected = -(0.4f64.ln() + 0.9f64.ln() + 0.2f64.ln()) / 3.0;
+        let sparse = sparse_categorical_log_loss(&probs_rows, &[3, 0, 1]).unwrap();
+        let dense = categorical_log_loss(&probs_rows, &rows).unwrap();
+        assert!(
+            (f64::from(sparse) - expected).abs() < 1e-6,
+            "{sparse} vs {expected}"
+        );
+        assert_eq!(sparse, dense);
+        assert_eq!(
+            sparse_categorical_log_loss(&probs_rows, &[3, 4, 1]),
+            Err(MetricError::LabelOutOfRange {
+                row: 1,
+                label: 4,
+                classes: 4
             })
         );
         // accuracy agrees for either label form

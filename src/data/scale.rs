@@ -44,6 +44,7 @@ use crate::num::Scalar;
 
 /// Why a scaler could not be fitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum ScaleError {
     /// There are no rows to fit on.

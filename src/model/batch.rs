@@ -183,6 +183,7 @@ pub fn store_batch<S: Scalar, const N: usize, const B: usize>(
 /// Error from [`forward_rows`] when there are not as many output rows as
 /// input rows. Nothing was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct RowCountMismatch {
     /// The number of input rows.
     pub inputs: usize,

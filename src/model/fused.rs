@@ -192,10 +192,18 @@ mod tests {
     use crate::model::init::{Init, uniform01};
     use crate::model::layers::{Dense, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh};
     use crate::model::params::Params;
+    use crate::num::{Convert, ConvertTo, Scalar};
     use rand_core::SeedableRng;
     use rand_xorshift::XorShiftRng;
 
-    type Mlp = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+    type Mlp = MlpIn<f32>;
+    type MlpIn<S> = (
+        Dense<2, 4, S>,
+        Relu<4>,
+        Dense<4, 3, S>,
+        Relu<3>,
+        Dense<3, 1, S>,
+    );
     type Mixed = (
         Dense<3, 5>,
         LeakyRelu<5>,
@@ -298,21 +306,52 @@ mod tests {
         }
     }
 
+    /// Half the reported size bounds every parameter gradient, in each
+    /// number type (each has its own [`Scalar::gradient_size`]).
+    fn size_bounds_every_parameter_gradient_in<S: Scalar>()
+    where
+        Mlp: ConvertTo<S, Output = MlpIn<S>>,
+    {
+        let mut rng = XorShiftRng::seed_from_u64(5);
+        for _ in 0..200 {
+            let net = Mlp::random(Init::XavierUniform, &mut rng)
+                .convert::<S>()
+                .net;
+            let x: [S; 2] = core::array::from_fn(|_| S::from_f32(6.0 * uniform01(&mut rng) - 3.0));
+            let g = [S::from_f32(4.0 * uniform01(&mut rng) - 2.0)];
+            let mut cache = <MlpIn<S> as Layer<S>>::Cache::ZERO;
+            net.forward_train(&x, &mut cache);
+            let mut pending = <MlpIn<S> as FusedStep<S>>::Pending::ZERO;
+            let mut size = S::ZERO;
+            net.backward_pending(&cache, &g, &mut pending, &mut size);
+            let mut grads = MlpIn::<S>::ZERO;
+            net.backward(&cache, &g, &mut grads);
+            let mut largest = S::ZERO;
+            grads.for_each_block(|block| {
+                largest = block.iter().fold(largest, |m, v| m.max(v.abs()));
+            });
+            assert!(size.is_finite());
+            assert!(largest + largest <= size, "{largest:?} > ½ · {size:?}");
+        }
+    }
+
     #[test]
     fn size_bounds_every_parameter_gradient() {
-        let mut rng = XorShiftRng::seed_from_u64(5);
-        for _ in 0..100 {
-            let net = Mlp::random(Init::XavierUniform, &mut rng);
-            let x: [f32; 2] = core::array::from_fn(|_| 6.0 * uniform01(&mut rng) - 3.0);
-            let g = [4.0 * uniform01(&mut rng) - 2.0];
-            let mut cache = <Mlp as Layer>::Cache::ZERO;
-            net.forward_train(&x, &mut cache);
-            let (mut pending, mut size) = (<Mlp as FusedStep>::Pending::ZERO, 0.0);
-            net.backward_pending(&cache, &g, &mut pending, &mut size);
-            let mut grads = Mlp::ZERO;
-            net.backward(&cache, &g, &mut grads);
-            let largest = flat(&grads).iter().fold(0.0f32, |m, v| m.max(v.abs()));
-            assert!(largest <= 0.5 * size, "{largest} > {}", 0.5 * size);
-        }
+        size_bounds_every_parameter_gradient_in::<f32>();
+        size_bounds_every_parameter_gradient_in::<f64>();
+        size_bounds_every_parameter_gradient_in::<crate::num::Q16_16>();
+    }
+
+    #[test]
+    fn a_saturated_gradient_gives_a_size_that_is_not_finite() {
+        use crate::num::Q16_16;
+        let x = [Q16_16::ONE, Q16_16::SATURATED];
+        assert!(!Q16_16::gradient_size(&[Q16_16::ONE], &x).is_finite());
+        assert!(!Q16_16::gradient_size(&[Q16_16::NEG_SATURATED], &[Q16_16::ONE]).is_finite());
+        assert!(!f32::gradient_size(&[f32::NAN], &[1.0]).is_finite());
+        // 2 · 3 · max(1, 0.5) + one step
+        let (g, x) = ([Q16_16::from_f32(-3.0)], [Q16_16::from_f32(0.5)]);
+        assert_eq!(Q16_16::gradient_size(&g, &x), Q16_16::from_raw(6 << 16 | 1));
+        assert_eq!(f32::gradient_size(&[-3.0], &[0.5]), 1.0 + 9.0 + 0.25);
     }
 }

@@ -81,6 +81,7 @@ impl Init {
 
 /// An [`Init`]'s parameters are out of range ([`Init::check`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum InitError {
     /// `Init::Normal`'s `std` is negative, NaN, or so large that a draw

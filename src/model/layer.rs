@@ -13,6 +13,7 @@
 use rand_core::RngCore;
 
 use crate::model::init::{Init, InitError};
+use crate::model::output::OutputKind;
 use crate::model::params::{Params, Zero};
 use crate::num::Scalar;
 
@@ -21,6 +22,11 @@ use crate::num::Scalar;
 /// Inputs and outputs are `[S; N]` arrays of the number type `S` (`f32`
 /// unless named, see [`num`](crate::num)). For composed networks the
 /// compiler checks that each layer's `Input` is the previous layer's `Output`.
+///
+/// NaN propagates: no layer of the library turns a NaN into a number, in
+/// `forward` or `backward`, so a prediction on an input with a NaN is NaN
+/// (in every output it reaches) rather than a plausible value, and a NaN
+/// gradient reaches every gradient it touches (`tests/nan.rs`).
 ///
 /// One training sample, by hand:
 ///
@@ -46,6 +52,11 @@ pub trait Layer<S: Scalar = f32>: Params<S> + Sized {
     type Output: Copy + Zero + AsRef<[S]> + AsMut<[S]>;
     /// What [`backward`](Layer::backward) needs from the forward pass.
     type Cache: Zero + Copy;
+    /// What the output means to a loss: [`Probabilities`](crate::model::output::Probabilities)
+    /// for `Sigmoid`, `HardSigmoid` and `Softmax`, [`Logits`](crate::model::output::Logits)
+    /// otherwise; a tuple's is its last layer's. The trainer pairs it with
+    /// the loss ([`Accepts`](crate::training::loss::Accepts)).
+    type OutputKind: OutputKind;
 
     /// The version-1 shape hash: a 32-bit FNV-1a hash of the layer kind and
     /// sizes; tuples combine their layers' hashes in order. Version-1 records
@@ -71,6 +82,15 @@ pub trait Layer<S: Scalar = f32>: Params<S> + Sized {
 
     /// Prediction: the output for `input`, keeping nothing.
     fn forward(&self, input: &Self::Input) -> Self::Output;
+
+    /// The output before a last squashing into probabilities: for a
+    /// network that ends in `Sigmoid`, `HardSigmoid` or `Softmax`, that
+    /// layer's input (the logits); otherwise the same as
+    /// [`forward`](Layer::forward).
+    #[inline]
+    fn forward_logits(&self, input: &Self::Input) -> Self::Output {
+        self.forward(input)
+    }
 
     /// The output for `input`, saving in `cache` what backward needs.
     fn forward_train(&self, input: &Self::Input, cache: &mut Self::Cache) -> Self::Output;
@@ -237,6 +257,7 @@ impl LayerShape {
 
 /// A layer setting is out of its range ([`Layer::check`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum LayerError {
     /// A [`LeakyRelu`](crate::LeakyRelu) slope is negative or not finite:

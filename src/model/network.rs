@@ -163,6 +163,7 @@ macro_rules! tuple_impls {
             type Input = <$First as Layer<S>>::Input;
             type Output = <$Last as Layer<S>>::Output;
             type Cache = ($(<$T as Layer<S>>::Cache,)+);
+            type OutputKind = <$Last as Layer<S>>::OutputKind;
 
             const SIGNATURE: u32 = {
                 let s = 0;
@@ -190,6 +191,19 @@ macro_rules! tuple_impls {
             fn forward(&self, x: &Self::Input) -> Self::Output {
                 let x = *x;
                 $(let x = self.$i.forward(&x);)+
+                x
+            }
+
+            /// Every layer's forward but the last's, which gives its logits.
+            #[inline]
+            fn forward_logits(&self, x: &Self::Input) -> Self::Output {
+                let last = [$($i),+].len() - 1;
+                let x = *x;
+                $(let x = if $i == last {
+                    self.$i.forward_logits(&x)
+                } else {
+                    self.$i.forward(&x)
+                };)+
                 x
             }
 

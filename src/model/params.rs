@@ -43,6 +43,7 @@ impl<T: Zero + Copy, const N: usize> Zero for [T; N] {
 /// Error from copying parameters between a network and a flat slice whose
 /// length is not the network's parameter count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct LengthMismatch {
     /// The parameter count of the network.
     pub expected: usize,

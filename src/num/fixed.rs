@@ -200,13 +200,66 @@ impl Sub for Q16_16 {
 
 impl Mul for Q16_16 {
     type Output = Self;
-    /// Rounded to nearest, ties away from zero; one 32×32→64 multiply.
+    /// Rounded to nearest, ties away from zero: one 32×32→64 multiply, or
+    /// on ARMv6-M (Cortex-M0/M0+), which has none, four 16×16→32 ones, with
+    /// the same result. (ARMv6-M is told apart by its lack of 32-bit
+    /// compare-and-swap: stable Rust exposes no cfg for the multiplier.)
     #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
-        let p = self.0 as i64 * rhs.0 as i64;
-        // + 0x8000 rounds ties up; the − 1 for p < 0 makes them round away
-        // from zero. |p| ≤ 2⁶², so nothing here overflows.
-        clamp64((p + 0x8000 + (p >> 63)) >> 16)
+        #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+        return mul_in_halves(self.0, rhs.0);
+        #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
+        return mul_wide(self.0, rhs.0);
+    }
+}
+
+/// `a · b / 2¹⁶` rounded to nearest, ties away from zero, saturated: from
+/// the 64-bit product.
+#[cfg_attr(
+    all(target_arch = "arm", not(target_has_atomic = "32")),
+    allow(dead_code)
+)]
+#[inline(always)]
+fn mul_wide(a: i32, b: i32) -> Q16_16 {
+    let p = a as i64 * b as i64;
+    // + 0x8000 rounds ties up; the − 1 for p < 0 makes them round away
+    // from zero. |p| ≤ 2⁶², so nothing here overflows.
+    clamp64((p + 0x8000 + (p >> 63)) >> 16)
+}
+
+/// [`mul_wide`]'s result with 32-bit arithmetic only. `|a|·|b|` is
+/// `hi·2³² + mid·2¹⁶ + lo` from the 16-bit halves; rounding the magnitude
+/// half up and then giving it the sign rounds ties away from zero. Where
+/// a 64-bit product is a library call (`__aeabi_lmul`, a 64×64 multiply)
+/// this takes about a third of the instructions.
+#[cfg_attr(
+    not(all(target_arch = "arm", not(target_has_atomic = "32"))),
+    allow(dead_code)
+)]
+#[inline(always)]
+fn mul_in_halves(a: i32, b: i32) -> Q16_16 {
+    let positive = (a ^ b) >= 0;
+    let (ua, ub) = (a.unsigned_abs(), b.unsigned_abs());
+    let (ah, al) = (ua >> 16, ua & 0xFFFF);
+    let (bh, bl) = (ub >> 16, ub & 0xFFFF);
+    // ah, bh ≤ 2¹⁵ and al, bl < 2¹⁶: every product and sum below fits
+    // except where the result saturates anyway
+    let hi = ah * bh;
+    let mid = ah * bl + al * bh;
+    let lo = al * bl;
+    let magnitude = if hi >= 1 << 15 {
+        None
+    } else {
+        (hi << 16)
+            .checked_add(mid)
+            .and_then(|m| m.checked_add((lo + 0x8000) >> 16))
+    };
+    match magnitude {
+        Some(m) if m <= i32::MAX as u32 => {
+            let m = m as i32;
+            Q16_16(if positive { m } else { -m })
+        }
+        _ => saturated(positive),
     }
 }
 
@@ -401,6 +454,62 @@ fn sqrt_raw(raw: u32) -> i32 {
     (res + (rem > res) as u64) as i32
 }
 
+/// What an `f32` becomes in Q16.16.
+enum Raw {
+    /// The raw value: `x · 2¹⁶` rounded, within ±`i32::MAX`.
+    Value(i32),
+    /// NaN.
+    NotANumber,
+    /// `|x · 2¹⁶|` rounds to 2³¹ or more (or `x` is infinite).
+    Saturated { positive: bool },
+}
+
+/// `x · 2¹⁶` rounded to the nearest integer, ties away from zero (as
+/// `roundf`), from the bits of `x` alone: `x = m · 2^(e − 150)` with the
+/// 24-bit significand `m`, so the raw value is `m` shifted by `e − 134`,
+/// with the bits shifted out rounding it.
+#[inline(always)]
+fn f32_to_raw(x: f32) -> Raw {
+    let bits = x.to_bits();
+    let positive = bits >> 31 == 0;
+    let exponent = (bits >> 23) & 0xFF;
+    let fraction = bits & 0x7F_FFFF;
+    if exponent == 0xFF {
+        return if fraction == 0 {
+            Raw::Saturated { positive }
+        } else {
+            Raw::NotANumber
+        };
+    }
+    // subnormals have no implicit bit and the exponent of the smallest normals
+    let (m, e) = if exponent == 0 {
+        (fraction, 1)
+    } else {
+        (fraction | 0x80_0000, exponent)
+    };
+    let magnitude = if e >= 134 {
+        // m ≥ 2²³ here: m · 2⁸ ≥ 2³¹ saturates
+        let shift = e - 134;
+        if shift >= 8 {
+            return Raw::Saturated { positive };
+        }
+        m << shift
+    } else {
+        // m < 2²⁴: shifted right by 25 or more it is below ½
+        let shift = 134 - e;
+        if shift >= 25 {
+            0
+        } else {
+            (m + (1 << (shift - 1))) >> shift
+        }
+    };
+    if magnitude > i32::MAX as u32 {
+        return Raw::Saturated { positive };
+    }
+    let magnitude = magnitude as i32;
+    Raw::Value(if positive { magnitude } else { -magnitude })
+}
+
 impl Scalar for Q16_16 {
     const ONE: Self = Q16_16::ONE;
     /// The largest finite value, raw `i32::MAX − 1`: one step below the
@@ -417,22 +526,34 @@ impl Scalar for Q16_16 {
     const BYTES: usize = 4;
     const RUST_TYPE: &'static str = "::stacknet::num::Q16_16";
 
-    /// Rounded to nearest (ties away from zero) and saturated; NaN gives 0.
-    /// All `f32` arithmetic, hardware on a Cortex-M4F.
-    fn from_f32(x: f32) -> Self {
-        if x.is_nan() {
-            count();
-            return Q16_16(0);
+    /// `2 · max|g| · max(1, max|x|)` plus one step for the product's
+    /// rounding: comparisons and one multiply (the sum of squares would take
+    /// one multiply per value). Saturated, so not finite, when any value is.
+    #[inline(always)]
+    fn gradient_size(g: &[Self], x: &[Self]) -> Self {
+        let largest =
+            |values: &[Self], floor: i32| values.iter().fold(floor, |m, v| m.max(v.0.abs()));
+        let (g, x) = (largest(g, 0), largest(x, 1 << 16));
+        if g == i32::MAX || x == i32::MAX {
+            return Q16_16::SATURATED;
         }
-        // Exact (or ±∞): scaling by a power of two.
-        let t = libm::roundf(x * 65536.0);
-        // 2³¹ is the f32 just above i32::MAX; the one below is 2³¹ − 128.
-        if t >= 2147483648.0 {
-            saturated(true)
-        } else if t <= -2147483648.0 {
-            saturated(false)
-        } else {
-            Q16_16(t as i32)
+        let s = Q16_16(g) * Q16_16(x);
+        s + s + Q16_16::EPSILON
+    }
+
+    /// Rounded to nearest (ties away from zero) and saturated; NaN gives 0.
+    /// Integer arithmetic on the bits only (no floating point, so no soft
+    /// float on a Cortex-M0, and constants fold), with the same result as
+    /// `roundf(x · 2¹⁶)` for every `f32`.
+    #[inline]
+    fn from_f32(x: f32) -> Self {
+        match f32_to_raw(x) {
+            Raw::Value(raw) => Q16_16(raw),
+            Raw::NotANumber => {
+                count();
+                Q16_16(0)
+            }
+            Raw::Saturated { positive } => saturated(positive),
         }
     }
     /// The nearest `f32`; exact for |raw| < 2²⁴ (|x| < 256).
@@ -679,6 +800,116 @@ mod tests {
     /// `ln_and_sqrt_every_input`, ignored by default).
     fn positive_raws() -> impl Iterator<Item = i32> {
         (1..1 << 22).chain(((1 << 22)..i32::MAX).step_by(61))
+    }
+
+    /// `from_f32` as `roundf(x · 2¹⁶)` in `f32` arithmetic (exact: a
+    /// power-of-two scaling), saturated at |t| ≥ 2³¹, NaN to 0.
+    fn from_f32_in_float(x: f32) -> i32 {
+        if x.is_nan() {
+            return 0;
+        }
+        let t = libm::roundf(x * 65536.0);
+        if t >= 2147483648.0 {
+            i32::MAX
+        } else if t <= -2147483648.0 {
+            -i32::MAX
+        } else {
+            t as i32
+        }
+    }
+
+    fn assert_from_f32_as_in_float(bits: u32) {
+        let x = f32::from_bits(bits);
+        assert_eq!(
+            Q16_16::from_f32(x).0,
+            from_f32_in_float(x),
+            "{x:e} ({bits:#010x})"
+        );
+    }
+
+    #[test]
+    fn from_f32_rounds_as_float_arithmetic() {
+        // every f32 whose raw value is near a rounding or saturation edge:
+        // ties at every scale, the saturation boundary, subnormals, ±0, ±∞, NaN
+        for raw in -40_000i32..40_000 {
+            for frac in [0.0f32, 0.25, 0.5, 0.75] {
+                let x = (raw as f32 + frac) / 65536.0;
+                assert_from_f32_as_in_float(x.to_bits());
+                assert_from_f32_as_in_float((-x).to_bits());
+            }
+        }
+        for edge in [
+            2147483648.0f32 / 65536.0,
+            2147483520.0 / 65536.0,
+            0.5 / 65536.0,
+            f32::MAX,
+            f32::MIN_POSITIVE,
+            f32::INFINITY,
+        ] {
+            for bits in edge.to_bits().saturating_sub(4)..=edge.to_bits().saturating_add(4) {
+                assert_from_f32_as_in_float(bits);
+                assert_from_f32_as_in_float(bits | 1 << 31);
+            }
+        }
+        for bits in (0..u32::MAX).step_by(65_521) {
+            assert_from_f32_as_in_float(bits);
+        }
+        assert_from_f32_as_in_float(f32::NAN.to_bits());
+        assert_from_f32_as_in_float(1);
+    }
+
+    /// Every one of the 2³² `f32` bit patterns (about 20 s in release).
+    #[test]
+    #[ignore]
+    fn from_f32_rounds_as_float_arithmetic_everywhere() {
+        for bits in 0..=u32::MAX {
+            assert_from_f32_as_in_float(bits);
+        }
+    }
+
+    #[test]
+    fn products_in_halves_are_the_wide_products() {
+        let edges = [
+            0,
+            1,
+            -1,
+            0x7FFF,
+            0x8000,
+            0xFFFF,
+            0x1_0000,
+            0x1_8000,
+            0xB504, // √2 · 2¹⁵: squares near the saturation edge
+            0xB505 << 8,
+            46_340 << 8,
+            i32::MAX,
+            i32::MAX - 1,
+            -i32::MAX,
+        ];
+        let check = |a: i32, b: i32| {
+            assert_eq!(mul_in_halves(a, b).0, mul_wide(a, b).0, "{a} · {b}");
+        };
+        for &a in &edges {
+            for &b in &edges {
+                for (a, b) in [(a, b), (-a, b), (a, -b), (-a, -b)] {
+                    check(a, b);
+                    check(a.saturating_add(1), b);
+                    check(a, b.saturating_sub(1));
+                }
+            }
+        }
+        // xorshift32 pairs over the whole range and at every magnitude
+        let mut state = 0x2545_F491u32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state
+        };
+        for _ in 0..2_000_000 {
+            let (a, b, k) = (next() as i32, next() as i32, next());
+            check(a, b);
+            check(a >> (k % 31), b >> ((k >> 8) % 31));
+        }
     }
 
     #[test]

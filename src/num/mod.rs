@@ -134,6 +134,27 @@ pub trait Scalar:
         }
     }
 
+    /// A bound on a dense layer's parameter gradient from its output
+    /// gradient `g` and input `x`: at least `2·|g[o]·x[i]|` and `2·|g[o]|` for
+    /// every `o` and `i`, and not finite when any value is not. The fused
+    /// step proves from it that its write pass stays finite.
+    ///
+    /// `1 + ‖g‖² + ‖x‖²` (since `2|ab| ≤ a² + b²`): one multiply-add per
+    /// value, cheap where multiplying is. Fixed point overrides it with
+    /// comparisons and one multiply, as its multiplies cost tens of
+    /// instructions on a core without a 64-bit product.
+    #[inline(always)]
+    fn gradient_size(g: &[Self], x: &[Self]) -> Self {
+        let mut s = Self::ONE;
+        for &g in g {
+            s += g * g;
+        }
+        for &x in x {
+            s += x * x;
+        }
+        s
+    }
+
     /// A running sum of many values (the losses of an epoch): the type
     /// itself for floats, a wider integer for fixed point, so a sum of
     /// thousands of losses does not saturate.

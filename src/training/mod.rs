@@ -2,4 +2,5 @@
 
 pub mod loss;
 pub mod optim;
+pub mod stream;
 pub mod train;

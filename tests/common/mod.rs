@@ -5,7 +5,16 @@
 use stacknet::prelude::*;
 
 /// The 2-4-3-1 house-price MLP.
-pub type Housing = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+pub type Housing = HousingIn<f32>;
+
+/// The 2-4-3-1 house-price MLP in number type `S`.
+pub type HousingIn<S> = (
+    Dense<2, 4, S>,
+    Relu<4>,
+    Dense<4, 3, S>,
+    Relu<3>,
+    Dense<3, 1, S>,
+);
 
 /// Every layer type in one network.
 pub type AllLayers = (

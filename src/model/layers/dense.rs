@@ -9,6 +9,7 @@ use crate::model::batch::BatchLayer;
 use crate::model::fused::{FusedStep, Update};
 use crate::model::init::Init;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
+use crate::model::output::Logits;
 use crate::model::params::{Params, Zero};
 use crate::num::Scalar;
 use crate::num::convert::{ConvertTo, convert_value};
@@ -108,6 +109,7 @@ impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
     type Output = [S; O];
     /// The input, needed for the weight gradient.
     type Cache = [S; I];
+    type OutputKind = Logits;
 
     const SIGNATURE: u32 = leaf_signature(kind::DENSE, I, O);
     const LAYERS: usize = 1;
@@ -166,8 +168,8 @@ impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
 impl<S: Scalar, const I: usize, const O: usize> FusedStep<S> for Dense<I, O, S> {
     type Pending = [S; O];
 
-    /// Keeps `g`, adds `‖g‖² + ‖x‖² + 1` to `size`, returns `∂x` as
-    /// [`Layer::backward`] does.
+    /// Keeps `g`, adds [`Scalar::gradient_size`] (`1 + ‖g‖² + ‖x‖²` for
+    /// floats) to `size`, returns `∂x` as [`Layer::backward`] does.
     #[inline(always)]
     fn backward_pending(
         &self,
@@ -177,14 +179,7 @@ impl<S: Scalar, const I: usize, const O: usize> FusedStep<S> for Dense<I, O, S> 
         size: &mut S,
     ) -> [S; I] {
         *pending = *g;
-        let mut s = S::ONE;
-        for &g in g {
-            s += g * g;
-        }
-        for &x in x {
-            s += x * x;
-        }
-        *size += s;
+        *size += S::gradient_size(g, x);
         self.input_gradient(g)
     }
 

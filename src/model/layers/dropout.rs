@@ -8,6 +8,7 @@ use super::{kind, no_params};
 use crate::model::batch::BatchLayer;
 use crate::model::fused::no_params_fused;
 use crate::model::layer::{Layer, LayerError, LayerShape, leaf_signature};
+use crate::model::output::Logits;
 use crate::model::params::Zero;
 use crate::num::Scalar;
 use crate::storage::bake::{Bake, write_f32};
@@ -114,6 +115,7 @@ impl<S: Scalar, const N: usize> Layer<S> for Dropout<N> {
     type Output = [S; N];
     /// The mask: each unit's factor, 0 (dropped) or `1 / (1 − p)` (kept).
     type Cache = [S; N];
+    type OutputKind = Logits;
 
     const SIGNATURE: u32 = leaf_signature(kind::DROPOUT, N, N);
     const LAYERS: usize = 1;

@@ -7,6 +7,7 @@
 pub struct HardSigmoid<const N: usize>;
 
 use super::{Elementwise, elementwise_layer, kind};
+use crate::model::output::Probabilities;
 use crate::model::params::Zero;
 use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
@@ -39,7 +40,7 @@ impl<const N: usize> Elementwise for HardSigmoid<N> {
     }
 }
 
-elementwise_layer!(HardSigmoid, kind::HARD_SIGMOID);
+elementwise_layer!(HardSigmoid, kind::HARD_SIGMOID, Probabilities);
 bake_unit!(HardSigmoid);
 
 #[cfg(test)]

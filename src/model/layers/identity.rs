@@ -4,6 +4,7 @@ use super::{kind, no_params};
 use crate::model::batch::BatchLayer;
 use crate::model::fused::no_params_fused;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
+use crate::model::output::Logits;
 use crate::model::params::Zero;
 use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
@@ -21,6 +22,7 @@ impl<S: Scalar, const N: usize> Layer<S> for Identity<N> {
     type Input = [S; N];
     type Output = [S; N];
     type Cache = ();
+    type OutputKind = Logits;
     const SIGNATURE: u32 = leaf_signature(kind::IDENTITY, N, N);
     const LAYERS: usize = 1;
     const HAS_SETTINGS: bool = false;

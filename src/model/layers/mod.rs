@@ -74,9 +74,14 @@ pub(crate) trait Elementwise: Copy {
 /// `Params`, `Layer`, `BatchLayer` and `FusedStep` for an element-wise
 /// activation `$layer<N>` that implements [`Elementwise`] and caches its
 /// output. Backward is `∂x = ∂y · f′(y)`: a product, so a NaN gradient stays
-/// NaN.
+/// NaN. The output kind is [`Logits`](crate::model::output::Logits) unless
+/// a third argument names another (`Probabilities` for the sigmoids, whose
+/// logits are then their input).
 macro_rules! elementwise_layer {
     ($layer:ident, $kind:expr) => {
+        $crate::model::layers::elementwise_layer!($layer, $kind, $crate::model::output::Logits);
+    };
+    ($layer:ident, $kind:expr, $output:ty) => {
         $crate::model::layers::no_params!($layer);
 
         impl<S: $crate::num::Scalar, const N: usize> $crate::model::layer::Layer<S> for $layer<N> {
@@ -84,6 +89,7 @@ macro_rules! elementwise_layer {
             type Output = [S; N];
             /// The output (or the input, for an f′ written in terms of it).
             type Cache = [S; N];
+            type OutputKind = $output;
             const SIGNATURE: u32 = $crate::model::layer::leaf_signature($kind, N, N);
             const LAYERS: usize = 1;
             const HAS_SETTINGS: bool = <Self as $crate::model::layers::Elementwise>::HAS_SETTING;
@@ -106,6 +112,15 @@ macro_rules! elementwise_layer {
             #[inline(always)]
             fn forward(&self, x: &[S; N]) -> [S; N] {
                 x.map(|x| $crate::model::layers::Elementwise::f(self, x))
+            }
+
+            #[inline]
+            fn forward_logits(&self, x: &[S; N]) -> [S; N] {
+                if <$output as $crate::model::output::OutputKind>::PROBABILITIES {
+                    *x
+                } else {
+                    <Self as $crate::model::layer::Layer<S>>::forward(self, x)
+                }
             }
 
             #[inline(always)]

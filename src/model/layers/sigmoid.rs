@@ -1,6 +1,7 @@
 //! The logistic sigmoid.
 
 use super::{Elementwise, elementwise_layer, kind};
+use crate::model::output::Probabilities;
 use crate::model::params::Zero;
 use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
@@ -38,7 +39,7 @@ impl<const N: usize> Elementwise for Sigmoid<N> {
     }
 }
 
-elementwise_layer!(Sigmoid, kind::SIGMOID);
+elementwise_layer!(Sigmoid, kind::SIGMOID, Probabilities);
 bake_unit!(Sigmoid);
 #[cfg(test)]
 mod tests {

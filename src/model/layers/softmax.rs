@@ -4,13 +4,17 @@ use super::{kind, no_params};
 use crate::model::batch::BatchLayer;
 use crate::model::fused::no_params_fused;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
+use crate::model::output::Probabilities;
 use crate::model::params::Zero;
 use crate::num::Scalar;
 use crate::storage::bake::bake_unit;
 
 /// `y_i = e^(x_i) / Σ_j e^(x_j)`, computed as `e^(x_i − max x)` so that large
 /// inputs do not overflow. For training a classifier, prefer a linear output
-/// and the fused softmax cross-entropy loss, which is more stable still.
+/// and the fused softmax cross-entropy loss, which is more stable still (a
+/// `Softmax` output with [`SoftmaxCrossEntropy`](crate::training::loss::SoftmaxCrossEntropy)
+/// would take the softmax twice, and does not compile: see
+/// [`output`](crate::model::output)).
 ///
 /// ```
 /// use stacknet::{Layer, Softmax};
@@ -29,6 +33,7 @@ impl<S: Scalar, const N: usize> Layer<S> for Softmax<N> {
     type Input = [S; N];
     type Output = [S; N];
     type Cache = [S; N];
+    type OutputKind = Probabilities;
     const SIGNATURE: u32 = leaf_signature(kind::SOFTMAX, N, N);
     const LAYERS: usize = 1;
     const HAS_SETTINGS: bool = false;
@@ -55,6 +60,12 @@ impl<S: Scalar, const N: usize> Layer<S> for Softmax<N> {
             *y /= sum;
         }
         y
+    }
+
+    /// The input: softmax's logits.
+    #[inline]
+    fn forward_logits(&self, x: &[S; N]) -> [S; N] {
+        *x
     }
 
     #[inline(always)]

@@ -557,6 +557,7 @@ fn values<S: Scalar, P: Params<S>>(p: &P) -> impl Iterator<Item = S> + '_ {
 
 /// Why [`Persist::save`] wrote nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum SaveError {
     /// The buffer is shorter than [`Persist::ENCODED_LEN`].
@@ -592,6 +593,7 @@ impl core::error::Error for SaveError {}
 
 /// Why [`Persist::load`] refused a record (and left the network unchanged).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum LoadError {
     /// The bytes end before the header or the record does.
@@ -755,6 +757,7 @@ impl core::error::Error for LoadError {}
 
 /// Which word of a [`LayerShape`] differs, in [`LoadError::ShapeMismatch`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum ShapeField {
     /// The layer kind.

@@ -25,6 +25,7 @@ pub struct Huber {
 
 /// `Huber::new` was given a `δ` that is not finite and positive.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct InvalidDelta(pub f32);
 
 impl core::fmt::Display for InvalidDelta {

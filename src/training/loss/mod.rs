@@ -25,7 +25,42 @@ pub use huber::{Huber, InvalidDelta};
 pub use softmax_cross_entropy::SoftmaxCrossEntropy;
 pub use squared::{HalfMeanSquaredError, MeanSquaredError, SumSquaredError};
 
+use crate::model::output::{Logits, OutputKind, Probabilities};
 use crate::num::Scalar;
+
+/// The network outputs a loss is meant for: `L: Accepts<K>` when `L` can
+/// train a network whose output is of kind `K` ([`Logits`] or
+/// [`Probabilities`]). [`Trainer::new`](crate::training::train::Trainer::new)
+/// requires it, so a loss that applies a softmax or sigmoid itself cannot be
+/// paired with a network that already ends in one.
+///
+/// | loss | accepts |
+/// | --- | --- |
+/// | [`SoftmaxCrossEntropy`], [`BinaryCrossEntropyWithLogits`] | [`Logits`] |
+/// | [`BinaryCrossEntropy`] | [`Probabilities`] |
+/// | the squared errors, [`Huber`] | either |
+///
+/// A loss of your own says what it accepts in one line, e.g.
+/// `impl<K: OutputKind> Accepts<K> for MyLoss {}` for any output; a layer
+/// of your own names its [`Layer::OutputKind`](crate::model::layer::Layer::OutputKind).
+/// Code generic over the network and the loss that builds a trainer adds
+/// the bound `L: Accepts<N::OutputKind>`.
+#[diagnostic::on_unimplemented(
+    message = "the loss `{Self}` does not accept a network whose output is `{K}`",
+    label = "this loss cannot train that network's output",
+    note = "`SoftmaxCrossEntropy` and `BinaryCrossEntropyWithLogits` apply the softmax or sigmoid \
+            themselves: end the network in `Dense` (logits), not `Softmax` or `Sigmoid`; \
+            `BinaryCrossEntropy` needs probabilities: end the network in `Sigmoid`"
+)]
+pub trait Accepts<K: OutputKind> {}
+
+impl Accepts<Logits> for SoftmaxCrossEntropy {}
+impl Accepts<Logits> for BinaryCrossEntropyWithLogits {}
+impl Accepts<Probabilities> for BinaryCrossEntropy {}
+impl<K: OutputKind> Accepts<K> for MeanSquaredError {}
+impl<K: OutputKind> Accepts<K> for HalfMeanSquaredError {}
+impl<K: OutputKind> Accepts<K> for SumSquaredError {}
+impl<K: OutputKind> Accepts<K> for Huber {}
 
 /// A loss over `N` outputs: its value and gradient for one sample.
 pub trait Loss<const N: usize, S: Scalar = f32> {

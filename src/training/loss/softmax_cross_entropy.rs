@@ -8,7 +8,8 @@ use crate::num::Scalar;
 /// [`Identity`](crate::model::layers::Identity) output:
 /// `ln Σ_j e^(z_j) − Σ_k y_k z_k`, gradient `softmax(z) − y` (for targets
 /// that sum to 1). Computed with the largest logit subtracted, so it stays
-/// finite for logits of any size.
+/// finite for logits of any size. It accepts only [`Logits`](crate::model::output::Logits):
+/// a trainer for a network that ends in `Softmax` does not compile.
 ///
 /// ```
 /// use stacknet::loss::{Loss, SoftmaxCrossEntropy};

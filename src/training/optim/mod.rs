@@ -165,6 +165,7 @@ pub(crate) fn magnitude<S: Scalar, P: Params<S>>(params: &P) -> S {
 /// The update would have made a parameter or optimizer state NaN or
 /// infinite; the parameters and the state are unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct NonFiniteStep;
 
 impl core::fmt::Display for NonFiniteStep {
@@ -179,6 +180,7 @@ impl core::error::Error for NonFiniteStep {}
 /// Returned by [`Optimizer::check`], [`Schedule::check`] and [`Clip::check`] (and by
 /// `Trainer::fit` / `step` before anything changes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum SettingsError {
     /// Adam's `beta1` is not in `[0, 1)`.

@@ -21,6 +21,7 @@ pub struct Dataset<'a, const I: usize, const O: usize, S = f32> {
 
 /// Why data was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum DataError {
     /// There are no samples.
@@ -64,6 +65,13 @@ impl<'a, S: Scalar, const I: usize, const O: usize> Dataset<'a, I, O, S> {
     pub fn new(inputs: &'a [[S; I]], targets: &'a [[S; O]]) -> Result<Self, DataError> {
         check_rows(inputs, targets.len(), targets.as_flattened())?;
         Ok(Dataset { inputs, targets })
+    }
+
+    /// Borrows rows whose owner has already checked them as [`Dataset::new`]
+    /// would (a replay buffer checks each sample as it is pushed), so a step
+    /// does not walk them again.
+    pub(crate) fn from_checked(inputs: &'a [[S; I]], targets: &'a [[S; O]]) -> Self {
+        Dataset { inputs, targets }
     }
 
     /// Number of samples (never 0).

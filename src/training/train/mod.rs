@@ -7,6 +7,8 @@
 //! State that grows with the data lives in the caller's buffers: the
 //! shuffle order (`&mut [u32]`, one entry per sample) and, if wanted, a loss
 //! history (a `heapless::Vec` of [`EpochReport`]s of a capacity you pick).
+//! [`Trainer::fit_arrays`] is the short call: the data as arrays, the
+//! order buffer on its stack, no reporter.
 //!
 //! ```
 //! use stacknet::prelude::*;
@@ -39,5 +41,6 @@ pub use dataset::{DataError, Dataset};
 pub use shuffle::{below, shuffle};
 pub use trainer::{
     BLOCK, Batch, BestWeights, EarlyStopping, EpochReport, FitConfig, FitSummary, NoBestWeights,
-    Reporter, RestartSummary, TrainError, Trainer,
+    ReportFlow, Reporter, RestartSummary, TrainError, TrainLossStopping, Trainer,
 };
+pub(crate) use trainer::{NoMasks, no_masks};

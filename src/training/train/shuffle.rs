@@ -4,18 +4,24 @@ use rand_core::RngCore;
 
 /// A uniform integer in `0..n` (`n > 0`), without modulo bias (Lemire's
 /// multiply-and-reject method). Returns 0 for `n == 0`.
+///
+/// A draw whose low word is at least `n` is always accepted (the rejection
+/// threshold `2³² mod n` is below `n`), so the threshold, a division, is
+/// computed only for the rare draws below `n`: the same draws are accepted
+/// as with the threshold computed up front.
 #[inline]
 pub fn below<R: RngCore + ?Sized>(rng: &mut R, n: u32) -> u32 {
     if n == 0 {
         return 0;
     }
-    let threshold = n.wrapping_neg() % n; // (2^32 − n) mod n
-    loop {
-        let m = u64::from(rng.next_u32()) * u64::from(n);
-        if (m as u32) >= threshold {
-            return (m >> 32) as u32;
+    let mut m = u64::from(rng.next_u32()) * u64::from(n);
+    if (m as u32) < n {
+        let threshold = n.wrapping_neg() % n; // (2^32 − n) mod n
+        while (m as u32) < threshold {
+            m = u64::from(rng.next_u32()) * u64::from(n);
         }
     }
+    (m >> 32) as u32
 }
 
 /// Shuffles `items` in place: every permutation is equally likely
@@ -71,6 +77,47 @@ mod tests {
         for c in counts {
             let expected = trials as f32 / 6.0;
             assert!((c as f32 - expected).abs() < 0.05 * expected, "{counts:?}");
+        }
+    }
+
+    /// Lemire's method as published: the threshold computed before the first
+    /// draw.
+    fn below_with_threshold_first(rng: &mut XorShiftRng, n: u32) -> u32 {
+        let threshold = n.wrapping_neg() % n;
+        loop {
+            let m = u64::from(rng.next_u32()) * u64::from(n);
+            if (m as u32) >= threshold {
+                return (m >> 32) as u32;
+            }
+        }
+    }
+
+    #[test]
+    fn below_accepts_the_draws_the_published_method_accepts() {
+        // n near powers of two and near 2³² reject often; each pair of
+        // generators must stay in step, draw for draw
+        for n in [
+            1,
+            2,
+            3,
+            5,
+            7,
+            100,
+            404,
+            1 << 16,
+            (1 << 31) + 1,
+            u32::MAX - 1,
+            u32::MAX,
+        ] {
+            let (mut a, mut b) = (XorShiftRng::seed_from_u64(5), XorShiftRng::seed_from_u64(5));
+            for _ in 0..20_000 {
+                assert_eq!(
+                    below(&mut a, n),
+                    below_with_threshold_first(&mut b, n),
+                    "n = {n}"
+                );
+            }
+            assert_eq!(a.next_u32(), b.next_u32(), "n = {n}: the streams drifted");
         }
     }
 

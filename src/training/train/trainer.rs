@@ -1,6 +1,7 @@
 //! [`Trainer`]: one mini-batch step, and `fit` over many epochs.
 
 use core::marker::PhantomData;
+use core::ops::ControlFlow;
 
 use rand_core::RngCore;
 
@@ -12,7 +13,7 @@ use crate::model::layer::LayerError;
 use crate::model::network::Network;
 use crate::model::params::{Params, Zero};
 use crate::num::Scalar;
-use crate::training::loss::Loss;
+use crate::training::loss::{Accepts, Loss};
 use crate::training::optim::{
     Clip, NoClip, NonFiniteStep, NormClip, Optimizer, Schedule, SettingsError, StepBounds,
     StepClip, ValueClip, magnitude,
@@ -24,13 +25,26 @@ pub enum Batch {
     /// All training samples: full-batch gradient descent.
     Full,
     /// Mini-batches of this many samples; the last of an epoch may be smaller.
-    /// `Size(1)` is per-sample stochastic gradient descent.
+    /// `Size(1)` is per-sample stochastic gradient descent. A size larger
+    /// than the training samples is clipped to them, as scikit-learn's
+    /// `np.clip(batch_size, 1, n_samples)`, and [`FitSummary::batch_clipped`]
+    /// says so.
     Size(usize),
+    /// scikit-learn's `batch_size='auto'`: `min(200, n)` for `n` training
+    /// samples, so the default trains on a data set of any size.
+    Auto,
 }
 
-/// scikit-learn's early stopping: hold out a random validation split, stop
-/// when the validation loss has not improved by `tolerance` for more than
+impl Batch {
+    /// The largest batch [`Batch::Auto`] takes.
+    pub const AUTO_LIMIT: usize = 200;
+}
+
+/// Early stopping on a validation split, as scikit-learn's
+/// `early_stopping=True`: hold out a random validation split, stop when the
+/// validation *loss* has not improved by more than `tolerance` for more than
 /// `patience` epochs, and restore the weights of the best epoch.
+/// (scikit-learn watches the validation score instead: R² or accuracy.)
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EarlyStopping {
     /// Share of the samples held out (`validation_fraction`, default 0.1);
@@ -52,12 +66,35 @@ impl Default for EarlyStopping {
     }
 }
 
+/// Stopping on the training loss, as scikit-learn's default MLP
+/// (`early_stopping=False`, `tol`, `n_iter_no_change`): the run stops when
+/// the epoch's training loss has not been below the best so far minus
+/// `tolerance` for more than `patience` epochs in a row. The weights are the
+/// last epoch's. It needs no validation split.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainLossStopping {
+    /// Minimum decrease of the training loss that counts (`tol`, 1e-4);
+    /// finite and `>= 0`.
+    pub tolerance: f32,
+    /// Epochs without improvement tolerated (`n_iter_no_change`, 10).
+    pub patience: u32,
+}
+
+impl Default for TrainLossStopping {
+    fn default() -> Self {
+        TrainLossStopping {
+            tolerance: 1e-4,
+            patience: 10,
+        }
+    }
+}
+
 /// Settings of [`Trainer::fit`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FitConfig {
     /// Maximum number of passes over the training samples (default 200).
     pub epochs: u32,
-    /// Samples per step (default `Batch::Size(32)`).
+    /// Samples per step (default [`Batch::Auto`]: `min(200, n)`).
     pub batch: Batch,
     /// Initial learning rate (default 0.01).
     pub learning_rate: f32,
@@ -70,31 +107,55 @@ pub struct FitConfig {
     /// Visit the training samples in a fresh random order every epoch
     /// (default `true`); otherwise in data order.
     pub shuffle: bool,
-    /// Early stopping on a validation split (default off).
+    /// Early stopping on a validation split (default off): watches the
+    /// validation loss.
     pub early_stopping: Option<EarlyStopping>,
+    /// Stopping on the training loss (default off; scikit-learn has it on):
+    /// watches the epoch's training loss. With both rules on, the first to
+    /// fire ends the run.
+    pub train_loss_stopping: Option<TrainLossStopping>,
+    /// The number of the first epoch (default 0, a fresh run). To continue
+    /// a run, pass the epochs it has run so far, the same order buffer
+    /// (as the last call left it: it is checked to hold every row once) and
+    /// the rng as it was: the schedule goes on from that epoch, the
+    /// optimizer state is the trainer's, the shuffle continues from the
+    /// kept order and no new validation split is drawn, so `k` epochs then
+    /// `k` more give the bits of one run of `2k`. The stopping rules count
+    /// afresh in each call.
+    pub start_epoch: u32,
     /// Gradient clipping before every optimizer step (default off).
     pub clip: Option<Clip>,
 }
 
+impl FitConfig {
+    /// [`FitConfig::default()`] as a constant, for settings built in a
+    /// `const` (firmware): `FitConfig { epochs: 20, ..FitConfig::DEFAULT }`.
+    pub const DEFAULT: FitConfig = FitConfig {
+        epochs: 200,
+        batch: Batch::Auto,
+        learning_rate: 0.01,
+        schedule: Schedule::Constant,
+        warmup_epochs: 0,
+        shuffle: true,
+        early_stopping: None,
+        train_loss_stopping: None,
+        start_epoch: 0,
+        clip: None,
+    };
+}
+
 impl Default for FitConfig {
     fn default() -> Self {
-        FitConfig {
-            epochs: 200,
-            batch: Batch::Size(32),
-            learning_rate: 0.01,
-            schedule: Schedule::Constant,
-            warmup_epochs: 0,
-            shuffle: true,
-            early_stopping: None,
-            clip: None,
-        }
+        FitConfig::DEFAULT
     }
 }
 
 /// What happened in one epoch.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct EpochReport {
-    /// The epoch, from 0.
+    /// The epoch, from 0 (from [`FitConfig::start_epoch`] in a continued
+    /// run).
     pub epoch: u32,
     /// The training loss accumulated over the epoch's steps (the mean over
     /// samples, or the sum for summed losses), as scikit-learn's `loss_curve_`.
@@ -105,35 +166,76 @@ pub struct EpochReport {
     pub learning_rate: f32,
 }
 
-/// Receives an [`EpochReport`] after every epoch.
+/// Receives an [`EpochReport`] after every epoch, and can stop training
+/// (a device's time budget, a target loss): `ControlFlow::Break(())` ends
+/// the run after that epoch, with [`FitSummary::stopped_by_reporter`] set.
 ///
-/// Implemented for closures, for `heapless::Vec<EpochReport, N>` (keeps the
-/// first `N` epochs: a loss history for plotting), and for `()` (ignores).
+/// Implemented for closures returning `()` (never stop) or
+/// `ControlFlow<()>`, for `heapless::Vec<EpochReport, N>` (keeps the first
+/// `N` epochs: a loss history for plotting), and for `()` (ignores).
+///
+/// ```
+/// use core::ops::ControlFlow;
+/// use stacknet::prelude::*;
+/// let (x, y) = ([[0.0], [1.0]], [[1.0], [3.0]]);
+/// let mut net = <Dense<1, 1>>::ZERO;
+/// let mut trainer = Trainer::new(Sgd::default(), MeanSquaredError);
+/// let data = Dataset::new(&x, &y).unwrap();
+/// let mut rng = XorShiftRng::seed_from_u64(0);
+/// let mut stop_at_3 = |r: &EpochReport| if r.epoch == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) };
+/// let summary = trainer.fit(&mut net, &data, &FitConfig::default(), &mut [0; 2], &mut rng, &mut stop_at_3).unwrap();
+/// assert_eq!((summary.epochs_run, summary.stopped_by_reporter), (3, true));
+/// ```
 pub trait Reporter {
-    /// Called once per epoch.
-    fn report(&mut self, report: &EpochReport);
+    /// Called once per epoch; `Break` stops training.
+    fn report(&mut self, report: &EpochReport) -> ControlFlow<()>;
 }
 
-impl<F: FnMut(&EpochReport)> Reporter for F {
-    fn report(&mut self, report: &EpochReport) {
-        self(report)
+/// What a reporting closure returns: `()` (go on) or `ControlFlow<()>`.
+pub trait ReportFlow {
+    /// As a `ControlFlow`.
+    fn into_flow(self) -> ControlFlow<()>;
+}
+
+impl ReportFlow for () {
+    #[inline(always)]
+    fn into_flow(self) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+}
+
+impl ReportFlow for ControlFlow<()> {
+    #[inline(always)]
+    fn into_flow(self) -> ControlFlow<()> {
+        self
+    }
+}
+
+impl<F: FnMut(&EpochReport) -> R, R: ReportFlow> Reporter for F {
+    fn report(&mut self, report: &EpochReport) -> ControlFlow<()> {
+        self(report).into_flow()
     }
 }
 
 impl<const N: usize> Reporter for heapless::Vec<EpochReport, N> {
-    fn report(&mut self, report: &EpochReport) {
+    fn report(&mut self, report: &EpochReport) -> ControlFlow<()> {
         let _full = self.push(*report);
+        ControlFlow::Continue(())
     }
 }
 
 impl Reporter for () {
-    fn report(&mut self, _: &EpochReport) {}
+    #[inline(always)]
+    fn report(&mut self, _: &EpochReport) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
 }
 
 /// How a [`Trainer::fit`] run ended.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FitSummary {
-    /// Epochs completed.
+    /// Epochs completed in this call.
     pub epochs_run: u32,
     /// Training loss of the last epoch; with `epochs: 0`, the loss of the
     /// unchanged network over the training rows.
@@ -141,13 +243,23 @@ pub struct FitSummary {
     /// Best validation loss and its epoch, with early stopping (the network
     /// holds that epoch's weights unless the trainer has [`NoBestWeights`]).
     pub best_validation: Option<(f32, u32)>,
-    /// `true` when early stopping ended the run before `epochs`.
+    /// `true` when a stopping rule ([`EarlyStopping`] or
+    /// [`TrainLossStopping`]) ended the run before `epochs`.
     pub stopped_early: bool,
+    /// `true` when the [`Reporter`] stopped the run.
+    pub stopped_by_reporter: bool,
+    /// Samples per step: the [`Batch`] asked for, as clipped to the training
+    /// samples (after the validation split).
+    pub batch_used: usize,
+    /// `true` when a [`Batch::Size`] larger than the training samples was
+    /// clipped to them (scikit-learn warns then).
+    pub batch_clipped: bool,
 }
 
 /// How a [`Trainer::fit_restarts`] run ended: the run whose weights were
 /// kept.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct RestartSummary {
     /// The kept run, from 0.
     pub run: u32,
@@ -162,13 +274,15 @@ pub struct RestartSummary {
 
 /// Why training refused to start or stopped.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum TrainError {
     /// The data was refused.
     Data(DataError),
     /// `Batch::Size(0)`.
     BatchSizeZero,
-    /// The batch is larger than the training samples.
+    /// The batch is larger than the training samples. `fit` no longer
+    /// returns it: it clips the batch ([`FitSummary::batch_clipped`]).
     BatchLargerThanData {
         /// The batch size asked for.
         batch: usize,
@@ -179,6 +293,13 @@ pub enum TrainError {
     InvalidValidationFraction,
     /// The validation split leaves no training samples.
     NoTrainingData,
+    /// A stopping rule's tolerance is negative, NaN or infinite.
+    InvalidTolerance,
+    /// `start_epoch + epochs` is beyond `u32::MAX`.
+    EpochOverflow,
+    /// A continued run (`start_epoch > 0`) was given an order buffer that
+    /// does not hold every row number once, as an earlier `fit` leaves it.
+    OrderNotPermutation,
     /// The learning rate is negative, NaN or infinite.
     InvalidLearningRate,
     /// An optimizer, penalty or schedule setting is out of range.
@@ -200,9 +321,10 @@ pub enum TrainError {
     /// [`Trainer::step`]: the step would make a parameter, the optimizer
     /// state or the loss non-finite; nothing was changed.
     NonFinite,
-    /// [`Trainer::step`], [`Trainer::step_clipped`] or [`Trainer::step_all`]
-    /// on a network with [`Dropout`](crate::model::layers::Dropout), which
-    /// needs a random source: use [`Trainer::step_with_rng`] or `fit`.
+    /// [`Trainer::step`], [`Trainer::step_clipped`], [`Trainer::step_all`],
+    /// [`Trainer::learn`] or [`Trainer::stream`] on a network with
+    /// [`Dropout`](crate::model::layers::Dropout), which needs a random
+    /// source: use [`Trainer::step_with_rng`] or `fit`.
     MasksNeedRng,
     /// The order buffer has fewer entries than samples (or more than
     /// `u32::MAX` samples were given).
@@ -257,6 +379,13 @@ impl core::fmt::Display for TrainError {
             }
             TrainError::NoTrainingData => {
                 f.write_str("the validation split leaves no training samples")
+            }
+            TrainError::InvalidTolerance => {
+                f.write_str("stopping tolerance is not a finite value >= 0")
+            }
+            TrainError::EpochOverflow => f.write_str("start_epoch + epochs is beyond u32::MAX"),
+            TrainError::OrderNotPermutation => {
+                f.write_str("the order buffer to continue from does not hold every row once")
             }
             TrainError::InvalidLearningRate => {
                 f.write_str("learning rate is not a finite value >= 0")
@@ -358,7 +487,14 @@ pub struct Trainer<N: Layer<S>, Opt: Optimizer<N, S>, L, B = N, S: Scalar = f32>
 impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L> Trainer<N, Opt, L, N, S> {
     /// A trainer with zero optimizer state that keeps the best weights of
     /// early stopping.
-    pub const fn new(optimizer: Opt, loss: L) -> Self {
+    ///
+    /// The loss must accept the network's output ([`Accepts`]): a network
+    /// that ends in `Softmax` with [`SoftmaxCrossEntropy`](crate::training::loss::SoftmaxCrossEntropy),
+    /// which would take the softmax twice, does not compile.
+    pub const fn new(optimizer: Opt, loss: L) -> Self
+    where
+        L: Accepts<N::OutputKind>,
+    {
         Self::with_slot(optimizer, loss, N::ZERO)
     }
 }
@@ -376,7 +512,10 @@ impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L> Trainer<N, Opt, L, NoBestW
     /// let _lean: Lean = Trainer::without_best_weights(Sgd::default(), MeanSquaredError);
     /// assert_eq!(size_of::<Full>() - size_of::<Lean>(), size_of::<Net>());
     /// ```
-    pub const fn without_best_weights(optimizer: Opt, loss: L) -> Self {
+    pub const fn without_best_weights(optimizer: Opt, loss: L) -> Self
+    where
+        L: Accepts<N::OutputKind>,
+    {
         Self::with_slot(optimizer, loss, NoBestWeights)
     }
 }
@@ -396,11 +535,33 @@ impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L, B> Trainer<N, Opt, L, B, S
 
     /// The gradient of the last mini-batch step (of the loss as weighted over
     /// its batch). The fused batch-1 kernel keeps no gradient, so after a
-    /// batch-1 step with `Sgd` or `Momentum` this is not that step's. With
-    /// clipping it is the clipped gradient.
+    /// batch-1 step with `Sgd` or `Momentum` this is not that step's.
     pub fn gradient(&self) -> &N {
         &self.grads
     }
+
+    /// The RAM that training takes for its data, as a constant: the
+    /// network, this trainer (the optimizer's settings and state, the
+    /// gradient, a forward cache, the best-weights slot) and the second
+    /// forward cache that [`fit`](Trainer::fit) and [`step`](Trainer::step)
+    /// keep on their stack. Beside it the training call needs a few hundred
+    /// bytes of stack for scalars and frames (the firmware measures the
+    /// whole call: the "stack peak of the training call" rows of the
+    /// README), and `fit` the caller's order buffer, 4 bytes a row.
+    ///
+    /// ```
+    /// use stacknet::prelude::*;
+    /// use stacknet::train::NoBestWeights;
+    /// type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+    /// type Train = Trainer<Net, Sgd, MeanSquaredError, NoBestWeights>;
+    /// // 31 parameters; the cache holds each layer's input or output: 2 + 4 + 4 + 3 + 3 values
+    /// let (net, cache) = (4 * 31, 4 * (2 + 4 + 4 + 3 + 3));
+    /// // the trainer: the gradient (a network), one cache and Sgd's penalty settings
+    /// let trainer = net + cache + size_of::<Sgd>();
+    /// assert_eq!(Train::TRAINING_BYTES, net + trainer + cache);
+    /// ```
+    pub const TRAINING_BYTES: usize =
+        size_of::<N>() + size_of::<Self>() + size_of::<<N as Layer<S>>::Cache>();
 }
 
 /// One batch-1 sample for [`Optimizer::with_fused_rule`]: everything but the
@@ -413,14 +574,9 @@ where
 {
     net: &'a mut N,
     cache: &'a mut N::Cache,
-    optimizer: &'a Opt,
-    loss: &'a L,
+    step: FusedStepArgs<'a, S, Opt, L, C>,
     sample: (&'a [S; I], &'a [S; O]),
-    lr: S,
     bounds: StepBounds<S>,
-    /// The largest loss accepted (NaN never is).
-    loss_limit: S,
-    clip: C,
     /// Draws the dropout masks (only when the network has any).
     rng: &'a mut R,
 }
@@ -440,22 +596,56 @@ where
 
     #[inline(always)]
     fn run<U: Update<S>>(self, rule: U, slots: &mut N) -> Self::Output {
-        let (x, y) = self.sample;
+        let (net, cache) = (self.net, self.cache);
+        let at = (self.bounds, self.rng);
+        self.step.sample(net, cache, self.sample, at, rule, slots)
+    }
+}
+
+/// What every fused sample of a run shares: the optimizer (for the
+/// bounds), the loss, the rate, the largest loss accepted and the clipping.
+struct FusedStepArgs<'a, S, Opt, L, C> {
+    optimizer: &'a Opt,
+    loss: &'a L,
+    lr: S,
+    /// The largest loss accepted (NaN never is).
+    loss_limit: S,
+    clip: C,
+}
+
+impl<S: Scalar, Opt, L, C: StepClip<S>> FusedStepArgs<'_, S, Opt, L, C> {
+    /// One sample with the optimizer's `rule`: forward, the loss with its
+    /// gradient, the backward sweep, the clipping, the bound check, the
+    /// write pass. `rng` draws the dropout masks, if the network has any.
+    #[inline(always)]
+    fn sample<N, U, R, const I: usize, const O: usize>(
+        &self,
+        net: &mut N,
+        cache: &mut N::Cache,
+        (x, y): (&[S; I], &[S; O]),
+        (bounds, rng): (StepBounds<S>, &mut R),
+        rule: U,
+        slots: &mut N,
+    ) -> Result<(S, StepBounds<S>), NonFiniteStep>
+    where
+        N: FusedStep<S, Input = [S; I], Output = [S; O]>,
+        Opt: Optimizer<N, S>,
+        L: Loss<O, S>,
+        U: Update<S>,
+        R: RngCore + ?Sized,
+    {
         if N::STOCHASTIC {
-            self.net.draw_masks(self.cache, self.rng);
+            net.draw_masks(cache, rng);
         }
-        let prediction = self.net.forward_train(x, self.cache);
+        let prediction = net.forward_train(x, cache);
         // a batch of one: the mean and the sum are the sample itself
         let (loss, g) = self.loss.loss_and_gradient(&prediction, y);
         let mut pending = N::Pending::ZERO;
         let mut size = S::ZERO;
-        self.net
-            .backward_pending(self.cache, &g, &mut pending, &mut size);
+        net.backward_pending(cache, &g, &mut pending, &mut size);
         // clipping by norm scales the data gradient: its rate and its size
-        let (data_rate, size) = self
-            .clip
-            .fused_rates(self.net, self.cache, &pending, self.lr, size)?;
-        let mut next = self.optimizer.fused_bounds(self.bounds, self.lr, size);
+        let (data_rate, size) = self.clip.fused_rates(net, cache, &pending, self.lr, size)?;
+        let mut next = self.optimizer.fused_bounds(bounds, self.lr, size);
         if !next.within_limit() {
             if !(loss.is_finite() && size.is_finite()) {
                 return Err(NonFiniteStep);
@@ -464,7 +654,7 @@ where
             // slots hold the optimizer's state when it has any (and are
             // ignored by the bounds of one that has none).
             let measured = StepBounds {
-                params: magnitude(self.net),
+                params: magnitude(net),
                 state: magnitude(slots),
             };
             next = self.optimizer.fused_bounds(measured, self.lr, size);
@@ -475,9 +665,59 @@ where
         if !within(loss, self.loss_limit) {
             return Err(NonFiniteStep);
         }
-        let work = (&*self.cache, &pending);
-        self.clip.apply(self.net, work, data_rate, slots, rule);
+        self.clip
+            .apply(net, (&*cache, &pending), data_rate, slots, rule);
         Ok((loss, next))
+    }
+}
+
+/// A whole epoch of batch-1 samples for [`Optimizer::with_fused_rule`]:
+/// the rule is made once per epoch, not once per sample.
+struct FusedEpoch<'a, 'd, S, N, Opt, L, C, R, const I: usize, const O: usize>
+where
+    S: Scalar,
+    N: FusedStep<S>,
+    R: ?Sized,
+{
+    net: &'a mut N,
+    cache: &'a mut N::Cache,
+    step: FusedStepArgs<'a, S, Opt, L, C>,
+    data: &'a Dataset<'d, I, O, S>,
+    rows: &'a [u32],
+    bounds: &'a mut StepBounds<S>,
+    /// Draws the dropout masks (only when the network has any).
+    rng: &'a mut R,
+}
+
+impl<S, N, Opt, L, C, R, const I: usize, const O: usize> WithRule<N, S>
+    for FusedEpoch<'_, '_, S, N, Opt, L, C, R, I, O>
+where
+    S: Scalar,
+    N: FusedStep<S, Input = [S; I], Output = [S; O]>,
+    Opt: Optimizer<N, S>,
+    L: Loss<O, S>,
+    C: StepClip<S>,
+    R: RngCore + ?Sized,
+{
+    /// The epoch's summed loss, or the refusal of a step (the carried
+    /// bounds are then left as the epoch began: the run ends).
+    type Output = Result<S::Sum, NonFiniteStep>;
+
+    #[inline(always)]
+    fn run<U: Update<S>>(self, rule: U, slots: &mut N) -> Self::Output {
+        let mut total = S::SUM_ZERO;
+        let mut bounds = *self.bounds;
+        for &row in self.rows {
+            let sample = self.data.get(row as usize).ok_or(NonFiniteStep)?;
+            let at = (bounds, &mut *self.rng);
+            let (loss, next) = self
+                .step
+                .sample(self.net, self.cache, sample, at, rule, slots)?;
+            bounds = next;
+            total = S::sum_add(total, loss);
+        }
+        *self.bounds = bounds;
+        Ok(total)
     }
 }
 
@@ -521,7 +761,8 @@ where
     /// gradient buffer); anything else runs the batched kernel in blocks of
     /// [`BLOCK`] rows into the gradient (the rows after the last full block
     /// one at a time), then [`Optimizer::step`]. [`step_clipped`](Trainer::step_clipped)
-    /// clips the gradient first.
+    /// clips the gradient first; a network with dropout steps with
+    /// [`step_with_rng`](Trainer::step_with_rng).
     ///
     /// The learning rate, the optimizer's settings and the layers' settings
     /// are checked first, then the rows: none ([`TrainError::NoRows`]) or
@@ -538,7 +779,7 @@ where
         let learning_rate = self.check(net, learning_rate)?;
         check_rows(data.len(), rows)?;
         no_masks::<S, N>()?;
-        self.step_with(net, data, rows, learning_rate, NoClip, &mut NoMasks)
+        self.checked_step(net, data, rows, learning_rate)
     }
 
     /// [`step`](Trainer::step) for a network with
@@ -592,6 +833,18 @@ where
         }
     }
 
+    /// [`step`](Trainer::step) once the settings and `rows` are checked,
+    /// for a network without dropout.
+    pub(crate) fn checked_step(
+        &mut self,
+        net: &mut N,
+        data: &Dataset<'_, I, O, S>,
+        rows: &[u32],
+        learning_rate: S,
+    ) -> Result<S, TrainError> {
+        self.step_with(net, data, rows, learning_rate, NoClip, &mut NoMasks)
+    }
+
     /// [`step`](Trainer::step) after its checks, with `clip`, drawing
     /// masks from `rng`.
     fn step_with<C: StepClip<S>, R: RngCore + ?Sized>(
@@ -639,7 +892,7 @@ where
     /// The checks every entry point makes before anything changes: the
     /// learning rate, the optimizer's settings, the layers' settings.
     /// Returns the learning rate in `S`.
-    fn check(&self, net: &N, learning_rate: f32) -> Result<S, TrainError> {
+    pub(crate) fn check(&self, net: &N, learning_rate: f32) -> Result<S, TrainError> {
         let rate = checked_rate::<S>(learning_rate)?;
         self.optimizer.check()?;
         net.check()?;
@@ -655,7 +908,7 @@ where
     /// `cache` is the caller's, so that a loop over samples can keep it in
     /// registers.
     #[inline(always)]
-    fn fused_sample<C: StepClip<S>, R: RngCore + ?Sized>(
+    pub(crate) fn fused_sample<C: StepClip<S>, R: RngCore + ?Sized>(
         &mut self,
         net: &mut N,
         cache: &mut N::Cache,
@@ -667,13 +920,15 @@ where
         let work = FusedSample {
             net,
             cache,
-            optimizer: &self.optimizer,
-            loss: &self.loss,
+            step: FusedStepArgs {
+                optimizer: &self.optimizer,
+                loss: &self.loss,
+                lr,
+                loss_limit,
+                clip,
+            },
             sample,
-            lr,
             bounds: *bounds,
-            loss_limit,
-            clip,
             rng,
         };
         let spare = &mut self.grads;
@@ -691,9 +946,10 @@ where
 
     /// A mini-batch through the batched kernel, [`BLOCK`] samples at a time
     /// into the gradient, then `clip` on the gradient, then one optimizer
-    /// step (whose check pass refuses non-finite gradients and parameters). `rows` are the samples' row
-    /// numbers, or `None` for every row in order; the callers have checked
-    /// them (a row past the data would be skipped and not counted).
+    /// step (whose check pass refuses non-finite gradients and parameters).
+    /// `rows` are the samples' row numbers, or `None` for every row in
+    /// order; the callers have checked them (a row past the data would be
+    /// skipped and not counted). `rng` draws the dropout masks, if any.
     fn batch_step<C: StepClip<S>, R: RngCore + ?Sized>(
         &mut self,
         net: &mut N,
@@ -801,12 +1057,19 @@ where
     ///
     /// `order` needs one entry per sample (it holds the shuffled sample
     /// order and the validation split). `rng` shuffles and draws the split.
-    /// `reporter` hears about every epoch.
+    /// `reporter` hears about every epoch and can stop the run.
+    ///
+    /// The run ends after `config.epochs` epochs, or earlier when the
+    /// reporter breaks, when [`EarlyStopping`] sees the validation loss stall
+    /// or when [`TrainLossStopping`] sees the training loss stall; the
+    /// summary says which. A later call with [`FitConfig::start_epoch`] set
+    /// continues the run.
     ///
     /// Errors are checked before anything changes (the data, the learning
     /// rate and [`Schedule::check`], [`Clip::check`], [`Optimizer::check`], the layers'
     /// [`check`](crate::Layer::check), finite weights and optimizer state,
-    /// the batch and the split), except [`TrainError::Diverged`], which says
+    /// the batch, the split, the stopping tolerances, the epoch range and a
+    /// continued run's order), except [`TrainError::Diverged`], which says
     /// which weights `net` holds. With `epochs: 0` nothing is trained and the
     /// summary's `final_train_loss` is the loss over the training rows.
     #[inline(always)]
@@ -857,6 +1120,39 @@ where
             (false, true) => self.fit_with::<false, true, C, R>(args, clip),
             (false, false) => self.fit_with::<false, false, C, R>(args, clip),
         }
+    }
+
+    /// [`fit`](Trainer::fit) for the common case: the data as arrays of
+    /// `ROWS` rows, checked as [`Dataset::new`] does
+    /// ([`TrainError::Data`]), the order buffer on the stack inside the call
+    /// (`4 · ROWS` bytes), and no reporter.
+    ///
+    /// The order starts afresh in every call, so a continued run
+    /// ([`FitConfig::start_epoch`]) keeps the schedule and the optimizer
+    /// state but draws a new split and shuffles from the rows in order; to
+    /// continue bit for bit, call `fit` with an order buffer you keep.
+    ///
+    /// ```
+    /// use stacknet::prelude::*;
+    /// let (x, y) = ([[0.0], [1.0], [2.0]], [[1.0], [3.0], [5.0]]); // y = 2x + 1
+    /// let mut net = <Dense<1, 1>>::ZERO;
+    /// let mut trainer = Trainer::new(Sgd::default(), MeanSquaredError);
+    /// let config = FitConfig { epochs: 2000, learning_rate: 0.1, ..FitConfig::default() };
+    /// trainer.fit_arrays(&mut net, &x, &y, &config, &mut XorShiftRng::seed_from_u64(0)).unwrap();
+    /// assert!((net.weights[0][0] - 2.0).abs() < 1e-3 && (net.biases[0] - 1.0).abs() < 1e-3);
+    /// ```
+    #[inline(always)]
+    pub fn fit_arrays<R: RngCore + ?Sized, const ROWS: usize>(
+        &mut self,
+        net: &mut N,
+        inputs: &[[S; I]; ROWS],
+        targets: &[[S; O]; ROWS],
+        config: &FitConfig,
+        rng: &mut R,
+    ) -> Result<FitSummary, TrainError> {
+        let data = Dataset::new(inputs, targets)?;
+        let mut order = [0; ROWS];
+        self.fit(net, &data, config, &mut order, rng, &mut ())
     }
 
     /// Best of `runs` trainings: each run draws fresh initial weights with
@@ -991,24 +1287,44 @@ where
         if n_train == 0 {
             return Err(TrainError::NoTrainingData);
         }
+        // Chunks of a size above the training rows are one chunk of them
+        // all: the size is clipped by `chunks` itself, and stays a constant
+        // where the settings are (as in firmware).
         let batch = match config.batch {
             Batch::Full => n_train,
+            Batch::Auto => Batch::AUTO_LIMIT,
             Batch::Size(0) => return Err(TrainError::BatchSizeZero),
-            Batch::Size(b) if b > n_train => {
-                return Err(TrainError::BatchLargerThanData {
-                    batch: b,
-                    samples: n_train,
-                });
-            }
             Batch::Size(b) => b,
         };
+        let tolerances = [
+            config.early_stopping.map(|es| es.tolerance),
+            config.train_loss_stopping.map(|ts| ts.tolerance),
+        ];
+        if tolerances
+            .into_iter()
+            .flatten()
+            .any(|t| !(t.is_finite() && t >= 0.0))
+        {
+            return Err(TrainError::InvalidTolerance);
+        }
+        let end_epoch = config
+            .start_epoch
+            .checked_add(config.epochs)
+            .ok_or(TrainError::EpochOverflow)?;
 
         let order = order.get_mut(..n).unwrap_or_default();
-        for (i, slot) in order.iter_mut().enumerate() {
-            *slot = i as u32;
-        }
-        if n_validation > 0 {
-            shuffle(order, rng);
+        if config.start_epoch > 0 {
+            // a continued run: the order (and the split) as it was left
+            if !is_permutation(order) {
+                return Err(TrainError::OrderNotPermutation);
+            }
+        } else {
+            for (i, slot) in order.iter_mut().enumerate() {
+                *slot = i as u32;
+            }
+            if n_validation > 0 {
+                shuffle(order, rng);
+            }
         }
         let (validation, train) = order.split_at_mut_checked(n_validation).unwrap_or_default();
 
@@ -1017,6 +1333,9 @@ where
             final_train_loss: f32::NAN,
             best_validation: None,
             stopped_early: false,
+            stopped_by_reporter: false,
+            batch_used: batch.min(n_train),
+            batch_clipped: matches!(config.batch, Batch::Size(b) if b > n_train),
         };
         // the loss of the weights as given: the summary of zero epochs, and
         // the scale against which a step's loss counts as exploding
@@ -1025,7 +1344,7 @@ where
             summary.final_train_loss = start_loss.to_f32();
             return Ok(summary);
         }
-        let mut stale_epochs = 0u32;
+        let (mut validation_plateau, mut train_plateau) = (Plateau::START, Plateau::START);
         let mut cache = N::Cache::ZERO;
         // The largest step loss accepted.
         // The largest step loss accepted: with no finite scale to compare
@@ -1039,8 +1358,8 @@ where
         // Where a diverged run goes back to: the weights at the start of an
         // epoch, or the best epoch's with early stopping.
         self.best.keep(net);
-        for epoch in 0..config.epochs {
-            if epoch > 0 && config.early_stopping.is_none() {
+        for epoch in config.start_epoch..end_epoch {
+            if epoch > config.start_epoch && config.early_stopping.is_none() {
                 self.best.keep(net);
             }
             match self.epoch::<FUSED, CONSTANT_RATE, C, R>(
@@ -1061,32 +1380,35 @@ where
                                 return Err(TrainError::Diverged { epoch });
                             }
                             let loss = loss.to_f32();
-                            let best = summary.best_validation.map_or(f32::INFINITY, |b| b.0);
-                            if loss > best - es.tolerance {
-                                stale_epochs += 1;
-                            } else {
-                                stale_epochs = 0;
-                            }
-                            if loss < best {
+                            if validation_plateau.update(loss, es.tolerance) {
                                 summary.best_validation = Some((loss, epoch));
                                 self.best.keep(net);
                             }
                             Some(loss)
                         }
                     };
-                    summary.epochs_run = epoch + 1;
+                    summary.epochs_run = epoch - config.start_epoch + 1;
                     summary.final_train_loss = train_loss;
-                    reporter.report(&EpochReport {
+                    let flow = reporter.report(&EpochReport {
                         epoch,
                         train_loss,
                         validation_loss,
                         learning_rate,
                     });
-                    if let Some(es) = config.early_stopping {
-                        if stale_epochs > es.patience {
-                            summary.stopped_early = true;
-                            break;
-                        }
+                    if flow.is_break() {
+                        summary.stopped_by_reporter = true;
+                        break;
+                    }
+                    let validation_stale = config
+                        .early_stopping
+                        .is_some_and(|es| validation_plateau.stale > es.patience);
+                    let train_stale = config.train_loss_stopping.is_some_and(|ts| {
+                        train_plateau.update(train_loss, ts.tolerance);
+                        train_plateau.stale > ts.patience
+                    });
+                    if validation_stale || train_stale {
+                        summary.stopped_early = true;
+                        break;
                     }
                 }
                 Err(e) => {
@@ -1131,16 +1453,30 @@ where
             let diverged = |NonFiniteStep| TrainError::Diverged { epoch };
             let mut train_loss = S::SUM_ZERO;
             if FUSED {
-                for &row in train.iter() {
-                    let sample = data
-                        .get(row as usize)
-                        .ok_or(TrainError::Diverged { epoch })?;
-                    let limits = (&mut *bounds, loss_limit);
-                    let loss = self
-                        .fused_sample(net, cache, sample, rate, limits, (clip, &mut *rng))
-                        .map_err(diverged)?;
-                    train_loss = S::sum_add(train_loss, loss);
-                }
+                let work = FusedEpoch {
+                    net,
+                    cache,
+                    step: FusedStepArgs {
+                        optimizer: &self.optimizer,
+                        loss: &self.loss,
+                        lr: rate,
+                        loss_limit,
+                        clip,
+                    },
+                    data,
+                    rows: train,
+                    bounds,
+                    rng,
+                };
+                let spare = &mut self.grads;
+                train_loss =
+                    match self
+                        .optimizer
+                        .with_fused_rule(rate, &mut self.state, spare, work)
+                    {
+                        Some(Ok(total)) => total,
+                        _ => return Err(TrainError::Diverged { epoch }),
+                    };
             } else {
                 for rows in train.chunks(batch) {
                     let loss = self
@@ -1163,6 +1499,62 @@ where
             })
         }
     }
+}
+
+/// scikit-learn's `_update_no_improvement_count`: the count of epochs in a
+/// row whose loss was not below the best so far minus `tol`; a rule stops
+/// once the count exceeds its patience.
+#[derive(Clone, Copy)]
+struct Plateau {
+    /// The lowest loss so far (`best_loss_`).
+    best: f32,
+    /// `_no_improvement_count`.
+    stale: u32,
+}
+
+impl Plateau {
+    const START: Plateau = Plateau {
+        best: f32::INFINITY,
+        stale: 0,
+    };
+
+    /// Counts `loss`; `true` when it is the best so far.
+    fn update(&mut self, loss: f32, tolerance: f32) -> bool {
+        if loss > self.best - tolerance {
+            self.stale += 1;
+        } else {
+            self.stale = 0;
+        }
+        let best = loss < self.best;
+        if best {
+            self.best = loss;
+        }
+        best
+    }
+}
+
+/// Whether `order` holds every number below its length once (what `fit`
+/// leaves in it). Entries are marked seen in their top bit while checking,
+/// and every mark is cleared before returning: `order` ends as it began.
+fn is_permutation(order: &mut [u32]) -> bool {
+    const SEEN: u32 = 1 << 31;
+    let n = order.len();
+    if n > SEEN as usize || order.iter().any(|&row| row as usize >= n) {
+        return false;
+    }
+    let mut once = true;
+    for i in 0..n {
+        let row = order.get(i).map_or(0, |&row| row & !SEEN) as usize;
+        match order.get_mut(row) {
+            Some(entry) if *entry & SEEN == 0 => *entry |= SEEN,
+            _ => {
+                once = false;
+                break;
+            }
+        }
+    }
+    order.iter_mut().for_each(|row| *row &= !SEEN);
+    once
 }
 
 /// What one epoch of `fit` gives back.
@@ -1196,7 +1588,7 @@ fn checked_rate<S: Scalar>(learning_rate: f32) -> Result<S, TrainError> {
 
 /// The random source of a step that draws no masks: never called, since
 /// only a network with [`Layer::STOCHASTIC`] draws.
-struct NoMasks;
+pub(crate) struct NoMasks;
 
 impl RngCore for NoMasks {
     fn next_u32(&mut self) -> u32 {
@@ -1211,7 +1603,7 @@ impl RngCore for NoMasks {
 }
 
 /// Refuses a network with dropout where no random source was given.
-fn no_masks<S: Scalar, N: Layer<S>>() -> Result<(), TrainError> {
+pub(crate) fn no_masks<S: Scalar, N: Layer<S>>() -> Result<(), TrainError> {
     if N::STOCHASTIC {
         Err(TrainError::MasksNeedRng)
     } else {
