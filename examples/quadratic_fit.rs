@@ -8,6 +8,12 @@
 //! learning rate, more iterations, another activation, and Adam. Every
 //! setting is the same generic function over the network's type.
 //!
+//! Then the opposite problem: a network far too large for its data. On 20
+//! points, 4,353 weights (two hidden layers of 64 tanh units) drive the
+//! training error below the noise while the error on 200 fresh points
+//! rises: overfitting. Dropout and gradient clipping are tried on it, and
+//! a plot shows the training and validation error epoch by epoch.
+//!
 //! Run: `cargo run --release --example quadratic_fit`
 
 #[path = "common/mod.rs"]
@@ -15,8 +21,9 @@ mod common;
 
 use stacknet::init::{standard_normal, uniform01};
 use stacknet::metrics::{mean_squared_error, r2_score};
-use stacknet::optim::Optimizer;
+use stacknet::optim::{Clip, Optimizer};
 use stacknet::prelude::*;
+use stacknet::train::TrainError;
 
 use common::lesson;
 use common::plot::{self, Axes, Series};
@@ -30,8 +37,11 @@ pub type TanhNet = (Dense<1, 10>, Tanh<10>, Dense<10, 1>);
 /// ReLU instead of the sigmoid.
 pub type ReluNet = (Dense<1, 10>, Relu<10>, Dense<10, 1>);
 
+/// Inputs and targets, a row each.
+pub type Points = (Vec<[f32; 1]>, Vec<[f32; 1]>);
+
 /// `n` points on `y = 2x² + N(0, noise²)`, `x` uniform in [−2, 2).
-pub fn make_data(n: usize, noise: f32, seed: u64) -> (Vec<[f32; 1]>, Vec<[f32; 1]>) {
+pub fn make_data(n: usize, noise: f32, seed: u64) -> Points {
     let mut rng = XorShiftRng::seed_from_u64(seed);
     let x: Vec<[f32; 1]> = (0..n).map(|_| [4.0 * uniform01(&mut rng) - 2.0]).collect();
     let y = x
@@ -132,6 +142,137 @@ pub fn run(budget: Budget) -> (Vec<[f32; 1]>, Vec<[f32; 1]>, Vec<Row>) {
     (x, y, rows)
 }
 
+/// The over-parameterised network: 1 → 64 tanh → 64 tanh → 1, 4,353
+/// weights for 20 points.
+pub type Big = (
+    Dense<1, 64>,
+    Tanh<64>,
+    Dense<64, 64>,
+    Tanh<64>,
+    Dense<64, 1>,
+);
+/// [`Big`] with dropout after each hidden layer.
+pub type BigDropout = (
+    Dense<1, 64>,
+    Tanh<64>,
+    Dropout<64>,
+    Dense<64, 64>,
+    Tanh<64>,
+    Dropout<64>,
+    Dense<64, 1>,
+);
+
+/// The dropout probability of [`BigDropout`].
+pub const DROPOUT: f32 = 0.1;
+/// The norm the clipped run's gradients are clipped to.
+pub const CLIP_NORM: f32 = 1.0;
+
+/// One run of the overfitting part: the error after every epoch.
+pub struct Curves {
+    /// What was trained, and how.
+    pub setting: String,
+    /// MSE on the 20 training points after each epoch, predicted without
+    /// dropout (as the network is used).
+    pub train: Vec<f32>,
+    /// MSE on the 200 validation points after each epoch.
+    pub validation: Vec<f32>,
+    /// The epoch in which training diverged, if it did (the curves stop
+    /// before it).
+    pub diverged: Option<u32>,
+}
+
+/// The training and validation points of the overfitting part: 20 and 200
+/// points on `y = 2x² + N(0, 0.5²)`, from two seeds.
+pub fn overfit_data() -> [Points; 2] {
+    [make_data(20, 0.5, 11), make_data(200, 0.5, 12)]
+}
+
+/// Trains `net` one epoch per `fit` call (each continuing the last,
+/// `start_epoch`, so the calls give the bits of one run), measuring both
+/// errors between epochs. Shuffles every epoch; dropout masks and the
+/// shuffle come from one seeded generator.
+pub fn overfit_run<N, O>(
+    setting: &str,
+    mut net: N,
+    optimizer: O,
+    (learning_rate, batch, clip): (f32, Batch, Option<Clip>),
+    epochs: u32,
+) -> Curves
+where
+    N: Network<1, 1>,
+    O: Optimizer<N>,
+{
+    let [(x, y), (vx, vy)] = overfit_data();
+    let data = Dataset::new(&x, &y).expect("finite data");
+    let mse = |net: &N, x: &[[f32; 1]], y: &[[f32; 1]]| {
+        let predictions: Vec<f32> = x.iter().map(|x| net.forward(x)[0]).collect();
+        mean_squared_error(&predictions, y.as_flattened()).expect("same length")
+    };
+    let mut trainer = Trainer::new(optimizer, MeanSquaredError);
+    let mut order = vec![0; x.len()];
+    let mut rng = XorShiftRng::seed_from_u64(3);
+    let mut curves = Curves {
+        setting: setting.to_string(),
+        train: Vec::new(),
+        validation: Vec::new(),
+        diverged: None,
+    };
+    for epoch in 0..epochs {
+        let config = FitConfig {
+            epochs: 1,
+            start_epoch: epoch,
+            batch,
+            learning_rate,
+            clip,
+            ..FitConfig::DEFAULT
+        };
+        match trainer.fit(&mut net, &data, &config, &mut order, &mut rng, &mut ()) {
+            Ok(_) => {
+                curves.train.push(mse(&net, &x, &y));
+                curves.validation.push(mse(&net, &vx, &vy));
+            }
+            Err(TrainError::Diverged { epoch }) => {
+                curves.diverged = Some(epoch);
+                break;
+            }
+            Err(e) => panic!("{setting}: {e}"),
+        }
+    }
+    curves
+}
+
+/// The overfitting part: Adam on [`Big`] without and with dropout (full
+/// batch), then SGD at a rate too large for batches of 4, without and
+/// with clipping by norm. Every run starts from the same weights.
+pub fn overfitting(epochs: u32) -> Vec<Curves> {
+    let start = Big::random(Init::XavierUniform, &mut XorShiftRng::seed_from_u64(5));
+    // the same weights, with dropout layers between
+    let dropout = Dropout::with_rate(DROPOUT);
+    let (d1, t1, d2, t2, d3) = start;
+    let with_dropout: BigDropout = (d1, t1, dropout, d2, t2, dropout, d3);
+    let adam = (0.01, Batch::Full, None);
+    let sgd = (0.1, Batch::Size(4), None);
+    let clipped = (0.1, Batch::Size(4), Some(Clip::Norm(CLIP_NORM)));
+    let (adam_opt, sgd_opt) = (Adam::default(), Sgd::default());
+    vec![
+        overfit_run("Adam, full batch", start, adam_opt, adam, epochs),
+        overfit_run("Adam, dropout 0.1", with_dropout, adam_opt, adam, epochs),
+        overfit_run("SGD lr 0.1, batches of 4", start, sgd_opt, sgd, epochs),
+        overfit_run("SGD, clipped to norm 1", start, sgd_opt, clipped, epochs),
+    ]
+}
+
+/// Epochs of the overfitting part.
+pub const OVERFIT_EPOCHS: u32 = 2000;
+
+/// The lowest value of `curve` and its epoch.
+pub fn lowest(curve: &[f32]) -> (f32, usize) {
+    curve.iter().enumerate().fold(
+        (f32::INFINITY, 0),
+        |best, (k, &v)| if v < best.0 { (v, k) } else { best },
+    )
+}
+
 /// `"lr 0.1, more iterations"` → `lr_0.1_more_iterations`.
 fn slug(text: &str) -> String {
     let words = text.split(|c: char| !(c.is_alphanumeric() || c == '.'));
@@ -204,6 +345,71 @@ fn main() {
     )
     .expect("plot written");
     println!("plot: {}", cost_path.display());
+
+    let runs = overfitting(OVERFIT_EPOCHS);
+    println!();
+    println!(
+        "Overfitting: 1-64-64-1 tanh (4,353 weights), 20 training points, 200 validation points"
+    );
+    println!(
+        "{:<26} {:>11} {:>11} {:>16}",
+        "setting", "train MSE", "valid. MSE", "best valid. MSE"
+    );
+    for r in &runs {
+        match r.diverged {
+            Some(epoch) => println!("{:<26} diverged in epoch {epoch}", r.setting),
+            None => {
+                let (best, at) = lowest(&r.validation);
+                println!(
+                    "{:<26} {:>11.3} {:>11.3} {:>9.3} (ep. {at})",
+                    r.setting,
+                    r.train.last().copied().unwrap_or(f32::NAN),
+                    r.validation.last().copied().unwrap_or(f32::NAN),
+                    best
+                );
+            }
+        }
+    }
+    let overfit_path = dir.join("overfitting.svg");
+    let epoch_curve = |c: &[f32]| -> Vec<(f32, f32)> {
+        c.iter()
+            .enumerate()
+            .map(|(k, &v)| ((k + 1) as f32, v))
+            .collect()
+    };
+    let panel = |title: &str, runs: &[Curves]| {
+        let mut series = Vec::new();
+        for (k, r) in runs.iter().enumerate() {
+            let label = |what: &str| format!("{}: {what}", r.setting);
+            series.push(
+                Series::line(&label("training"), epoch_curve(&r.train)).color(plot::color(2 * k)),
+            );
+            series.push(
+                Series::line(&label("validation"), epoch_curve(&r.validation))
+                    .color(plot::color(2 * k + 1)),
+            );
+        }
+        let noise = [(1.0, 0.25), (OVERFIT_EPOCHS as f32, 0.25)];
+        series.push(Series::line("the noise, σ² = 0.25", noise).color(plot::RGBColor(0, 0, 0)));
+        (
+            Axes::new(title, "epoch", "MSE")
+                .log_y()
+                .legend(plot::LegendAt::UpperRight),
+            series,
+        )
+    };
+    plot::xy_panels(
+        &overfit_path,
+        &[
+            panel("Adam, full batch: with and without dropout", &runs[..2]),
+            panel(
+                "SGD lr 0.1, batches of 4, clipped (unclipped diverges)",
+                &runs[3..],
+            ),
+        ],
+    )
+    .expect("plot written");
+    println!("plot: {}", overfit_path.display());
 
     let best = rows
         .iter()

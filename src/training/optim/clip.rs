@@ -2,7 +2,7 @@
 //!
 //! [`Clip`] is the setting ([`FitConfig::clip`](crate::training::train::FitConfig::clip),
 //! [`Trainer::step_clipped`](crate::training::train::Trainer::step_clipped)).
-//! The trainer turns it once per call into one of three types, so a step
+//! The trainer turns it once per call into one of two types, so a step
 //! without clipping runs the same code as before clipping existed:
 //!
 //! - on the mini-batch path the gradient buffer is clipped in place, then
@@ -53,7 +53,7 @@ impl Clip {
 
     /// [`check`](Clip::check), then the limit in `S`, which must not round
     /// to 0 (a fixed-point limit below its resolution).
-    pub(crate) fn checked<S: Scalar>(&self) -> Result<(S, bool), SettingsError> {
+    pub(crate) fn checked<S: Scalar>(&self) -> Result<Clipping<S>, SettingsError> {
         self.check()?;
         let (max, error, by_norm) = match *self {
             Clip::Norm(max) => (max, SettingsError::ClipNorm, true),
@@ -61,7 +61,7 @@ impl Clip {
         };
         let max = S::from_f32(max);
         if max > S::ZERO && max.is_finite() {
-            Ok((max, by_norm))
+            Ok(Clipping { max, by_norm })
         } else {
             Err(error)
         }
@@ -138,27 +138,43 @@ impl<S: Scalar> StepClip<S> for NoClip {
     }
 }
 
-/// Clipping by global norm to the limit held.
-#[derive(Clone, Copy)]
-pub(crate) struct NormClip<S>(pub(crate) S);
+/// Clipping as the settings give it: by global norm (`by_norm`) or by
+/// value, to `max`. One type for both, decided per step at run time, so a
+/// call whose settings are not constants links one clipped loop, not two;
+/// a call without clipping links none ([`NoClip`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Clipping<S> {
+    pub(crate) max: S,
+    pub(crate) by_norm: bool,
+}
 
-impl<S: Scalar> StepClip<S> for NormClip<S> {
-    /// `‖g‖²` summed block by block in parameter order, then one scale.
+impl<S: Scalar> StepClip<S> for Clipping<S> {
+    /// By norm: `‖g‖²` summed block by block in parameter order, then one
+    /// scale. By value: each gradient clamped.
     fn clip_buffer<P: Params<S>>(self, grads: &mut P) -> Result<(), NonFiniteStep> {
+        let max = self.max;
+        if !self.by_norm {
+            grads.for_each_block_mut(|block| {
+                for g in block {
+                    *g = g.max(-max).min(max);
+                }
+            });
+            return Ok(());
+        }
         let mut norm2 = S::ZERO;
         grads.for_each_block(|block| {
             for &g in block {
                 norm2 += g * g;
             }
         });
-        let scale = norm_scale(norm2, self.0)?;
+        let scale = norm_scale(norm2, max)?;
         if scale != S::ONE {
             grads.for_each_block_mut(|block| block.iter_mut().for_each(|g| *g *= scale));
         }
         Ok(())
     }
 
-    /// `lr · scale` and `size · scale`, with PyTorch's factor from
+    /// By norm: `lr · scale` and `size · scale`, with PyTorch's factor from
     /// `‖∂θ‖² = Σ_layers ‖g‖² (‖x‖² + 1)`.
     #[inline(always)]
     fn fused_rates<N: FusedStep<S>>(
@@ -169,28 +185,16 @@ impl<S: Scalar> StepClip<S> for NormClip<S> {
         lr: S,
         size: S,
     ) -> Result<(S, S), NonFiniteStep> {
+        if !self.by_norm {
+            return Ok((lr, size));
+        }
         let mut norm2 = S::ZERO;
         net.add_gradient_norm2(cache, pending, &mut norm2);
-        let scale = norm_scale(norm2, self.0)?;
+        let scale = norm_scale(norm2, self.max)?;
         Ok((lr * scale, size * scale))
     }
-}
 
-/// Clipping by value to the limit held.
-#[derive(Clone, Copy)]
-pub(crate) struct ValueClip<S>(pub(crate) S);
-
-impl<S: Scalar> StepClip<S> for ValueClip<S> {
-    fn clip_buffer<P: Params<S>>(self, grads: &mut P) -> Result<(), NonFiniteStep> {
-        let max = self.0;
-        grads.for_each_block_mut(|block| {
-            for g in block {
-                *g = g.max(-max).min(max);
-            }
-        });
-        Ok(())
-    }
-
+    /// By value: each written `lr · ∂θ` clamped to `±lr · max`.
     #[inline(always)]
     fn apply<N: FusedStep<S>, U: Update<S>>(
         self,
@@ -200,11 +204,15 @@ impl<S: Scalar> StepClip<S> for ValueClip<S> {
         slots: &mut N,
         rule: U,
     ) {
-        let clamped = Clamped {
-            rule,
-            limit: lr * self.0,
-        };
-        net.apply_pending(cache, pending, lr, slots, clamped);
+        if self.by_norm {
+            net.apply_pending(cache, pending, lr, slots, rule);
+        } else {
+            let clamped = Clamped {
+                rule,
+                limit: lr * self.max,
+            };
+            net.apply_pending(cache, pending, lr, slots, clamped);
+        }
     }
 }
 
@@ -244,28 +252,56 @@ mod tests {
         // a positive limit below Q16.16's resolution rounds to 0
         let tiny = Clip::Norm(1e-6).checked::<crate::num::Q16_16>();
         assert_eq!(tiny, Err(SettingsError::ClipNorm));
-        assert_eq!(Clip::Value(0.5).checked::<f32>(), Ok((0.5, false)));
+        assert_eq!(
+            Clip::Value(0.5).checked::<f32>(),
+            Ok(Clipping {
+                max: 0.5,
+                by_norm: false
+            })
+        );
     }
 
     /// ‖(3, 4, 12)‖ = 13 > 6.5: every value times 6.5 / (13 + 1e-6).
     #[test]
     fn a_buffer_over_the_norm_is_scaled_by_max_over_norm() {
         let mut g = Dense::<2, 1, f64>::new([[3.0, 4.0]], [12.0]);
-        NormClip(6.5).clip_buffer(&mut g).unwrap();
+        Clipping {
+            max: 6.5,
+            by_norm: true,
+        }
+        .clip_buffer(&mut g)
+        .unwrap();
         let scale = 6.5 / (13.0 + 1e-6);
         assert_eq!(g, Dense::new([[3.0 * scale, 4.0 * scale]], [12.0 * scale]));
         // at or under the limit: untouched
         let mut g = Dense::<2, 1, f64>::new([[3.0, 4.0]], [12.0]);
-        NormClip(13.0).clip_buffer(&mut g).unwrap();
+        Clipping {
+            max: 13.0,
+            by_norm: true,
+        }
+        .clip_buffer(&mut g)
+        .unwrap();
         assert_eq!(g, Dense::new([[3.0, 4.0]], [12.0]));
         let mut huge = Dense::<2, 1, f32>::new([[3e30, 0.0]], [0.0]);
-        assert_eq!(NormClip(1.0).clip_buffer(&mut huge), Err(NonFiniteStep));
+        assert_eq!(
+            Clipping {
+                max: 1.0,
+                by_norm: true
+            }
+            .clip_buffer(&mut huge),
+            Err(NonFiniteStep)
+        );
     }
 
     #[test]
     fn a_buffer_is_clamped_by_value() {
         let mut g = Dense::<2, 1, f32>::new([[-3.0, 0.25]], [2.0]);
-        ValueClip(0.5).clip_buffer(&mut g).unwrap();
+        Clipping {
+            max: 0.5,
+            by_norm: false,
+        }
+        .clip_buffer(&mut g)
+        .unwrap();
         assert_eq!(g, Dense::new([[-0.5, 0.25]], [0.5]));
     }
 }

@@ -15,8 +15,8 @@ use crate::model::params::{Params, Zero};
 use crate::num::Scalar;
 use crate::training::loss::{Accepts, Loss};
 use crate::training::optim::{
-    Clip, NoClip, NonFiniteStep, NormClip, Optimizer, Schedule, SettingsError, StepBounds,
-    StepClip, ValueClip, magnitude,
+    Clip, NoClip, NonFiniteStep, Optimizer, Schedule, SettingsError, StepBounds, StepClip,
+    magnitude,
 };
 
 /// How many samples each gradient step sees.
@@ -823,14 +823,10 @@ where
         clip: Clip,
     ) -> Result<S, TrainError> {
         let learning_rate = self.check(net, learning_rate)?;
-        let (max, by_norm) = clip.checked::<S>()?;
+        let clip = clip.checked::<S>()?;
         check_rows(data.len(), rows)?;
         no_masks::<S, N>()?;
-        if by_norm {
-            self.step_with(net, data, rows, learning_rate, NormClip(max), &mut NoMasks)
-        } else {
-            self.step_with(net, data, rows, learning_rate, ValueClip(max), &mut NoMasks)
-        }
+        self.step_with(net, data, rows, learning_rate, clip, &mut NoMasks)
     }
 
     /// [`step`](Trainer::step) once the settings and `rows` are checked,
@@ -1084,41 +1080,26 @@ where
     ) -> Result<FitSummary, TrainError> {
         // Decided from the settings alone, so where they are constants (as
         // in firmware) only the loop that runs is linked.
-        let args = (net, data, config, order, rng, reporter);
-        match config.clip {
-            None => self.fit_clipped(args, NoClip),
-            Some(clip) => match clip.checked::<S>()? {
-                (max, true) => self.fit_clipped(args, NormClip(max)),
-                (max, false) => self.fit_clipped(args, ValueClip(max)),
-            },
-        }
-    }
-
-    /// [`fit`](Trainer::fit) with the clipping fixed: picks the kernel and
-    /// the schedule's loop.
-    #[allow(clippy::type_complexity)]
-    #[inline(always)]
-    fn fit_clipped<C: StepClip<S>, R: RngCore + ?Sized>(
-        &mut self,
-        args: (
-            &mut N,
-            &Dataset<'_, I, O, S>,
-            &FitConfig,
-            &mut [u32],
-            &mut R,
-            &mut impl Reporter,
-        ),
-        clip: C,
-    ) -> Result<FitSummary, TrainError> {
-        let config = args.2;
         let fused = matches!(config.batch, Batch::Size(1)) && Opt::FUSED;
         let constant_rate =
             matches!(config.schedule, Schedule::Constant) && config.warmup_epochs == 0;
-        match (fused, constant_rate) {
-            (true, true) => self.fit_with::<true, true, C, R>(args, clip),
-            (true, false) => self.fit_with::<true, false, C, R>(args, clip),
-            (false, true) => self.fit_with::<false, true, C, R>(args, clip),
-            (false, false) => self.fit_with::<false, false, C, R>(args, clip),
+        let args = (net, data, config, order, rng, reporter);
+        let Some(clip) = config.clip else {
+            return match (fused, constant_rate) {
+                (true, true) => self.fit_with::<true, true, NoClip, R>(args, NoClip),
+                (true, false) => self.fit_with::<true, false, NoClip, R>(args, NoClip),
+                (false, true) => self.fit_with::<false, true, NoClip, R>(args, NoClip),
+                (false, false) => self.fit_with::<false, false, NoClip, R>(args, NoClip),
+            };
+        };
+        // Clipping is rarer: its runs take the scheduled loop whatever the
+        // schedule (a constant one gives the same rates), so settings that
+        // are not constants link two clipped loops, not four.
+        let clip = clip.checked::<S>()?;
+        if fused {
+            self.fit_with::<true, false, _, R>(args, clip)
+        } else {
+            self.fit_with::<false, false, _, R>(args, clip)
         }
     }
 
