@@ -7,8 +7,8 @@
 //! `θ + μ v − lr g`; Adam `θ − lr m̂ / (√v̂ + ε)` with `m̂ = g`, `v̂ = g²`.
 //!
 //! The gradient is built by hand from the chain rule in `f64`, not by the
-//! crate. Batch 1 with SGD or momentum runs the fused kernel; two rows (or
-//! Adam) the batched one.
+//! crate. A clipped step runs the batched kernel at every batch size, one
+//! row included.
 
 use stacknet::optim::{Adam, Clip, Momentum, Optimizer, SettingsError, Sgd};
 use stacknet::prelude::*;
@@ -222,7 +222,7 @@ fn a_bad_limit_is_refused_and_nothing_changes() {
 }
 
 /// `fit` with clipping is the same as the steps it takes, by hand: one
-/// epoch in data order at batch 1 (fused) and at batch 2 (batched).
+/// epoch in data order at batch 1 and at batch 2.
 #[test]
 fn fit_clips_every_step() {
     let data = Dataset::new(&X, &T).unwrap();

@@ -119,16 +119,6 @@ pub trait FusedStep<S: Scalar = f32>: Layer<S> {
         rule: U,
     );
 
-    /// Adds the squared L2 norm of this sample's parameter gradient, computed
-    /// from `cache` and the `pending` that
-    /// [`backward_pending`](FusedStep::backward_pending) left, to `norm2`:
-    /// what clipping by global norm needs, with no gradient buffer. Layers
-    /// without parameters add nothing.
-    #[inline(always)]
-    fn add_gradient_norm2(&self, cache: &Self::Cache, pending: &Self::Pending, norm2: &mut S) {
-        let _ = (cache, pending, norm2);
-    }
-
     /// Both sweeps with plain SGD, `θ ← θ − lr · ∂θ`, and no check for
     /// non-finite values (the trainer checks); returns ∂loss/∂input,
     /// computed with the parameters before the step.
@@ -268,41 +258,6 @@ mod tests {
             check::<Mixed, 3, 3>(seed);
             check::<Dense<3, 2>, 3, 2>(seed);
             check::<(Dense<1, 1>,), 1, 1>(seed);
-        }
-    }
-
-    /// The norm² from the kept output gradients is the gradient's own,
-    /// `Σ ∂θ²` over the buffer [`Layer::backward`] fills.
-    #[test]
-    fn gradient_norm2_is_the_sum_of_squared_parameter_gradients() {
-        type Wide = (
-            Dense<3, 5, f64>,
-            LeakyRelu<5>,
-            Dense<5, 4, f64>,
-            Tanh<4>,
-            Dense<4, 2, f64>,
-        );
-        let mut rng = XorShiftRng::seed_from_u64(9);
-        for _ in 0..50 {
-            let net = Wide::random(Init::XavierUniform, &mut rng);
-            let mut draw = |scale: f64| scale * (2.0 * f64::from(uniform01(&mut rng)) - 1.0);
-            let x: [f64; 3] = core::array::from_fn(|_| draw(2.0));
-            let g: [f64; 2] = core::array::from_fn(|_| draw(1.0));
-            let mut cache = <Wide as Layer<f64>>::Cache::ZERO;
-            net.forward_train(&x, &mut cache);
-            let (mut pending, mut size) = (<Wide as FusedStep<f64>>::Pending::ZERO, 0.0);
-            net.backward_pending(&cache, &g, &mut pending, &mut size);
-            let mut norm2 = 0.0;
-            net.add_gradient_norm2(&cache, &pending, &mut norm2);
-            let mut grads = Wide::ZERO;
-            net.backward(&cache, &g, &mut grads);
-            let mut squares = 0.0;
-            grads.for_each_block(|b| b.iter().for_each(|v| squares += v * v));
-            assert!(
-                (norm2 - squares).abs() <= 1e-12 * squares,
-                "{norm2} {squares}"
-            );
-            assert!(squares > 0.0);
         }
     }
 

@@ -313,16 +313,6 @@ macro_rules! tuple_impls {
             }
 
             #[inline(always)]
-            fn add_gradient_norm2(
-                &self,
-                cache: &Self::Cache,
-                pending: &Self::Pending,
-                norm2: &mut S,
-            ) {
-                $(self.$i.add_gradient_norm2(&cache.$i, &pending.$i, norm2);)+
-            }
-
-            #[inline(always)]
             fn apply_pending<U: Update<S>>(
                 &mut self,
                 cache: &Self::Cache,

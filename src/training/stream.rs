@@ -40,7 +40,7 @@ use crate::model::network::Network;
 use crate::model::params::Zero;
 use crate::num::Scalar;
 use crate::training::loss::Loss;
-use crate::training::optim::{NoClip, NonFiniteStep, Optimizer, StepBounds};
+use crate::training::optim::{NonFiniteStep, Optimizer, StepBounds};
 use crate::training::train::{
     BestWeights, DataError, Dataset, NoMasks, TrainError, Trainer, below, check_rows, no_masks,
 };
@@ -161,14 +161,7 @@ where
             let limits = (&mut self.bounds, S::MAX);
             return self
                 .trainer
-                .fused_sample(
-                    self.net,
-                    cache,
-                    sample,
-                    self.rate,
-                    limits,
-                    (NoClip, &mut NoMasks),
-                )
+                .fused_sample(self.net, cache, sample, self.rate, limits, &mut NoMasks)
                 .map_err(|NonFiniteStep| TrainError::NonFinite);
         }
         let sample = Dataset::from_checked(core::slice::from_ref(x), core::slice::from_ref(y));

@@ -183,19 +183,6 @@ impl<S: Scalar, const I: usize, const O: usize> FusedStep<S> for Dense<I, O, S> 
         self.input_gradient(g)
     }
 
-    /// `‖∂W‖² + ‖∂b‖² = ‖g‖² ‖x‖² + ‖g‖²`, since `∂W = g xᵀ` and `∂b = g`.
-    #[inline(always)]
-    fn add_gradient_norm2(&self, x: &[S; I], g: &[S; O], norm2: &mut S) {
-        let (mut g2, mut x2) = (S::ZERO, S::ZERO);
-        for &g in g {
-            g2 += g * g;
-        }
-        for &x in x {
-            x2 += x * x;
-        }
-        *norm2 += g2 * (x2 + S::ONE);
-    }
-
     /// `b[o]` gets `d = lr · g[o]`, `W[o][i]` gets `d = (lr · g[o]) · x[i]`.
     #[inline(always)]
     fn apply_pending<U: Update<S>>(

@@ -2,22 +2,18 @@
 //!
 //! [`Clip`] is the setting ([`FitConfig::clip`](crate::training::train::FitConfig::clip),
 //! [`Trainer::step_clipped`](crate::training::train::Trainer::step_clipped)).
-//! The trainer turns it once per call into one of two types, so a step
-//! without clipping runs the same code as before clipping existed:
-//!
-//! - on the mini-batch path the gradient buffer is clipped in place, then
-//!   [`Optimizer::step`](super::Optimizer::step) runs;
-//! - on the fused batch-1 path there is no buffer: the global norm comes
-//!   from the kept output gradients and cached inputs
-//!   ([`FusedStep::add_gradient_norm2`]) and its scale is folded into the
-//!   learning rate of the data gradient; clipping by value clamps each
-//!   written `lr · ∂θ` to `±lr · max`.
+//! Clipping works on a gradient buffer: the gradient of the mini-batch is
+//! clipped in place, then [`Optimizer::step`](super::Optimizer::step) runs,
+//! with any optimizer and batch size. So a clipped run takes the batched
+//! kernel, at batch 1 too; the fused batch-1 kernel, which keeps no
+//! gradient, runs only without clipping. The trainer checks for clipping
+//! once per mini-batch, and links no clipping code where the settings are
+//! constants without it.
 //!
 //! Penalties are added after clipping, as PyTorch's optimizers add
 //! `weight_decay` to a gradient `clip_grad_norm_` has already scaled.
 
 use super::{NonFiniteStep, SettingsError};
-use crate::model::fused::{FusedStep, Update};
 use crate::model::params::Params;
 use crate::num::Scalar;
 
@@ -89,69 +85,19 @@ fn norm_scale<S: Scalar>(norm2: S, max: S) -> Result<S, NonFiniteStep> {
     })
 }
 
-/// The clipping a trainer step runs, fixed as a type for the whole call.
-pub(crate) trait StepClip<S: Scalar>: Copy {
-    /// Clips the mini-batch gradient `grads` in place; refuses a
-    /// non-finite norm.
-    fn clip_buffer<P: Params<S>>(self, grads: &mut P) -> Result<(), NonFiniteStep>;
-
-    /// The fused path's rate for the data gradient and the size (see
-    /// [`FusedStep::backward_pending`]) of the step, for the sample whose
-    /// backward sweep left `pending` and reported `size`: `(lr, size)`
-    /// unless clipping by norm, which scales both.
-    #[inline(always)]
-    fn fused_rates<N: FusedStep<S>>(
-        self,
-        net: &N,
-        cache: &N::Cache,
-        pending: &N::Pending,
-        lr: S,
-        size: S,
-    ) -> Result<(S, S), NonFiniteStep> {
-        let _ = (net, cache, pending);
-        Ok((lr, size))
-    }
-
-    /// The fused write pass with data rate `lr` (already scaled) and
-    /// `rule`, clamping each `lr · ∂θ` when clipping by value.
-    #[inline(always)]
-    fn apply<N: FusedStep<S>, U: Update<S>>(
-        self,
-        net: &mut N,
-        (cache, pending): (&N::Cache, &N::Pending),
-        lr: S,
-        slots: &mut N,
-        rule: U,
-    ) {
-        net.apply_pending(cache, pending, lr, slots, rule);
-    }
-}
-
-/// No clipping: the step as it is, with no clipping code.
-#[derive(Clone, Copy)]
-pub(crate) struct NoClip;
-
-impl<S: Scalar> StepClip<S> for NoClip {
-    #[inline(always)]
-    fn clip_buffer<P: Params<S>>(self, _: &mut P) -> Result<(), NonFiniteStep> {
-        Ok(())
-    }
-}
-
-/// Clipping as the settings give it: by global norm (`by_norm`) or by
-/// value, to `max`. One type for both, decided per step at run time, so a
-/// call whose settings are not constants links one clipped loop, not two;
-/// a call without clipping links none ([`NoClip`]).
+/// A checked [`Clip`] in the number type of the step: by global norm
+/// (`by_norm`) or by value, to `max`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Clipping<S> {
     pub(crate) max: S,
     pub(crate) by_norm: bool,
 }
 
-impl<S: Scalar> StepClip<S> for Clipping<S> {
-    /// By norm: `‖g‖²` summed block by block in parameter order, then one
-    /// scale. By value: each gradient clamped.
-    fn clip_buffer<P: Params<S>>(self, grads: &mut P) -> Result<(), NonFiniteStep> {
+impl<S: Scalar> Clipping<S> {
+    /// Clips the gradient `grads` in place. By norm: `‖g‖²` summed block by
+    /// block in parameter order, then one scale (a non-finite norm is
+    /// refused). By value: each gradient clamped.
+    pub(crate) fn clip_buffer<P: Params<S>>(self, grads: &mut P) -> Result<(), NonFiniteStep> {
         let max = self.max;
         if !self.by_norm {
             grads.for_each_block_mut(|block| {
@@ -172,69 +118,6 @@ impl<S: Scalar> StepClip<S> for Clipping<S> {
             grads.for_each_block_mut(|block| block.iter_mut().for_each(|g| *g *= scale));
         }
         Ok(())
-    }
-
-    /// By norm: `lr · scale` and `size · scale`, with PyTorch's factor from
-    /// `‖∂θ‖² = Σ_layers ‖g‖² (‖x‖² + 1)`.
-    #[inline(always)]
-    fn fused_rates<N: FusedStep<S>>(
-        self,
-        net: &N,
-        cache: &N::Cache,
-        pending: &N::Pending,
-        lr: S,
-        size: S,
-    ) -> Result<(S, S), NonFiniteStep> {
-        if !self.by_norm {
-            return Ok((lr, size));
-        }
-        let mut norm2 = S::ZERO;
-        net.add_gradient_norm2(cache, pending, &mut norm2);
-        let scale = norm_scale(norm2, self.max)?;
-        Ok((lr * scale, size * scale))
-    }
-
-    /// By value: each written `lr · ∂θ` clamped to `±lr · max`.
-    #[inline(always)]
-    fn apply<N: FusedStep<S>, U: Update<S>>(
-        self,
-        net: &mut N,
-        (cache, pending): (&N::Cache, &N::Pending),
-        lr: S,
-        slots: &mut N,
-        rule: U,
-    ) {
-        if self.by_norm {
-            net.apply_pending(cache, pending, lr, slots, rule);
-        } else {
-            let clamped = Clamped {
-                rule,
-                limit: lr * self.max,
-            };
-            net.apply_pending(cache, pending, lr, slots, clamped);
-        }
-    }
-}
-
-/// An update rule that first clamps `d = lr · ∂θ` to `±limit`
-/// (`limit = lr · max`, so `∂θ` is clamped to `±max`).
-#[derive(Clone, Copy)]
-struct Clamped<U, S> {
-    rule: U,
-    limit: S,
-}
-
-impl<S: Scalar, U: Update<S>> Update<S> for Clamped<U, S> {
-    #[inline(always)]
-    fn weight(self, theta: &mut S, slot: &mut S, d: S) {
-        self.rule
-            .weight(theta, slot, d.max(-self.limit).min(self.limit));
-    }
-
-    #[inline(always)]
-    fn bias(self, theta: &mut S, slot: &mut S, d: S) {
-        self.rule
-            .bias(theta, slot, d.max(-self.limit).min(self.limit));
     }
 }
 

@@ -31,7 +31,7 @@ mod sgd;
 pub use adam::{Adam, AdamState};
 pub use adamw::AdamW;
 pub use clip::Clip;
-pub(crate) use clip::{NoClip, StepClip};
+pub(crate) use clip::Clipping;
 pub use momentum::Momentum;
 pub use rmsprop::RmsProp;
 pub use schedule::Schedule;

@@ -15,8 +15,7 @@ use crate::model::params::{Params, Zero};
 use crate::num::Scalar;
 use crate::training::loss::{Accepts, Loss};
 use crate::training::optim::{
-    Clip, NoClip, NonFiniteStep, Optimizer, Schedule, SettingsError, StepBounds, StepClip,
-    magnitude,
+    Clip, Clipping, NonFiniteStep, Optimizer, Schedule, SettingsError, StepBounds, magnitude,
 };
 
 /// How many samples each gradient step sees.
@@ -566,7 +565,7 @@ impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L, B> Trainer<N, Opt, L, B, S
 
 /// One batch-1 sample for [`Optimizer::with_fused_rule`]: everything but the
 /// rule, which the optimizer supplies.
-struct FusedSample<'a, S, N, Opt, L, C, R, const I: usize, const O: usize>
+struct FusedSample<'a, S, N, Opt, L, R, const I: usize, const O: usize>
 where
     S: Scalar,
     N: FusedStep<S>,
@@ -574,21 +573,20 @@ where
 {
     net: &'a mut N,
     cache: &'a mut N::Cache,
-    step: FusedStepArgs<'a, S, Opt, L, C>,
+    step: FusedStepArgs<'a, S, Opt, L>,
     sample: (&'a [S; I], &'a [S; O]),
     bounds: StepBounds<S>,
     /// Draws the dropout masks (only when the network has any).
     rng: &'a mut R,
 }
 
-impl<S, N, Opt, L, C, R, const I: usize, const O: usize> WithRule<N, S>
-    for FusedSample<'_, S, N, Opt, L, C, R, I, O>
+impl<S, N, Opt, L, R, const I: usize, const O: usize> WithRule<N, S>
+    for FusedSample<'_, S, N, Opt, L, R, I, O>
 where
     S: Scalar,
     N: FusedStep<S, Input = [S; I], Output = [S; O]>,
     Opt: Optimizer<N, S>,
     L: Loss<O, S>,
-    C: StepClip<S>,
     R: RngCore + ?Sized,
 {
     /// The sample's loss and the bounds after the step.
@@ -603,20 +601,18 @@ where
 }
 
 /// What every fused sample of a run shares: the optimizer (for the
-/// bounds), the loss, the rate, the largest loss accepted and the clipping.
-struct FusedStepArgs<'a, S, Opt, L, C> {
+/// bounds), the loss, the rate and the largest loss accepted.
+struct FusedStepArgs<'a, S, Opt, L> {
     optimizer: &'a Opt,
     loss: &'a L,
     lr: S,
     /// The largest loss accepted (NaN never is).
     loss_limit: S,
-    clip: C,
 }
 
-impl<S: Scalar, Opt, L, C: StepClip<S>> FusedStepArgs<'_, S, Opt, L, C> {
+impl<S: Scalar, Opt, L> FusedStepArgs<'_, S, Opt, L> {
     /// One sample with the optimizer's `rule`: forward, the loss with its
-    /// gradient, the backward sweep, the clipping, the bound check, the
-    /// write pass. `rng` draws the dropout masks, if the network has any.
+    /// gradient, the backward sweep, the bound check, the write pass. `rng` draws the dropout masks, if the network has any.
     #[inline(always)]
     fn sample<N, U, R, const I: usize, const O: usize>(
         &self,
@@ -643,8 +639,6 @@ impl<S: Scalar, Opt, L, C: StepClip<S>> FusedStepArgs<'_, S, Opt, L, C> {
         let mut pending = N::Pending::ZERO;
         let mut size = S::ZERO;
         net.backward_pending(cache, &g, &mut pending, &mut size);
-        // clipping by norm scales the data gradient: its rate and its size
-        let (data_rate, size) = self.clip.fused_rates(net, cache, &pending, self.lr, size)?;
         let mut next = self.optimizer.fused_bounds(bounds, self.lr, size);
         if !next.within_limit() {
             if !(loss.is_finite() && size.is_finite()) {
@@ -665,15 +659,20 @@ impl<S: Scalar, Opt, L, C: StepClip<S>> FusedStepArgs<'_, S, Opt, L, C> {
         if !within(loss, self.loss_limit) {
             return Err(NonFiniteStep);
         }
-        self.clip
-            .apply(net, (&*cache, &pending), data_rate, slots, rule);
+        // The write pass reloads the weights instead of keeping the forward
+        // pass's copies live across the backward sweep, where they spill to
+        // the stack and back (on the Cortex-M4F, 2-4-3-1: 34 stores and 34
+        // loads a sample). `black_box` only bars that optimisation; it
+        // changes no value.
+        let net = core::hint::black_box(net);
+        net.apply_pending(cache, &pending, self.lr, slots, rule);
         Ok((loss, next))
     }
 }
 
 /// A whole epoch of batch-1 samples for [`Optimizer::with_fused_rule`]:
 /// the rule is made once per epoch, not once per sample.
-struct FusedEpoch<'a, 'd, S, N, Opt, L, C, R, const I: usize, const O: usize>
+struct FusedEpoch<'a, 'd, S, N, Opt, L, R, const I: usize, const O: usize>
 where
     S: Scalar,
     N: FusedStep<S>,
@@ -681,7 +680,7 @@ where
 {
     net: &'a mut N,
     cache: &'a mut N::Cache,
-    step: FusedStepArgs<'a, S, Opt, L, C>,
+    step: FusedStepArgs<'a, S, Opt, L>,
     data: &'a Dataset<'d, I, O, S>,
     rows: &'a [u32],
     bounds: &'a mut StepBounds<S>,
@@ -689,14 +688,13 @@ where
     rng: &'a mut R,
 }
 
-impl<S, N, Opt, L, C, R, const I: usize, const O: usize> WithRule<N, S>
-    for FusedEpoch<'_, '_, S, N, Opt, L, C, R, I, O>
+impl<S, N, Opt, L, R, const I: usize, const O: usize> WithRule<N, S>
+    for FusedEpoch<'_, '_, S, N, Opt, L, R, I, O>
 where
     S: Scalar,
     N: FusedStep<S, Input = [S; I], Output = [S; O]>,
     Opt: Optimizer<N, S>,
     L: Loss<O, S>,
-    C: StepClip<S>,
     R: RngCore + ?Sized,
 {
     /// The epoch's summed loss, or the refusal of a step (the carried
@@ -761,7 +759,7 @@ where
     /// gradient buffer); anything else runs the batched kernel in blocks of
     /// [`BLOCK`] rows into the gradient (the rows after the last full block
     /// one at a time), then [`Optimizer::step`]. [`step_clipped`](Trainer::step_clipped)
-    /// clips the gradient first; a network with dropout steps with
+    /// clips that gradient first; a network with dropout steps with
     /// [`step_with_rng`](Trainer::step_with_rng).
     ///
     /// The learning rate, the optimizer's settings and the layers' settings
@@ -796,11 +794,12 @@ where
     ) -> Result<S, TrainError> {
         let learning_rate = self.check(net, learning_rate)?;
         check_rows(data.len(), rows)?;
-        self.step_with(net, data, rows, learning_rate, NoClip, rng)
+        self.step_with(net, data, rows, learning_rate, None, rng)
     }
 
     /// [`step`](Trainer::step) with the gradient clipped by `clip` before the
-    /// optimizer's update, on either kernel. A bad limit
+    /// optimizer's update: the batched kernel into the gradient (for one
+    /// row too), then the clipping, then [`Optimizer::step`]. A bad limit
     /// ([`Clip::check`]) is refused first, as the other settings are.
     ///
     /// ```
@@ -826,7 +825,7 @@ where
         let clip = clip.checked::<S>()?;
         check_rows(data.len(), rows)?;
         no_masks::<S, N>()?;
-        self.step_with(net, data, rows, learning_rate, clip, &mut NoMasks)
+        self.step_with(net, data, rows, learning_rate, Some(clip), &mut NoMasks)
     }
 
     /// [`step`](Trainer::step) once the settings and `rows` are checked,
@@ -838,29 +837,29 @@ where
         rows: &[u32],
         learning_rate: S,
     ) -> Result<S, TrainError> {
-        self.step_with(net, data, rows, learning_rate, NoClip, &mut NoMasks)
+        self.step_with(net, data, rows, learning_rate, None, &mut NoMasks)
     }
 
     /// [`step`](Trainer::step) after its checks, with `clip`, drawing
     /// masks from `rng`.
-    fn step_with<C: StepClip<S>, R: RngCore + ?Sized>(
+    fn step_with<R: RngCore + ?Sized>(
         &mut self,
         net: &mut N,
         data: &Dataset<'_, I, O, S>,
         rows: &[u32],
         learning_rate: S,
-        clip: C,
+        clip: Option<Clipping<S>>,
         rng: &mut R,
     ) -> Result<S, TrainError> {
         let refused = |NonFiniteStep| TrainError::NonFinite;
-        if let ([row], true) = (rows, Opt::FUSED) {
+        if let ([row], true, None) = (rows, Opt::FUSED, clip) {
             if let Some((x, y)) = data.get(*row as usize) {
                 let mut bounds = StepBounds::measure::<N, Opt>(net, &self.state);
                 let mut cache = N::Cache::ZERO;
                 let sample = (x, y);
                 let limits = (&mut bounds, S::MAX);
                 return self
-                    .fused_sample(net, &mut cache, sample, learning_rate, limits, (clip, rng))
+                    .fused_sample(net, &mut cache, sample, learning_rate, limits, rng)
                     .map_err(refused);
             }
         }
@@ -881,7 +880,7 @@ where
             return Err(TrainError::NoRows);
         }
         no_masks::<S, N>()?;
-        self.batch_step(net, data, None, learning_rate, (NoClip, &mut NoMasks))
+        self.batch_step(net, data, None, learning_rate, (None, &mut NoMasks))
             .map_err(|NonFiniteStep| TrainError::NonFinite)
     }
 
@@ -904,14 +903,14 @@ where
     /// `cache` is the caller's, so that a loop over samples can keep it in
     /// registers.
     #[inline(always)]
-    pub(crate) fn fused_sample<C: StepClip<S>, R: RngCore + ?Sized>(
+    pub(crate) fn fused_sample<R: RngCore + ?Sized>(
         &mut self,
         net: &mut N,
         cache: &mut N::Cache,
         sample: (&[S; I], &[S; O]),
         lr: S,
         (bounds, loss_limit): (&mut StepBounds<S>, S),
-        (clip, rng): (C, &mut R),
+        rng: &mut R,
     ) -> Result<S, NonFiniteStep> {
         let work = FusedSample {
             net,
@@ -921,7 +920,6 @@ where
                 loss: &self.loss,
                 lr,
                 loss_limit,
-                clip,
             },
             sample,
             bounds: *bounds,
@@ -946,13 +944,13 @@ where
     /// `rows` are the samples' row numbers, or `None` for every row in
     /// order; the callers have checked them (a row past the data would be
     /// skipped and not counted). `rng` draws the dropout masks, if any.
-    fn batch_step<C: StepClip<S>, R: RngCore + ?Sized>(
+    fn batch_step<R: RngCore + ?Sized>(
         &mut self,
         net: &mut N,
         data: &Dataset<'_, I, O, S>,
         rows: Option<&[u32]>,
         learning_rate: S,
-        (clip, rng): (C, &mut R),
+        (clip, rng): (Option<Clipping<S>>, &mut R),
     ) -> Result<S, NonFiniteStep> {
         let (n, len) = (data.len(), rows.map_or(data.len(), <[u32]>::len));
         let row = |k: usize| rows.map_or(k, |rows| rows.get(k).map_or(n, |&r| r as usize));
@@ -1012,7 +1010,9 @@ where
         if !loss.is_finite() {
             return Err(NonFiniteStep);
         }
-        clip.clip_buffer(&mut self.grads)?;
+        if let Some(clip) = clip {
+            clip.clip_buffer(&mut self.grads)?;
+        }
         self.optimizer
             .step(net, &self.grads, &mut self.state, learning_rate)?;
         Ok(loss)
@@ -1080,26 +1080,21 @@ where
     ) -> Result<FitSummary, TrainError> {
         // Decided from the settings alone, so where they are constants (as
         // in firmware) only the loop that runs is linked.
-        let fused = matches!(config.batch, Batch::Size(1)) && Opt::FUSED;
+        // Clipping needs the gradient buffer: a clipped run takes the
+        // batched kernel, which checks for clipping once per mini-batch.
+        let clip = match config.clip {
+            Some(clip) => Some(clip.checked::<S>()?),
+            None => None,
+        };
+        let fused = matches!(config.batch, Batch::Size(1)) && Opt::FUSED && clip.is_none();
         let constant_rate =
             matches!(config.schedule, Schedule::Constant) && config.warmup_epochs == 0;
         let args = (net, data, config, order, rng, reporter);
-        let Some(clip) = config.clip else {
-            return match (fused, constant_rate) {
-                (true, true) => self.fit_with::<true, true, NoClip, R>(args, NoClip),
-                (true, false) => self.fit_with::<true, false, NoClip, R>(args, NoClip),
-                (false, true) => self.fit_with::<false, true, NoClip, R>(args, NoClip),
-                (false, false) => self.fit_with::<false, false, NoClip, R>(args, NoClip),
-            };
-        };
-        // Clipping is rarer: its runs take the scheduled loop whatever the
-        // schedule (a constant one gives the same rates), so settings that
-        // are not constants link two clipped loops, not four.
-        let clip = clip.checked::<S>()?;
-        if fused {
-            self.fit_with::<true, false, _, R>(args, clip)
-        } else {
-            self.fit_with::<false, false, _, R>(args, clip)
+        match (fused, constant_rate) {
+            (true, true) => self.fit_with::<true, true, R>(args, clip),
+            (true, false) => self.fit_with::<true, false, R>(args, clip),
+            (false, true) => self.fit_with::<false, true, R>(args, clip),
+            (false, false) => self.fit_with::<false, false, R>(args, clip),
         }
     }
 
@@ -1224,12 +1219,7 @@ where
     /// [`FusedStep`]; otherwise mini-batches through [`BatchLayer`]) and the
     /// schedule (`CONSTANT_RATE`: no schedule arithmetic at all) fixed.
     #[allow(clippy::type_complexity)]
-    fn fit_with<
-        const FUSED: bool,
-        const CONSTANT_RATE: bool,
-        C: StepClip<S>,
-        R: RngCore + ?Sized,
-    >(
+    fn fit_with<const FUSED: bool, const CONSTANT_RATE: bool, R: RngCore + ?Sized>(
         &mut self,
         (net, data, config, order, rng, reporter): (
             &mut N,
@@ -1239,7 +1229,7 @@ where
             &mut R,
             &mut impl Reporter,
         ),
-        clip: C,
+        clip: Option<Clipping<S>>,
     ) -> Result<FitSummary, TrainError> {
         let n = data.len();
         if n > u32::MAX as usize || order.len() < n {
@@ -1343,7 +1333,7 @@ where
             if epoch > config.start_epoch && config.early_stopping.is_none() {
                 self.best.keep(net);
             }
-            match self.epoch::<FUSED, CONSTANT_RATE, C, R>(
+            match self.epoch::<FUSED, CONSTANT_RATE, R>(
                 (net, data, config, train, rng),
                 (epoch, batch, clip),
                 (&mut cache, &mut bounds, loss_limit),
@@ -1408,7 +1398,7 @@ where
     /// the learning rate, or [`TrainError::Diverged`].
     #[allow(clippy::type_complexity)]
     #[inline(always)]
-    fn epoch<const FUSED: bool, const CONSTANT_RATE: bool, C: StepClip<S>, R: RngCore + ?Sized>(
+    fn epoch<const FUSED: bool, const CONSTANT_RATE: bool, R: RngCore + ?Sized>(
         &mut self,
         (net, data, config, train, rng): (
             &mut N,
@@ -1417,7 +1407,7 @@ where
             &mut [u32],
             &mut R,
         ),
-        (epoch, batch, clip): (u32, usize, C),
+        (epoch, batch, clip): (u32, usize, Option<Clipping<S>>),
         (cache, bounds, loss_limit): (&mut N::Cache, &mut StepBounds<S>, S),
     ) -> Result<EpochEnd, TrainError> {
         {
@@ -1442,7 +1432,6 @@ where
                         loss: &self.loss,
                         lr: rate,
                         loss_limit,
-                        clip,
                     },
                     data,
                     rows: train,
