@@ -59,11 +59,17 @@ impl<const I: usize, const O: usize, S> Dense<I, O, S> {
 
 impl<S: Scalar, const I: usize, const O: usize> Dense<I, O, S> {
     /// `∂x[i] = Σ_o W[o][i] g[o]`, summed in order of `o`; the loop over `i`
-    /// is the inner one, over contiguous weights.
+    /// is the inner one, over contiguous weights. The sums start from the
+    /// first product, not from 0: `0 + x` is not `x` for `x = −0`, so the
+    /// compiler could not drop that addition.
     #[inline(always)]
     fn input_gradient(&self, g: &[S; O]) -> [S; I] {
-        let mut dx = [S::ZERO; I];
-        for (row, &g) in self.weights.iter().zip(g) {
+        let mut rows = self.weights.iter().zip(g);
+        let Some((first, &g0)) = rows.next() else {
+            return [S::ZERO; I];
+        };
+        let mut dx = first.map(|w| w * g0);
+        for (row, &g) in rows {
             for (dx, w) in dx.iter_mut().zip(row) {
                 *dx += *w * g;
             }
@@ -193,13 +199,13 @@ impl<S: Scalar, const I: usize, const O: usize> FusedStep<S> for Dense<I, O, S> 
         slots: &mut Self,
         rule: U,
     ) {
-        let rows = self.weights.iter_mut().zip(&mut self.biases);
-        let slot_rows = slots.weights.iter_mut().zip(&mut slots.biases);
-        for (((row, b), (slot_row, slot_b)), &g) in rows.zip(slot_rows).zip(g) {
+        // indexed, not zipped: a zip of the parameter, slot and input
+        // iterators kept a pointer test per weight on x86-64
+        for (o, &g) in g.iter().enumerate() {
             let lg = lr * g;
-            rule.bias(b, slot_b, lg);
-            for ((w, slot), &x) in row.iter_mut().zip(slot_row).zip(x) {
-                rule.weight(w, slot, lg * x);
+            rule.bias(&mut self.biases[o], &mut slots.biases[o], lg);
+            for (i, &x) in x.iter().enumerate() {
+                rule.weight(&mut self.weights[o][i], &mut slots.weights[o][i], lg * x);
             }
         }
     }
@@ -320,8 +326,13 @@ fn dense_input_grad_lanes<
     s: usize,
 ) {
     for (i, dx) in dx.iter_mut().enumerate() {
-        let mut acc = [S::ZERO; L];
-        for (row, g) in layer.weights.iter().zip(g) {
+        // from the first product, as in the per-sample sum
+        let mut rows = layer.weights.iter().zip(g);
+        let Some((first, g0)) = rows.next() else {
+            return;
+        };
+        let mut acc: [S; L] = core::array::from_fn(|l| first[i] * g0[s + l]);
+        for (row, g) in rows {
             let w = row[i];
             for (l, acc) in acc.iter_mut().enumerate() {
                 *acc += w * g[s + l];

@@ -664,7 +664,7 @@ impl<S: Scalar, Opt, L> FusedStepArgs<'_, S, Opt, L> {
         // the stack and back (on the Cortex-M4F, 2-4-3-1: 34 stores and 34
         // loads a sample). `black_box` only bars that optimisation; it
         // changes no value.
-        let net = core::hint::black_box(net);
+        core::hint::black_box(&mut *net);
         net.apply_pending(cache, &pending, self.lr, slots, rule);
         Ok((loss, next))
     }
