@@ -255,8 +255,8 @@ impl<S: Scalar, const I: usize, const O: usize, const B: usize> BatchLayer<B, S>
             for ((gw, gb), g) in gw.iter_mut().zip(&mut gb).zip(g) {
                 let g = g[s];
                 *gb += g;
-                for (gw, x) in gw.iter_mut().zip(x) {
-                    *gw += g * x[s];
+                for (i, x) in x.iter().enumerate() {
+                    gw[i] += g * x[s];
                 }
             }
         }

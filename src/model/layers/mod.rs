@@ -154,7 +154,12 @@ macro_rules! elementwise_layer {
 
             #[inline(always)]
             fn forward_batch(&self, x: &[[S; B]; N]) -> [[S; B]; N] {
-                x.map(|x| x.map(|x| $crate::model::layers::Elementwise::f(self, x)))
+                // a flat loop: nested `map`s were left as calls
+                let mut y = *x;
+                for v in y.as_flattened_mut() {
+                    *v = $crate::model::layers::Elementwise::f(self, *v);
+                }
+                y
             }
 
             #[inline(always)]
