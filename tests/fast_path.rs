@@ -289,7 +289,8 @@ fn carried_bounds_cover_the_real_magnitudes() {
             ];
             let p = net.forward_train(&x, &mut cache);
             let g = [p[0] - (x[0] * x[1])];
-            let (mut pending, mut size) = (<Net as FusedStep>::Pending::ZERO, 0.0);
+            // the sum starts at 1, as the trainer's step starts it
+            let (mut pending, mut size) = (<Net as FusedStep>::Pending::ZERO, 1.0);
             net.backward_pending(&cache, &g, &mut pending, &mut size);
             bounds = Optimizer::<Net>::fused_bounds(&optimizer, bounds, 0.02, size);
             let apply = Apply {
@@ -303,5 +304,47 @@ fn carried_bounds_cover_the_real_magnitudes() {
             assert!(real.params <= bounds.params && real.state <= bounds.state);
             assert!(bounds.within_limit());
         }
+    }
+}
+
+/// `NoPenalty` as a type trains as `Penalty::NONE` does, bit for bit, on
+/// both kernels, for SGD and momentum: it only removes the penalised loops
+/// from the image.
+#[test]
+fn no_penalty_as_a_type_gives_the_bits_of_penalty_none() {
+    use stacknet::optim::{MomentumWith, NoPenalty, SgdWith};
+    fn trained<O: Optimizer<Net>>(optimizer: O, batch: Batch) -> Vec<u32> {
+        let (xs, ys) = data(60, 4);
+        let set = Dataset::new(&xs, &ys).unwrap();
+        let mut rng = XorShiftRng::seed_from_u64(8);
+        let mut net = Net::random(Init::XavierUniform, &mut rng);
+        let mut trainer = Trainer::new(optimizer, MeanSquaredError);
+        let config = FitConfig {
+            shuffle: true,
+            ..in_order(5, batch, 0.02)
+        };
+        let mut order = [0; 60];
+        trainer
+            .fit(&mut net, &set, &config, &mut order, &mut rng, &mut ())
+            .unwrap();
+        bits(&net)
+    }
+    for batch in [Batch::Size(1), Batch::Size(8)] {
+        let plain = trained(Sgd::default(), batch);
+        assert_eq!(plain, trained(SgdWith { penalty: NoPenalty }, batch));
+        assert_ne!(
+            plain,
+            trained(
+                Sgd {
+                    penalty: Penalty::l2(0.1)
+                },
+                batch
+            )
+        );
+        let momentum = trained(Momentum::default(), batch);
+        assert_eq!(
+            momentum,
+            trained(MomentumWith::<NoPenalty>::default(), batch)
+        );
     }
 }

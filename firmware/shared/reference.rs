@@ -15,7 +15,7 @@ use stacknet::init::uniform01;
 use stacknet::num::Scalar;
 
 use stacknet::loss::{BinaryCrossEntropy, HalfMeanSquaredError, Loss, MeanSquaredError};
-use stacknet::optim::{Momentum, Optimizer, Penalty, Schedule, Sgd};
+use stacknet::optim::{MomentumWith, NoPenalty, Optimizer, Schedule, SgdWith};
 use stacknet::prelude::{
     Batch, Dataset, Dense, FitConfig, Init, Layer, Network, Params, Relu, SeedableRng, Sigmoid,
     Tanh, Trainer, XorShiftRng,
@@ -161,7 +161,7 @@ pub mod housing {
     /// The loss minimised: `1/(2m) Σ (ŷ − y)²` per mini-batch.
     pub type Cost = HalfMeanSquaredError;
     /// Optimizer state, gradient, cache: all training state besides the net.
-    pub type Train<S = f32> = Trainer<Net<S>, Momentum, Cost, NoBestWeights, S>;
+    pub type Train<S = f32> = Trainer<Net<S>, MomentumWith<NoPenalty>, Cost, NoBestWeights, S>;
 
     /// Training rows.
     pub const TRAIN_ROWS: usize = 404;
@@ -187,10 +187,10 @@ pub mod housing {
         const CONFIG: FitConfig = CONFIG;
     }
     /// Momentum 0.9 (Nesterov, scikit-learn's defaults), no penalty.
-    pub const OPTIMIZER: Momentum = Momentum {
+    pub const OPTIMIZER: MomentumWith<NoPenalty> = MomentumWith {
         momentum: 0.9,
         nesterov: true,
-        penalty: Penalty::NONE,
+        penalty: NoPenalty,
     };
 
     /// The initial network, a fresh trainer and the generator, from [`SEED`].
@@ -231,7 +231,7 @@ pub mod housing {
         test_x: &mut [[f32; 2]],
         order: &mut [u32],
         around_fit: impl FnOnce(
-            FitCall<'_, '_, Net, Momentum, Cost, Fit>,
+            FitCall<'_, '_, Net, MomentumWith<NoPenalty>, Cost, Fit>,
         ) -> Result<FitSummary, TrainError>,
     ) -> Result<Outcome, TrainError> {
         let scaler = StandardScaler::fit_f32(raw_train_x).map_err(data_error)?;
@@ -304,7 +304,7 @@ pub mod housing_m0 {
     /// The loss minimised: `½ (ŷ − y)²` per sample.
     pub type Cost = HalfMeanSquaredError;
     /// All training state besides the net.
-    pub type Train<S = f32> = Trainer<Net<S>, Sgd, Cost, NoBestWeights, S>;
+    pub type Train<S = f32> = Trainer<Net<S>, SgdWith<NoPenalty>, Cost, NoBestWeights, S>;
 
     /// SGD sample by sample, shuffled every epoch.
     pub const CONFIG: FitConfig = FitConfig {
@@ -326,9 +326,7 @@ pub mod housing_m0 {
         const CONFIG: FitConfig = CONFIG;
     }
     /// Plain SGD, no penalty.
-    pub const OPTIMIZER: Sgd = Sgd {
-        penalty: Penalty::NONE,
-    };
+    pub const OPTIMIZER: SgdWith<NoPenalty> = SgdWith { penalty: NoPenalty };
 
     /// The whole run in any number type `S`, written once for the M0
     /// images (soft-float `f32` and Q16.16, rows in flash in `S`): the
@@ -347,7 +345,7 @@ pub mod housing_m0 {
         test_x: &mut [[S; 2]],
         order: &mut [u32],
         around_fit: impl FnOnce(
-            FitCall<'_, '_, Net<S>, Sgd, Cost, Fit, S>,
+            FitCall<'_, '_, Net<S>, SgdWith<NoPenalty>, Cost, Fit, S>,
         ) -> Result<FitSummary, TrainError>,
     ) -> Result<Outcome<S>, TrainError> {
         let scaler = StandardScaler::<2, S>::fit_in(raw_train_x).map_err(data_error)?;
@@ -378,7 +376,7 @@ pub mod xor {
     /// The loss.
     pub type Cost = BinaryCrossEntropy;
     /// All training state besides the net.
-    pub type Train<S = f32> = Trainer<Net<S>, Momentum, Cost, NoBestWeights, S>;
+    pub type Train<S = f32> = Trainer<Net<S>, MomentumWith<NoPenalty>, Cost, NoBestWeights, S>;
 
     /// The four inputs.
     pub const INPUTS: [[f32; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
@@ -404,10 +402,10 @@ pub mod xor {
         const CONFIG: FitConfig = CONFIG;
     }
     /// Momentum 0.9, Nesterov.
-    pub const OPTIMIZER: Momentum = Momentum {
+    pub const OPTIMIZER: MomentumWith<NoPenalty> = MomentumWith {
         momentum: 0.9,
         nesterov: true,
-        penalty: Penalty::NONE,
+        penalty: NoPenalty,
     };
 
     /// The initial `f32` network, a fresh trainer and the generator, from
@@ -447,7 +445,7 @@ pub mod xor {
     pub fn run<S: Scalar>(
         in_type: impl FnOnce(Net) -> Net<S>,
         around_fit: impl FnOnce(
-            FitCall<'_, '_, Net<S>, Momentum, Cost, Fit, S>,
+            FitCall<'_, '_, Net<S>, MomentumWith<NoPenalty>, Cost, Fit, S>,
         ) -> Result<FitSummary, TrainError>,
     ) -> Result<Outcome<S>, TrainError> {
         let (start, _, mut rng) = setup();
@@ -487,7 +485,7 @@ pub mod tinymind {
     /// The loss: `(o − t)²` per sample, gradient `2(o − t)`.
     pub type Cost = MeanSquaredError;
     /// The trainer of the `fit` path: gradient, cache, settings.
-    pub type Train = Trainer<Net, Sgd, Cost, NoBestWeights>;
+    pub type Train = Trainer<Net, SgdWith<NoPenalty>, Cost, NoBestWeights>;
     /// The forward cache of the fused loop.
     pub type Cache = <Net as Layer>::Cache;
 
@@ -510,9 +508,7 @@ pub mod tinymind {
         ..FitConfig::DEFAULT
     };
     /// Plain SGD, no penalty.
-    pub const OPTIMIZER: Sgd = Sgd {
-        penalty: Penalty::NONE,
-    };
+    pub const OPTIMIZER: SgdWith<NoPenalty> = SgdWith { penalty: NoPenalty };
 
     /// The function learned, without the noise.
     pub fn target(x: &[f32; 2]) -> f32 {
@@ -622,7 +618,7 @@ pub mod drift {
     /// The loss: `½ (ŷ − y)²` per sample.
     pub type Cost = HalfMeanSquaredError;
     /// The device's trainer: velocity, gradient and cache, no best weights.
-    pub type Train = Trainer<Net, Momentum, Cost, NoBestWeights>;
+    pub type Train = Trainer<Net, MomentumWith<NoPenalty>, Cost, NoBestWeights>;
 
     /// Seed of the host's training data and initial weights.
     pub const HOST_SEED: u64 = 11;
@@ -637,10 +633,10 @@ pub mod drift {
     /// The learning rate on the device.
     pub const LEARNING_RATE: f32 = 0.02;
     /// Momentum 0.9, Nesterov, no penalty.
-    pub const OPTIMIZER: Momentum = Momentum {
+    pub const OPTIMIZER: MomentumWith<NoPenalty> = MomentumWith {
         momentum: 0.9,
         nesterov: true,
-        penalty: Penalty::NONE,
+        penalty: NoPenalty,
     };
 
     /// The simulated sensor.

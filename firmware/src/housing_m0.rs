@@ -6,7 +6,7 @@ use core::mem::size_of;
 
 use cortex_m_semihosting::hprintln;
 use stacknet::num::Scalar;
-use stacknet::optim::Sgd;
+use stacknet::optim::{NoPenalty, SgdWith};
 use stacknet::train::{FitSummary, TrainError};
 
 use crate::board::{self, Clock};
@@ -120,7 +120,7 @@ pub fn run<S: Scalar>(
 }
 
 type Call<'a, 'd, S> =
-    FitCall<'a, 'd, housing_m0::Net<S>, Sgd, housing_m0::Cost, housing_m0::Fit, S>;
+    FitCall<'a, 'd, housing_m0::Net<S>, SgdWith<NoPenalty>, housing_m0::Cost, housing_m0::Fit, S>;
 
 fn call_fit<S: Scalar>(call: Call<'_, '_, S>, clock: &mut Clock) -> Result<FitSummary, TrainError> {
     call.call(clock)

@@ -70,8 +70,15 @@ pub fn run<S: Scalar>(
     board::exit(if same && correct == 4 { 0 } else { 1 })
 }
 
-type Call<'a, 'd, S> =
-    FitCall<'a, 'd, xor::Net<S>, stacknet::optim::Momentum, xor::Cost, xor::Fit, S>;
+type Call<'a, 'd, S> = FitCall<
+    'a,
+    'd,
+    xor::Net<S>,
+    stacknet::optim::MomentumWith<stacknet::optim::NoPenalty>,
+    xor::Cost,
+    xor::Fit,
+    S,
+>;
 
 fn call_fit<S: Scalar>(
     call: Call<'_, '_, S>,

@@ -97,8 +97,10 @@ pub trait FusedStep<S: Scalar = f32>: Layer<S> {
 
     /// Sweep 1: back-propagates `grad_output` with the current parameters,
     /// keeps in `pending` what [`apply_pending`](FusedStep::apply_pending)
-    /// needs, adds `‖g‖² + ‖x‖² + 1` of every layer with parameters to `size`,
-    /// and returns ∂loss/∂input, as [`Layer::backward`] does.
+    /// needs, adds [`Scalar::gradient_size`] (`‖g‖² + ‖x‖²` for floats) of
+    /// every layer with parameters to `size`, and returns ∂loss/∂input, as
+    /// [`Layer::backward`] does. A step starts `size` at 1 (the biases'
+    /// share), so half of it bounds every parameter gradient.
     fn backward_pending(
         &self,
         cache: &Self::Cache,
@@ -277,7 +279,8 @@ mod tests {
             let mut cache = <MlpIn<S> as Layer<S>>::Cache::ZERO;
             net.forward_train(&x, &mut cache);
             let mut pending = <MlpIn<S> as FusedStep<S>>::Pending::ZERO;
-            let mut size = S::ZERO;
+            // as the step starts it
+            let mut size = S::ONE;
             net.backward_pending(&cache, &g, &mut pending, &mut size);
             let mut grads = MlpIn::<S>::ZERO;
             net.backward(&cache, &g, &mut grads);
@@ -307,6 +310,6 @@ mod tests {
         // 2 · 3 · max(1, 0.5) + one step
         let (g, x) = ([Q16_16::from_f32(-3.0)], [Q16_16::from_f32(0.5)]);
         assert_eq!(Q16_16::gradient_size(&g, &x), Q16_16::from_raw(6 << 16 | 1));
-        assert_eq!(f32::gradient_size(&[-3.0], &[0.5]), 1.0 + 9.0 + 0.25);
+        assert_eq!(f32::gradient_size(&[-3.0], &[0.5]), 9.0 + 0.25);
     }
 }

@@ -135,17 +135,19 @@ pub trait Scalar:
     }
 
     /// A bound on a dense layer's parameter gradient from its output
-    /// gradient `g` and input `x`: at least `2·|g[o]·x[i]|` and `2·|g[o]|` for
-    /// every `o` and `i`, and not finite when any value is not. The fused
-    /// step proves from it that its write pass stays finite.
+    /// gradient `g` and input `x`: at least `2·|g[o]·x[i]|` for every `o` and
+    /// `i`, and with 1 added at least `2·|g[o]|`; not finite when any value
+    /// is not. The fused step starts its sum of the layers' sizes at 1 and
+    /// proves from it that its write pass stays finite.
     ///
-    /// `1 + ‖g‖² + ‖x‖²` (since `2|ab| ≤ a² + b²`): one multiply-add per
-    /// value, cheap where multiplying is. Fixed point overrides it with
+    /// `‖g‖² + ‖x‖²` (since `2|ab| ≤ a² + b²`, and `2|g| ≤ 1 + g²` for the
+    /// biases, whose 1 the step adds once for all layers): one multiply-add
+    /// per value, cheap where multiplying is. Fixed point overrides it with
     /// comparisons and one multiply, as its multiplies cost tens of
     /// instructions on a core without a 64-bit product.
     #[inline(always)]
     fn gradient_size(g: &[Self], x: &[Self]) -> Self {
-        let mut s = Self::ONE;
+        let mut s = Self::ZERO;
         for &g in g {
             s += g * g;
         }

@@ -23,8 +23,14 @@ static mut TRAIN_X: [[f32; 2]; TRAIN] = [[0.0; 2]; TRAIN];
 static mut TEST_X: [[f32; 2]; TEST] = [[0.0; 2]; TEST];
 static mut ORDER: [u32; TRAIN] = [0; TRAIN];
 
-type Call<'a, 'd> =
-    FitCall<'a, 'd, housing::Net, stacknet::optim::Momentum, housing::Cost, housing::Fit>;
+type Call<'a, 'd> = FitCall<
+    'a,
+    'd,
+    housing::Net,
+    stacknet::optim::MomentumWith<stacknet::optim::NoPenalty>,
+    housing::Cost,
+    housing::Fit,
+>;
 
 /// The training call, which [`board::probed`] makes through a pointer.
 fn call_fit(call: Call<'_, '_>, clock: &mut Clock) -> Result<FitSummary, TrainError> {

@@ -327,11 +327,14 @@ fn dense_input_grad_lanes<
 ) {
     for (i, dx) in dx.iter_mut().enumerate() {
         // from the first product, as in the per-sample sum
+        let mut acc = [S::ZERO; L];
         let mut rows = layer.weights.iter().zip(g);
-        let Some((first, g0)) = rows.next() else {
-            return;
-        };
-        let mut acc: [S; L] = core::array::from_fn(|l| first[i] * g0[s + l]);
+        if let Some((first, g)) = rows.next() {
+            let w = first[i];
+            for (l, acc) in acc.iter_mut().enumerate() {
+                *acc = w * g[s + l];
+            }
+        }
         for (row, g) in rows {
             let w = row[i];
             for (l, acc) in acc.iter_mut().enumerate() {
@@ -451,7 +454,8 @@ mod tests {
         let dx = d.backward_pending(&x, &g, &mut pending, &mut size);
         let mut unused = Dense::ZERO;
         assert_eq!(dx, before.backward(&x, &g, &mut unused));
-        assert!((size - (1.0 + 0.81 + 4.41 + 0.09 + 2.89)).abs() < 1e-5);
+        // ‖g‖² + ‖x‖²; the step adds the 1 of the biases
+        assert!((size - (0.81 + 4.41 + 0.09 + 2.89)).abs() < 1e-5);
         d.apply_pending(&x, &pending, lr, &mut unused, crate::model::fused::PlainSgd);
         for o in 0..3 {
             assert_eq!(d.biases[o], before.biases[o] - lr * g[o]);

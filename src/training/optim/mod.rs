@@ -32,10 +32,10 @@ pub use adam::{Adam, AdamState};
 pub use adamw::AdamW;
 pub use clip::Clip;
 pub(crate) use clip::Clipping;
-pub use momentum::Momentum;
+pub use momentum::{Momentum, MomentumWith};
 pub use rmsprop::RmsProp;
 pub use schedule::Schedule;
-pub use sgd::Sgd;
+pub use sgd::{Sgd, SgdWith};
 
 use crate::model::fused::WithRule;
 use crate::model::params::{Params, Zero};
@@ -342,6 +342,64 @@ impl Penalty {
     }
 }
 
+/// A penalty setting, as the optimizers take it: [`Penalty`], whose
+/// strengths are run-time values (a step links a loop with the penalty and
+/// one without, and picks one per call), or [`NoPenalty`], none as a type
+/// (only the loop without is linked: for firmware that never penalises).
+pub trait PenaltySetting: Copy + core::fmt::Debug + PartialEq + Default {
+    /// The strengths are finite and `>= 0` ([`Penalty::check`]).
+    fn check(&self) -> Result<(), SettingsError>;
+    /// The penalty does nothing ([`Penalty::is_none`]).
+    fn is_none(&self) -> bool;
+    /// The setting as a [`Penalty`].
+    fn penalty(&self) -> Penalty;
+}
+
+impl PenaltySetting for Penalty {
+    #[inline]
+    fn check(&self) -> Result<(), SettingsError> {
+        Penalty::check(self)
+    }
+    #[inline(always)]
+    fn is_none(&self) -> bool {
+        Penalty::is_none(self)
+    }
+    #[inline(always)]
+    fn penalty(&self) -> Penalty {
+        *self
+    }
+}
+
+/// No penalty, fixed as a type: `SgdWith { penalty: NoPenalty }` steps as
+/// [`Sgd`] with [`Penalty::NONE`], bit for bit, and links no penalty code.
+///
+/// ```
+/// use stacknet::optim::{NoPenalty, Optimizer, Sgd, SgdWith};
+/// use stacknet::Dense;
+/// let (mut a, mut b) = (Dense::from_arrays([[1.0]], [0.5]), Dense::from_arrays([[1.0]], [0.5]));
+/// let grads = Dense::from_arrays([[2.0]], [-1.0]);
+/// Sgd::default().step(&mut a, &grads, &mut (), 0.1).unwrap();
+/// SgdWith { penalty: NoPenalty }.step(&mut b, &grads, &mut (), 0.1).unwrap();
+/// assert_eq!(a, b);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NoPenalty;
+
+impl PenaltySetting for NoPenalty {
+    #[inline]
+    fn check(&self) -> Result<(), SettingsError> {
+        Ok(())
+    }
+    #[inline(always)]
+    fn is_none(&self) -> bool {
+        true
+    }
+    #[inline(always)]
+    fn penalty(&self) -> Penalty {
+        Penalty::NONE
+    }
+}
+
 /// How a step adds the penalty's gradient to a parameter's gradient. The
 /// optimizers are generic over it, so a step without a penalty (the common
 /// case) runs loops with no penalty code in them at all.
@@ -381,11 +439,12 @@ impl<S: Scalar> Regularise<S> for Penalised<S> {
 /// each block.
 macro_rules! with_penalty {
     ($penalty:expr, $S:ty, $P:ty, |$reg:ident| $step:expr) => {{
-        let penalty: &$crate::training::optim::Penalty = $penalty;
-        if penalty.is_none() {
+        let setting = $penalty;
+        if $crate::training::optim::PenaltySetting::is_none(setting) {
             let $reg = |_k: usize| $crate::training::optim::Unpenalised;
             $step
         } else {
+            let penalty = $crate::training::optim::PenaltySetting::penalty(setting);
             let $reg = |k: usize| {
                 penalty.strengths::<$S>(<$P as $crate::model::params::Params<$S>>::is_bias_block(k))
             };
@@ -401,14 +460,15 @@ use with_penalty;
 /// [`is_none`](Penalty::is_none).
 macro_rules! with_scaled_penalty {
     ($penalty:expr, $lr:expr, |$weights:ident, $biases:ident| $step:expr) => {{
-        let penalty: &$crate::training::optim::Penalty = $penalty;
-        if penalty.is_none() {
+        let setting = $penalty;
+        if $crate::training::optim::PenaltySetting::is_none(setting) {
             let ($weights, $biases) = (
                 $crate::training::optim::Unpenalised,
                 $crate::training::optim::Unpenalised,
             );
             $step
         } else {
+            let penalty = $crate::training::optim::PenaltySetting::penalty(setting);
             let scaled = |is_bias| {
                 let $crate::training::optim::Penalised(l1, l2) = penalty.strengths(is_bias);
                 $crate::training::optim::Penalised($lr * l1, $lr * l2)
@@ -423,11 +483,12 @@ use with_scaled_penalty;
 /// The most a fused step of learning rate `lr` can move a parameter whose
 /// magnitude is at most `params`: `lr · (½ size + l2 · params + l1)`.
 #[inline(always)]
-fn fused_delta<S: Scalar>(penalty: &Penalty, lr: S, size: S, params: S) -> S {
+fn fused_delta<S: Scalar>(setting: &impl PenaltySetting, lr: S, size: S, params: S) -> S {
     let data = S::from_f32(0.5) * size;
-    if penalty.is_none() {
+    if setting.is_none() {
         lr * data
     } else {
+        let penalty = setting.penalty();
         let (l1, l2) = (S::from_f32(penalty.l1), S::from_f32(penalty.l2));
         lr * (data + (l2.abs() * params + l1.abs()))
     }

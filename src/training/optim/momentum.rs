@@ -1,8 +1,9 @@
 //! Gradient descent with momentum, optionally Nesterov's.
 
 use super::{
-    NonFiniteStep, Optimizer, Penalty, Regularise, SettingsError, StepBounds, all_or_nothing,
-    flush_subnormal, fused_delta, magnitude, unit_interval, with_penalty, with_scaled_penalty,
+    NonFiniteStep, Optimizer, Penalty, PenaltySetting, Regularise, SettingsError, StepBounds,
+    all_or_nothing, flush_subnormal, fused_delta, magnitude, unit_interval, with_penalty,
+    with_scaled_penalty,
 };
 use crate::model::fused::{Update, WithRule};
 use crate::model::params::Params;
@@ -12,27 +13,32 @@ use crate::num::Scalar;
 /// `v ← μ v − lr · g`, then `θ ← θ + v`, or with Nesterov
 /// `θ ← θ + μ v − lr · g`. The state is the velocity `v`, of the network's
 /// own type. Defaults: μ = 0.9, Nesterov on (scikit-learn's defaults).
+pub type Momentum = MomentumWith<Penalty>;
+
+/// [`Momentum`] with its penalty setting as a type parameter:
+/// `MomentumWith<NoPenalty>` (see [`NoPenalty`](super::NoPenalty)) links no
+/// penalty code.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Momentum {
+pub struct MomentumWith<Pen = Penalty> {
     /// μ, the fraction of the velocity kept each step.
     pub momentum: f32,
     /// Use Nesterov's look-ahead form.
     pub nesterov: bool,
     /// Regularisation.
-    pub penalty: Penalty,
+    pub penalty: Pen,
 }
 
-impl Default for Momentum {
+impl<Pen: PenaltySetting> Default for MomentumWith<Pen> {
     fn default() -> Self {
-        Momentum {
+        MomentumWith {
             momentum: 0.9,
             nesterov: true,
-            penalty: Penalty::NONE,
+            penalty: Pen::default(),
         }
     }
 }
 
-impl<S: Scalar, P: Params<S>> Optimizer<P, S> for Momentum {
+impl<S: Scalar, P: Params<S>, Pen: PenaltySetting> Optimizer<P, S> for MomentumWith<Pen> {
     type State = P;
 
     #[inline]
@@ -113,7 +119,7 @@ impl<S: Scalar, P: Params<S>> Optimizer<P, S> for Momentum {
     }
 }
 
-impl Momentum {
+impl<Pen> MomentumWith<Pen> {
     /// θ ← θ + a·v − b·step: Nesterov's (a, b) = (μ, 1), plain (1, 0), so
     /// the loops have no branch on it.
     #[inline(always)]

@@ -1,8 +1,8 @@
 //! Plain (stochastic) gradient descent.
 
 use super::{
-    NonFiniteStep, Optimizer, Penalty, Regularise, SettingsError, StepBounds, all_or_nothing,
-    fused_delta, with_penalty, with_scaled_penalty,
+    NonFiniteStep, Optimizer, Penalty, PenaltySetting, Regularise, SettingsError, StepBounds,
+    all_or_nothing, fused_delta, with_penalty, with_scaled_penalty,
 };
 use crate::model::fused::{Update, WithRule};
 use crate::model::params::Params;
@@ -18,13 +18,18 @@ use crate::num::Scalar;
 /// Sgd::default().step(&mut layer, &grads, &mut (), 0.1).unwrap();
 /// assert_eq!(layer, Dense::from_arrays([[0.8]], [0.6]));
 /// ```
+pub type Sgd = SgdWith<Penalty>;
+
+/// [`Sgd`] with its penalty setting as a type parameter:
+/// `SgdWith<NoPenalty>` (see [`NoPenalty`](super::NoPenalty)) links no
+/// penalty code.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Sgd {
+pub struct SgdWith<Pen = Penalty> {
     /// Regularisation.
-    pub penalty: Penalty,
+    pub penalty: Pen,
 }
 
-impl<S: Scalar, P: Params<S>> Optimizer<P, S> for Sgd {
+impl<S: Scalar, P: Params<S>, Pen: PenaltySetting> Optimizer<P, S> for SgdWith<Pen> {
     type State = ();
 
     #[inline]

@@ -637,7 +637,8 @@ impl<S: Scalar, Opt, L> FusedStepArgs<'_, S, Opt, L> {
         // a batch of one: the mean and the sum are the sample itself
         let (loss, g) = self.loss.loss_and_gradient(&prediction, y);
         let mut pending = N::Pending::ZERO;
-        let mut size = S::ZERO;
+        // the biases' share of the bound, once for all layers
+        let mut size = S::ONE;
         net.backward_pending(cache, &g, &mut pending, &mut size);
         let mut next = self.optimizer.fused_bounds(bounds, self.lr, size);
         if !next.within_limit() {
