@@ -58,25 +58,48 @@ impl<const I: usize, const O: usize, S> Dense<I, O, S> {
 }
 
 impl<S: Scalar, const I: usize, const O: usize> Dense<I, O, S> {
-    /// `∂x[i] = Σ_o W[o][i] g[o]`, summed in order of `o`; the loop over `i`
-    /// is the inner one, over contiguous weights. The sums start from the
+    /// `∂x[i] = Σ_o W[o][i] g[o]`, summed in order of `o` (see
+    /// [`SUMS_ONE_BY_ONE`] for the loop order). The sums start from the
     /// first product, not from 0: `0 + x` is not `x` for `x = −0`, so the
     /// compiler could not drop that addition.
+    // indexed: zipped slice iterators keep a pointer test per term where
+    // the loop is not unrolled (opt "s")
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn input_gradient(&self, g: &[S; O]) -> [S; I] {
-        let mut rows = self.weights.iter().zip(g);
-        let Some((first, &g0)) = rows.next() else {
-            return [S::ZERO; I];
-        };
-        let mut dx = first.map(|w| w * g0);
-        for (row, &g) in rows {
-            for (dx, w) in dx.iter_mut().zip(row) {
-                *dx += *w * g;
+        let mut dx = [S::ZERO; I];
+        if O == 0 {
+            return dx;
+        }
+        if SUMS_ONE_BY_ONE {
+            for i in 0..I {
+                let mut sum = self.weights[0][i] * g[0];
+                for o in 1..O {
+                    sum += self.weights[o][i] * g[o];
+                }
+                dx[i] = sum;
+            }
+        } else {
+            for i in 0..I {
+                dx[i] = self.weights[0][i] * g[0];
+            }
+            for o in 1..O {
+                for i in 0..I {
+                    dx[i] += self.weights[o][i] * g[o];
+                }
             }
         }
         dx
     }
 }
+
+/// Whether [`Dense`] runs each of its sums to the end before the next
+/// (`true`), or advances all of them side by side over contiguous weights.
+/// On Cortex-M, with no vector unit, one sum at a time stays in a register
+/// and the loop costs fewer instructions where it is not unrolled (opt
+/// `"s"`); elsewhere the sums side by side vectorise for wide layers. Each
+/// sum adds its terms in the same order either way, so the bits are the same.
+const SUMS_ONE_BY_ONE: bool = cfg!(target_arch = "arm");
 
 impl<S: Scalar, const I: usize, const O: usize> Zero for Dense<I, O, S> {
     const ZERO: Self = Self::new([[S::ZERO; I]; O], [S::ZERO; O]);
@@ -130,15 +153,27 @@ impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
         }
     }
 
-    /// `y[o] = b[o] + Σ_i W[o][i] x[i]`, summed in order of `i`. The loop
-    /// over inputs is the outer one, so the `O` sums advance side by side (and
-    /// vectorise for wide layers) while each keeps its order.
+    /// `y[o] = b[o] + Σ_i W[o][i] x[i]`, summed in order of `i` (see
+    /// [`SUMS_ONE_BY_ONE`] for the loop order).
+    // indexed: zipped slice iterators keep a pointer test per term where
+    // the loop is not unrolled (opt "s")
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn forward(&self, x: &[S; I]) -> [S; O] {
         let mut y = self.biases;
-        for (i, &x) in x.iter().enumerate() {
-            for (y, row) in y.iter_mut().zip(&self.weights) {
-                *y += row[i] * x;
+        if SUMS_ONE_BY_ONE {
+            for o in 0..O {
+                let mut sum = y[o];
+                for i in 0..I {
+                    sum += self.weights[o][i] * x[i];
+                }
+                y[o] = sum;
+            }
+        } else {
+            for i in 0..I {
+                for o in 0..O {
+                    y[o] += self.weights[o][i] * x[i];
+                }
             }
         }
         y
@@ -151,12 +186,15 @@ impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
     }
 
     /// `∂W[o][i] += g[o] x[i]`, `∂b[o] += g[o]`, returns `∂x[i] = Σ_o W[o][i] g[o]`.
+    // indexed: zipped slice iterators keep a pointer test per term where
+    // the loop is not unrolled (opt "s")
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn backward(&self, x: &[S; I], g: &[S; O], grads: &mut Self) -> [S; I] {
-        for ((grad_row, grad_b), &g) in grads.weights.iter_mut().zip(&mut grads.biases).zip(g) {
-            *grad_b += g;
-            for (gw, x) in grad_row.iter_mut().zip(x) {
-                *gw += g * *x;
+        for o in 0..O {
+            grads.biases[o] += g[o];
+            for i in 0..I {
+                grads.weights[o][i] += g[o] * x[i];
             }
         }
         self.input_gradient(g)

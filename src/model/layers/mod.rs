@@ -134,11 +134,14 @@ macro_rules! elementwise_layer {
                 y
             }
 
+            // indexed: zipped slice iterators keep a pointer test per
+            // value where the loop is not unrolled (opt "s")
+            #[allow(clippy::needless_range_loop)]
             #[inline(always)]
             fn backward(&self, y: &[S; N], g: &[S; N], _grads: &mut Self) -> [S; N] {
                 let mut dx = [S::ZERO; N];
-                for ((dx, &y), &g) in dx.iter_mut().zip(y).zip(g) {
-                    *dx = g * $crate::model::layers::Elementwise::df(self, y);
+                for n in 0..N {
+                    dx[n] = g[n] * $crate::model::layers::Elementwise::df(self, y[n]);
                 }
                 dx
             }
