@@ -57,6 +57,13 @@ pub(crate) trait Elementwise: Copy {
     /// `f′` at the cached point: the output `y = f(x)`, or the input `x`
     /// when [`FROM_INPUT`](Elementwise::FROM_INPUT).
     fn df<S: Scalar>(&self, cached: S) -> S;
+    /// `g · f′` at the cached point: the gradient through one value, which
+    /// every backward path takes. A layer overrides it only with a cheaper
+    /// form that gives the same bits.
+    #[inline(always)]
+    fn gradient<S: Scalar>(&self, cached: S, g: S) -> S {
+        g * self.df(cached)
+    }
     /// Whether the layer has a setting (see [`Layer::HAS_SETTINGS`](crate::model::layer::Layer::HAS_SETTINGS)).
     const HAS_SETTING: bool = false;
     /// The setting word of [`LayerShape`](crate::model::layer::LayerShape); 0 if none.
@@ -141,7 +148,7 @@ macro_rules! elementwise_layer {
             fn backward(&self, y: &[S; N], g: &[S; N], _grads: &mut Self) -> [S; N] {
                 let mut dx = [S::ZERO; N];
                 for n in 0..N {
-                    dx[n] = g[n] * $crate::model::layers::Elementwise::df(self, y[n]);
+                    dx[n] = $crate::model::layers::Elementwise::gradient(self, y[n], g[n]);
                 }
                 dx
             }
@@ -186,7 +193,7 @@ macro_rules! elementwise_layer {
                 let mut dx = [[S::ZERO; B]; N];
                 let pairs = y.as_flattened().iter().zip(g.as_flattened());
                 for (dx, (&y, &g)) in dx.as_flattened_mut().iter_mut().zip(pairs) {
-                    *dx = g * $crate::model::layers::Elementwise::df(self, y);
+                    *dx = $crate::model::layers::Elementwise::gradient(self, y, g);
                 }
                 dx
             }

@@ -24,6 +24,14 @@ impl<const N: usize> Elementwise for Relu<N> {
     fn df<S: Scalar>(&self, y: S) -> S {
         if y > S::ZERO { S::ONE } else { S::ZERO }
     }
+
+    /// `g · f′(y)` without the multiply by 1, which changes no bits of any
+    /// number type (`g · 1 = g`, NaN included); `g · 0` stays a product,
+    /// so that a NaN gradient stays NaN.
+    #[inline(always)]
+    fn gradient<S: Scalar>(&self, y: S, g: S) -> S {
+        if y > S::ZERO { g } else { g * S::ZERO }
+    }
 }
 
 elementwise_layer!(Relu, kind::RELU);
@@ -33,6 +41,7 @@ bake_unit!(Relu);
 mod tests {
     use super::*;
     use crate::model::layer::Layer;
+    use crate::num::Q16_16;
 
     #[test]
     fn clips_negatives_and_has_zero_derivative_at_zero() {
@@ -45,6 +54,31 @@ mod tests {
             Relu.backward(&y, &[5.0; 4], &mut Relu),
             [0.0, 0.0, 5.0, 0.0]
         );
+    }
+
+    #[test]
+    fn the_gradient_has_the_bits_of_g_times_the_derivative() {
+        let special = [0.0, -0.0, 1.0, -1.0, 1e-40, -3.0e38, f32::INFINITY];
+        let values = special.iter().flat_map(|&v| [v, -v]).chain([f32::NAN]);
+        for y in values.clone() {
+            for g in values.clone() {
+                let (fast, product) = (Relu::<1>.gradient(y, g), g * Relu::<1>.df(y));
+                assert!(
+                    fast.to_bits() == product.to_bits() || (fast.is_nan() && product.is_nan()),
+                    "y {y} g {g}: {fast} against {product}"
+                );
+            }
+        }
+        let raws = [0, 1, -1, 65536, -65536, 12345678, i32::MAX, -i32::MAX];
+        for y in raws.map(Q16_16::from_raw) {
+            for g in raws.map(Q16_16::from_raw) {
+                assert_eq!(
+                    Relu::<1>.gradient(y, g),
+                    g * Relu::<1>.df(y),
+                    "y {y:?} g {g:?}"
+                );
+            }
+        }
     }
 
     #[test]
