@@ -27,6 +27,13 @@ use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAss
 
 use crate::model::params::Zero;
 
+/// Whether the target does arithmetic one value at a time: Cortex-M, with
+/// no vector unit. Kernels that have two forms with the same bits pick by
+/// it: one sum at a time in a register, or a branch instead of a product,
+/// is cheaper there (most where loops are not unrolled, at opt `"s"`); sums
+/// side by side and branch-free products vectorise elsewhere.
+pub(crate) const ONE_VALUE_AT_A_TIME: bool = cfg!(target_arch = "arm");
+
 /// The number type of a network: its parameters, activations, gradients
 /// and optimizer state.
 ///

@@ -11,8 +11,8 @@ use crate::model::init::Init;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
 use crate::model::output::Logits;
 use crate::model::params::{Params, Zero};
-use crate::num::Scalar;
 use crate::num::convert::{ConvertTo, convert_value};
+use crate::num::{ONE_VALUE_AT_A_TIME, Scalar};
 use crate::storage::bake::{Bake, newline, write_row};
 
 /// A fully connected layer from `I` inputs to `O` outputs: `y = W x + b`.
@@ -93,13 +93,11 @@ impl<S: Scalar, const I: usize, const O: usize> Dense<I, O, S> {
     }
 }
 
-/// Whether [`Dense`] runs each of its sums to the end before the next
-/// (`true`), or advances all of them side by side over contiguous weights.
-/// On Cortex-M, with no vector unit, one sum at a time stays in a register
-/// and the loop costs fewer instructions where it is not unrolled (opt
-/// `"s"`); elsewhere the sums side by side vectorise for wide layers. Each
-/// sum adds its terms in the same order either way, so the bits are the same.
-const SUMS_ONE_BY_ONE: bool = cfg!(target_arch = "arm");
+/// Whether [`Dense`] runs each of its sums to the end before the next, or
+/// advances all of them side by side over contiguous weights (see
+/// [`ONE_VALUE_AT_A_TIME`]). Each sum adds its terms in the same order
+/// either way, so the bits are the same.
+const SUMS_ONE_BY_ONE: bool = ONE_VALUE_AT_A_TIME;
 
 impl<S: Scalar, const I: usize, const O: usize> Zero for Dense<I, O, S> {
     const ZERO: Self = Self::new([[S::ZERO; I]; O], [S::ZERO; O]);

@@ -2,7 +2,7 @@
 
 use super::{Elementwise, elementwise_layer, kind};
 use crate::model::params::Zero;
-use crate::num::Scalar;
+use crate::num::{ONE_VALUE_AT_A_TIME, Scalar};
 use crate::storage::bake::bake_unit;
 
 /// `y = max(x, 0)`. The derivative is 1 for `x > 0` and 0 otherwise
@@ -25,13 +25,24 @@ impl<const N: usize> Elementwise for Relu<N> {
         if y > S::ZERO { S::ONE } else { S::ZERO }
     }
 
-    /// `g · f′(y)` without the multiply by 1, which changes no bits of any
-    /// number type (`g · 1 = g`, NaN included); `g · 0` stays a product,
-    /// so that a NaN gradient stays NaN.
+    /// `g · f′(y)`: by [`gradient_by_branch`] where values go one at a time,
+    /// the product itself elsewhere, where it vectorises with no branch.
     #[inline(always)]
     fn gradient<S: Scalar>(&self, y: S, g: S) -> S {
-        if y > S::ZERO { g } else { g * S::ZERO }
+        if ONE_VALUE_AT_A_TIME {
+            gradient_by_branch(y, g)
+        } else {
+            g * self.df(y)
+        }
     }
+}
+
+/// `g · f′(y)` without the multiply by 1, which changes no bits of any
+/// number type (`g · 1 = g`, NaN included); `g · 0` stays a product, so a
+/// NaN gradient stays NaN.
+#[inline(always)]
+fn gradient_by_branch<S: Scalar>(y: S, g: S) -> S {
+    if y > S::ZERO { g } else { g * S::ZERO }
 }
 
 elementwise_layer!(Relu, kind::RELU);
@@ -62,11 +73,13 @@ mod tests {
         let values = special.iter().flat_map(|&v| [v, -v]).chain([f32::NAN]);
         for y in values.clone() {
             for g in values.clone() {
-                let (fast, product) = (Relu::<1>.gradient(y, g), g * Relu::<1>.df(y));
-                assert!(
-                    fast.to_bits() == product.to_bits() || (fast.is_nan() && product.is_nan()),
-                    "y {y} g {g}: {fast} against {product}"
-                );
+                let product = g * Relu::<1>.df(y);
+                for fast in [gradient_by_branch(y, g), Relu::<1>.gradient(y, g)] {
+                    assert!(
+                        fast.to_bits() == product.to_bits() || (fast.is_nan() && product.is_nan()),
+                        "y {y} g {g}: {fast} against {product}"
+                    );
+                }
             }
         }
         let raws = [0, 1, -1, 65536, -65536, 12345678, i32::MAX, -i32::MAX];
