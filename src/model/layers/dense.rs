@@ -151,8 +151,8 @@ impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
         }
     }
 
-    /// `y[o] = b[o] + Σ_i W[o][i] x[i]`, summed in order of `i` (see
-    /// [`SUMS_ONE_BY_ONE`] for the loop order).
+    /// `y[o] = b[o] + Σ_i W[o][i] x[i]`, summed in order of `i`: one sum
+    /// at a time on Cortex-M, all side by side elsewhere (same bits).
     // indexed: zipped slice iterators keep a pointer test per term where
     // the loop is not unrolled (opt "s")
     #[allow(clippy::needless_range_loop)]
