@@ -3,7 +3,7 @@
 //! (and as the update formulas) by hand, and no step that would make a value
 //! non-finite is committed.
 
-use stacknet::fused::{FusedStep, Update, WithRule};
+use stacknet::fused::{FusedStep, GradientBound, Update, WithRule};
 use stacknet::init::uniform01;
 use stacknet::optim::{Optimizer, Penalty, StepBounds};
 use stacknet::prelude::*;
@@ -72,6 +72,37 @@ fn fit_at_batch_one_is_the_fused_kernel() {
     assert_eq!(bits(&net), bits(&by_hand));
     let want = last_epoch / 50.0;
     assert!((summary.final_train_loss - want).abs() <= 1e-6 * want);
+}
+
+/// Inputs above the quick bound's limit (2¹⁶) send every step to the exact
+/// bound, which takes them: the same bits as the fused kernel.
+#[test]
+fn fit_takes_steps_whose_values_exceed_the_quick_limit() {
+    let (xs, ys) = data(40, 3);
+    let xs: Vec<[f32; 2]> = xs.iter().map(|x| [x[0] * 1e5, x[1] * 1e5]).collect();
+    let ys: Vec<[f32; 1]> = ys.iter().map(|y| [y[0] * 1e5]).collect();
+    assert!(xs.iter().flatten().any(|v| v.abs() > 65536.0));
+    let set = Dataset::new(&xs, &ys).unwrap();
+    let start = Net::random(Init::XavierUniform, &mut XorShiftRng::seed_from_u64(4));
+
+    let mut net = start;
+    let mut trainer = Trainer::new(Sgd::default(), MeanSquaredError);
+    let mut rng = XorShiftRng::seed_from_u64(0);
+    let config = in_order(2, Batch::Size(1), 1e-12);
+    trainer
+        .fit(&mut net, &set, &config, &mut [0; 40], &mut rng, &mut ())
+        .unwrap();
+
+    let mut by_hand = start;
+    let mut cache = <Net as Layer>::Cache::ZERO;
+    for _ in 0..2 {
+        for (x, y) in xs.iter().zip(&ys) {
+            let p = by_hand.forward_train(x, &mut cache);
+            by_hand.backward_sgd(&cache, &[2.0 * (p[0] - y[0])], 1e-12);
+        }
+    }
+    assert_eq!(bits(&net), bits(&by_hand));
+    assert_ne!(bits(&net), bits(&start));
 }
 
 /// Nesterov momentum with an L2 penalty through `fit` at batch 1, against
@@ -289,9 +320,13 @@ fn carried_bounds_cover_the_real_magnitudes() {
             ];
             let p = net.forward_train(&x, &mut cache);
             let g = [p[0] - (x[0] * x[1])];
-            // the sum starts at 1, as the trainer's step starts it
-            let (mut pending, mut size) = (<Net as FusedStep>::Pending::ZERO, 1.0);
-            net.backward_pending(&cache, &g, &mut pending, &mut size);
+            let (mut pending, mut bound) =
+                (<Net as FusedStep>::Pending::ZERO, GradientBound::START);
+            net.backward_pending(&cache, &g, &mut pending, &mut bound);
+            // the exact bound, the tightest a step uses; the sum starts at
+            // 1, as the trainer's step starts it
+            let mut size = 1.0;
+            net.add_gradient_sizes(&cache, &pending, &mut size);
             bounds = Optimizer::<Net>::fused_bounds(&optimizer, bounds, 0.02, size);
             let apply = Apply {
                 net: &mut net,

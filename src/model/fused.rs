@@ -9,10 +9,10 @@
 //! 1. [`backward_pending`](FusedStep::backward_pending) back-propagates with
 //!    the current weights and keeps, for every layer with parameters, its
 //!    output gradient (a few numbers per layer, never a parameter-sized
-//!    gradient). On the way it sums `‖g‖² + ‖x‖² + 1` per layer, which bounds
-//!    every parameter gradient `g_o · x_i` (and `g_o` for a bias) by
-//!    ½(‖g‖² + ‖x‖² + 1): that one number lets the trainer decide before
-//!    anything is written whether the step can make any value non-finite.
+//!    gradient). On the way it gathers a [`GradientBound`]: one number, at
+//!    least twice every parameter gradient `g_o · x_i` (and `g_o` for a
+//!    bias), that lets the trainer decide before anything is written whether
+//!    the step can make any value non-finite.
 //! 2. [`apply_pending`](FusedStep::apply_pending) computes each parameter's
 //!    gradient from the kept output gradient and the cached input and hands
 //!    `lr · ∂θ` to an [`Update`] rule (plain SGD, momentum, with or without a
@@ -46,7 +46,85 @@
 
 use crate::model::layer::Layer;
 use crate::model::params::Zero;
-use crate::num::Scalar;
+use crate::num::{ONE_VALUE_AT_A_TIME, Scalar};
+
+/// What the backward sweep gathers to bound the step's parameter gradients:
+/// [`value`](GradientBound::value) is at least `2·|g_o · x_i|` for every
+/// weight and `2·|g_o|` for every bias, and not finite when any value is not.
+///
+/// Where values go one at a time (Cortex-M), it is the exact bound: 1 plus
+/// every layer's [`Scalar::gradient_size`], one multiply-add per value.
+/// Elsewhere the serial chain of those additions delays the step more than
+/// its work does, so the sweep only checks that every value is at most
+/// [`Scalar::QUICK_GRADIENT`] `q` in magnitude, and the bound is
+/// `1 + n · q²` for its `n` values: looser, but known at once. When a value
+/// is larger (or not finite), or the quick bound is too loose for the
+/// step, the trainer falls back to the exact bound
+/// ([`FusedStep::add_gradient_sizes`]) and refuses a step only on that, so
+/// every target accepts and refuses the same steps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GradientBound<S> {
+    exact: S,
+    values: usize,
+    large: bool,
+}
+
+impl<S: Scalar> GradientBound<S> {
+    /// Where a step starts: the exact bound at 1 (the biases' share,
+    /// `2|g| ≤ 1 + g²`, once for all layers), no values.
+    pub const START: Self = GradientBound {
+        exact: S::ONE,
+        values: 0,
+        large: false,
+    };
+
+    /// Whether this target and number type use the quick bound.
+    const QUICK: bool = !ONE_VALUE_AT_A_TIME && S::QUICK_GRADIENT.is_some();
+
+    /// Adds a layer with parameters: its output gradient `g` and input `x`.
+    #[inline(always)]
+    pub fn add(&mut self, g: &[S], x: &[S]) {
+        match S::QUICK_GRADIENT {
+            Some(q) if Self::QUICK => {
+                // `&=` of comparisons: no order to keep, no chain to wait on
+                let mut small = true;
+                for &v in g.iter() {
+                    small &= v.abs() <= q;
+                }
+                for &v in x.iter() {
+                    small &= v.abs() <= q;
+                }
+                self.large |= !small;
+                self.values += g.len() + x.len();
+            }
+            _ => self.exact += S::gradient_size(g, x),
+        }
+    }
+
+    /// The bound: the exact sum, or `1 + n · q²` for the quick bound, or
+    /// [`Scalar::OVERFLOW`] when a value was too large for the quick bound
+    /// (and the exact one must be taken).
+    #[inline(always)]
+    pub fn value(&self) -> S {
+        match S::QUICK_GRADIENT {
+            Some(q) if Self::QUICK => {
+                if self.large {
+                    S::OVERFLOW
+                } else {
+                    S::ONE + S::from_usize(self.values) * (q * q)
+                }
+            }
+            _ => self.exact,
+        }
+    }
+
+    /// Whether [`value`](GradientBound::value) is the exact bound, so that
+    /// the trainer need not compute it again.
+    #[inline(always)]
+    pub fn is_exact(&self) -> bool {
+        !Self::QUICK
+    }
+}
 
 /// How one parameter moves, given `d = lr · ∂loss/∂θ` for this sample.
 ///
@@ -97,17 +175,22 @@ pub trait FusedStep<S: Scalar = f32>: Layer<S> {
 
     /// Sweep 1: back-propagates `grad_output` with the current parameters,
     /// keeps in `pending` what [`apply_pending`](FusedStep::apply_pending)
-    /// needs, adds [`Scalar::gradient_size`] (`‖g‖² + ‖x‖²` for floats) of
-    /// every layer with parameters to `size`, and returns ∂loss/∂input, as
-    /// [`Layer::backward`] does. A step starts `size` at 1 (the biases'
-    /// share), so half of it bounds every parameter gradient.
+    /// needs, adds every layer with parameters to `bound` (a step starts it
+    /// at [`GradientBound::START`]), and returns ∂loss/∂input, as
+    /// [`Layer::backward`] does.
     fn backward_pending(
         &self,
         cache: &Self::Cache,
         grad_output: &Self::Output,
         pending: &mut Self::Pending,
-        size: &mut S,
+        bound: &mut GradientBound<S>,
     ) -> Self::Input;
+
+    /// Adds [`Scalar::gradient_size`] of every layer with parameters to
+    /// `size`, from the cache and what sweep 1 kept in `pending`: the exact
+    /// bound a step falls back to when the quick one does not do (see
+    /// [`GradientBound`]). A step starts `size` at 1.
+    fn add_gradient_sizes(&self, cache: &Self::Cache, pending: &Self::Pending, size: &mut S);
 
     /// Sweep 2: hands `lr · ∂θ` of every parameter, computed from `cache` and
     /// `pending`, to `rule`, with the parameter's slot in `slots` (a value of
@@ -132,8 +215,8 @@ pub trait FusedStep<S: Scalar = f32>: Layer<S> {
         lr: S,
     ) -> Self::Input {
         let mut pending = Self::Pending::ZERO;
-        let mut size = S::ZERO;
-        let dx = self.backward_pending(cache, grad_output, &mut pending, &mut size);
+        let mut unused = GradientBound::START;
+        let dx = self.backward_pending(cache, grad_output, &mut pending, &mut unused);
         let mut no_slots = Self::ZERO;
         self.apply_pending(cache, &pending, lr, &mut no_slots, PlainSgd);
         dx
@@ -157,11 +240,14 @@ macro_rules! no_params_fused {
                 cache: &Self::Cache,
                 g: &[S; N],
                 _: &mut (),
-                _: &mut S,
+                _: &mut $crate::model::fused::GradientBound<S>,
             ) -> [S; N] {
                 let mut no_params = <Self as $crate::model::params::Zero>::ZERO;
                 <Self as $crate::model::layer::Layer<S>>::backward(self, cache, g, &mut no_params)
             }
+
+            #[inline(always)]
+            fn add_gradient_sizes(&self, _: &Self::Cache, _: &(), _: &mut S) {}
 
             #[inline(always)]
             fn apply_pending<U: $crate::model::fused::Update<S>>(
@@ -263,8 +349,9 @@ mod tests {
         }
     }
 
-    /// Half the reported size bounds every parameter gradient, in each
-    /// number type (each has its own [`Scalar::gradient_size`]).
+    /// Half the gathered bound, and half the exact one, bound every
+    /// parameter gradient, in each number type (each has its own
+    /// [`Scalar::gradient_size`]); the quick bound is never below the exact.
     fn size_bounds_every_parameter_gradient_in<S: Scalar>()
     where
         Mlp: ConvertTo<S, Output = MlpIn<S>>,
@@ -279,17 +366,46 @@ mod tests {
             let mut cache = <MlpIn<S> as Layer<S>>::Cache::ZERO;
             net.forward_train(&x, &mut cache);
             let mut pending = <MlpIn<S> as FusedStep<S>>::Pending::ZERO;
+            let mut bound = GradientBound::START;
+            net.backward_pending(&cache, &g, &mut pending, &mut bound);
             // as the step starts it
-            let mut size = S::ONE;
-            net.backward_pending(&cache, &g, &mut pending, &mut size);
+            let mut exact = S::ONE;
+            net.add_gradient_sizes(&cache, &pending, &mut exact);
             let mut grads = MlpIn::<S>::ZERO;
             net.backward(&cache, &g, &mut grads);
             let mut largest = S::ZERO;
             grads.for_each_block(|block| {
                 largest = block.iter().fold(largest, |m, v| m.max(v.abs()));
             });
-            assert!(size.is_finite());
-            assert!(largest + largest <= size, "{largest:?} > ½ · {size:?}");
+            let size = bound.value();
+            assert!(size.is_finite() && exact.is_finite());
+            assert!(largest + largest <= exact, "{largest:?} > ½ · {exact:?}");
+            assert!(exact <= size, "{exact:?} > {size:?}");
+            if bound.is_exact() {
+                assert_eq!(size, exact);
+            }
+        }
+    }
+
+    /// A value above [`Scalar::QUICK_GRADIENT`] makes the quick bound not
+    /// finite, which sends the step to the exact one; that stays finite.
+    #[test]
+    fn a_value_above_the_quick_limit_leaves_the_decision_to_the_exact_bound() {
+        let layer = Dense::<2, 1>::from_arrays([[1.0, 1.0]], [0.0]);
+        let (x, g) = ([1e5, 0.0], [1.0]);
+        let (mut pending, mut bound) = ([0.0], GradientBound::START);
+        layer.backward_pending(&x, &g, &mut pending, &mut bound);
+        let mut exact = 1.0;
+        layer.add_gradient_sizes(&x, &pending, &mut exact);
+        assert_eq!(exact, 1.0 + 1.0 + 1e10);
+        if !bound.is_exact() {
+            assert_eq!(bound.value(), f32::INFINITY);
+        }
+        // at the limit itself the quick bound holds: 1 + 3 values · 2³²
+        let mut at_limit = GradientBound::START;
+        layer.backward_pending(&[65536.0, -65536.0], &g, &mut pending, &mut at_limit);
+        if !at_limit.is_exact() {
+            assert_eq!(at_limit.value(), 1.0 + 3.0 * 65536.0 * 65536.0);
         }
     }
 

@@ -62,7 +62,7 @@ use core::fmt::{Result, Write};
 use rand_core::RngCore;
 
 use crate::model::batch::BatchLayer;
-use crate::model::fused::{FusedStep, Update};
+use crate::model::fused::{FusedStep, GradientBound, Update};
 use crate::model::init::Init;
 use crate::model::layer::{Layer, LayerShape, chain_signature};
 use crate::model::params::{Params, Zero};
@@ -306,10 +306,16 @@ macro_rules! tuple_impls {
                 cache: &Self::Cache,
                 g: &Self::Output,
                 pending: &mut Self::Pending,
-                size: &mut S,
+                bound: &mut GradientBound<S>,
             ) -> Self::Input {
-                $(let g = &self.$r.backward_pending(&cache.$r, g, &mut pending.$r, size);)+
+                $(let g = &self.$r.backward_pending(&cache.$r, g, &mut pending.$r, bound);)+
                 *g
+            }
+
+            #[inline(always)]
+            fn add_gradient_sizes(&self, cache: &Self::Cache, pending: &Self::Pending, size: &mut S) {
+                // in the order of the backward sweep, whose exact sum this is
+                $(self.$r.add_gradient_sizes(&cache.$r, &pending.$r, size);)+
             }
 
             #[inline(always)]

@@ -79,6 +79,12 @@ pub trait Scalar:
     /// the fused step accepts: far enough below [`MAX`](Scalar::MAX) that
     /// no product or sum of its write pass can overflow.
     const BOUND_LIMIT: Self;
+    /// The magnitude up to which every gradient and input value lets the
+    /// fused step use its quick bound on vector targets (see
+    /// [`GradientBound`](crate::model::fused::GradientBound)); `None` where
+    /// [`gradient_size`](Scalar::gradient_size) is used everywhere (fixed
+    /// point: its bound is comparisons already).
+    const QUICK_GRADIENT: Option<Self> = None;
     /// The number-type code that saved records carry: 0 for `f32`, 1 for
     /// `f64`, 2 for Q16.16 fixed point.
     const TAG: u32;

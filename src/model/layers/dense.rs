@@ -6,7 +6,7 @@ use rand_core::RngCore;
 
 use super::kind;
 use crate::model::batch::BatchLayer;
-use crate::model::fused::{FusedStep, Update};
+use crate::model::fused::{FusedStep, GradientBound, Update};
 use crate::model::init::Init;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
 use crate::model::output::Logits;
@@ -210,19 +210,24 @@ impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
 impl<S: Scalar, const I: usize, const O: usize> FusedStep<S> for Dense<I, O, S> {
     type Pending = [S; O];
 
-    /// Keeps `g`, adds [`Scalar::gradient_size`] (`1 + ‖g‖² + ‖x‖²` for
-    /// floats) to `size`, returns `∂x` as [`Layer::backward`] does.
+    /// Keeps `g`, adds `g` and `x` to `bound`, returns `∂x` as
+    /// [`Layer::backward`] does.
     #[inline(always)]
     fn backward_pending(
         &self,
         x: &[S; I],
         g: &[S; O],
         pending: &mut [S; O],
-        size: &mut S,
+        bound: &mut GradientBound<S>,
     ) -> [S; I] {
         *pending = *g;
-        *size += S::gradient_size(g, x);
+        bound.add(g, x);
         self.input_gradient(g)
+    }
+
+    #[inline(always)]
+    fn add_gradient_sizes(&self, x: &[S; I], g: &[S; O], size: &mut S) {
+        *size += S::gradient_size(g, x);
     }
 
     /// `b[o]` gets `d = lr · g[o]`, `W[o][i]` gets `d = (lr · g[o]) · x[i]`.
@@ -486,11 +491,14 @@ mod tests {
         let mut d = Dense::from_arrays([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [0.5, -0.5, 1.0]);
         let before = d;
         let (x, g, lr) = ([0.3, -1.7], [0.9, 0.0, -2.1], 0.07);
-        let (mut pending, mut size) = ([0.0; 3], 0.0);
-        let dx = d.backward_pending(&x, &g, &mut pending, &mut size);
+        let (mut pending, mut bound) = ([0.0; 3], GradientBound::START);
+        let dx = d.backward_pending(&x, &g, &mut pending, &mut bound);
         let mut unused = Dense::ZERO;
         assert_eq!(dx, before.backward(&x, &g, &mut unused));
+        assert_eq!(pending, g);
         // ‖g‖² + ‖x‖²; the step adds the 1 of the biases
+        let mut size = 0.0;
+        d.add_gradient_sizes(&x, &pending, &mut size);
         assert!((size - (0.81 + 4.41 + 0.09 + 2.89)).abs() < 1e-5);
         d.apply_pending(&x, &pending, lr, &mut unused, crate::model::fused::PlainSgd);
         for o in 0..3 {

@@ -60,8 +60,9 @@ pub trait Optimizer<P: Params<S>, S: Scalar = f32> {
     /// then trains batch 1 without a gradient buffer.
     const FUSED: bool = false;
 
-    /// The bounds after one fused step of learning rate `lr` whose layers
-    /// reported `size` (see [`FusedStep::backward_pending`](crate::model::fused::FusedStep::backward_pending)). Only called
+    /// The bounds after one fused step of learning rate `lr` whose
+    /// parameter gradients are at most `size / 2` (a
+    /// [`GradientBound`](crate::model::fused::GradientBound)'s value). Only called
     /// when [`FUSED`](Optimizer::FUSED) is `true`.
     #[inline]
     fn fused_bounds(&self, bounds: StepBounds<S>, lr: S, size: S) -> StepBounds<S> {

@@ -7,7 +7,7 @@ use rand_core::RngCore;
 
 use super::{DataError, Dataset, shuffle};
 use crate::model::batch::BatchLayer;
-use crate::model::fused::{FusedStep, Update, WithRule};
+use crate::model::fused::{FusedStep, GradientBound, Update, WithRule};
 use crate::model::layer::Layer;
 use crate::model::layer::LayerError;
 use crate::model::network::Network;
@@ -637,24 +637,35 @@ impl<S: Scalar, Opt, L> FusedStepArgs<'_, S, Opt, L> {
         // a batch of one: the mean and the sum are the sample itself
         let (loss, g) = self.loss.loss_and_gradient(&prediction, y);
         let mut pending = N::Pending::ZERO;
-        // the biases' share of the bound, once for all layers
-        let mut size = S::ONE;
-        net.backward_pending(cache, &g, &mut pending, &mut size);
-        let mut next = self.optimizer.fused_bounds(bounds, self.lr, size);
+        let mut bound = GradientBound::START;
+        net.backward_pending(cache, &g, &mut pending, &mut bound);
+        let mut next = self.optimizer.fused_bounds(bounds, self.lr, bound.value());
         if !next.within_limit() {
-            if !(loss.is_finite() && size.is_finite()) {
-                return Err(NonFiniteStep);
-            }
-            // The carried bounds may have grown loose: measure once. The
-            // slots hold the optimizer's state when it has any (and are
-            // ignored by the bounds of one that has none).
-            let measured = StepBounds {
-                params: magnitude(net),
-                state: magnitude(slots),
+            // A step is refused only on the exact bound (every target
+            // refuses the same steps): take it if the quick one was used.
+            let size = if bound.is_exact() {
+                bound.value()
+            } else {
+                let mut size = S::ONE;
+                net.add_gradient_sizes(cache, &pending, &mut size);
+                next = self.optimizer.fused_bounds(bounds, self.lr, size);
+                size
             };
-            next = self.optimizer.fused_bounds(measured, self.lr, size);
             if !next.within_limit() {
-                return Err(NonFiniteStep);
+                if !(loss.is_finite() && size.is_finite()) {
+                    return Err(NonFiniteStep);
+                }
+                // The carried bounds may have grown loose: measure once.
+                // The slots hold the optimizer's state when it has any (and
+                // are ignored by the bounds of one that has none).
+                let measured = StepBounds {
+                    params: magnitude(net),
+                    state: magnitude(slots),
+                };
+                next = self.optimizer.fused_bounds(measured, self.lr, size);
+                if !next.within_limit() {
+                    return Err(NonFiniteStep);
+                }
             }
         }
         if !within(loss, self.loss_limit) {
