@@ -74,7 +74,13 @@ impl<S: Scalar, const I: usize, const O: usize> Dense<I, O, S> {
         if SUMS_ONE_BY_ONE {
             for i in 0..I {
                 let mut sum = self.weights[0][i] * g[0];
-                for o in 1..O {
+                let mut o = 1;
+                while o + 1 < O {
+                    sum += self.weights[o][i] * g[o];
+                    sum += self.weights[o + 1][i] * g[o + 1];
+                    o += 2;
+                }
+                if o < O {
                     sum += self.weights[o][i] * g[o];
                 }
                 dx[i] = sum;
@@ -98,6 +104,24 @@ impl<S: Scalar, const I: usize, const O: usize> Dense<I, O, S> {
 /// [`ONE_VALUE_AT_A_TIME`]). Each sum adds its terms in the same order
 /// either way, so the bits are the same.
 const SUMS_ONE_BY_ONE: bool = ONE_VALUE_AT_A_TIME;
+
+/// `start + Σ_i w[i] x[i]`, added in order of `i`, two terms a loop turn: a
+/// loop that is not unrolled (opt `"s"`) pays its counter and branch once
+/// per pair.
+#[inline(always)]
+fn sum_in_pairs<S: Scalar, const I: usize>(start: S, w: &[S; I], x: &[S; I]) -> S {
+    let mut sum = start;
+    let mut i = 0;
+    while i + 1 < I {
+        sum += w[i] * x[i];
+        sum += w[i + 1] * x[i + 1];
+        i += 2;
+    }
+    if i < I {
+        sum += w[i] * x[i];
+    }
+    sum
+}
 
 impl<S: Scalar, const I: usize, const O: usize> Zero for Dense<I, O, S> {
     const ZERO: Self = Self::new([[S::ZERO; I]; O], [S::ZERO; O]);
@@ -161,11 +185,7 @@ impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
         let mut y = self.biases;
         if SUMS_ONE_BY_ONE {
             for o in 0..O {
-                let mut sum = y[o];
-                for i in 0..I {
-                    sum += self.weights[o][i] * x[i];
-                }
-                y[o] = sum;
+                y[o] = sum_in_pairs(y[o], &self.weights[o], x);
             }
         } else {
             for i in 0..I {
@@ -245,8 +265,22 @@ impl<S: Scalar, const I: usize, const O: usize> FusedStep<S> for Dense<I, O, S> 
         for (o, &g) in g.iter().enumerate() {
             let lg = lr * g;
             rule.bias(&mut self.biases[o], &mut slots.biases[o], lg);
-            for (i, &x) in x.iter().enumerate() {
-                rule.weight(&mut self.weights[o][i], &mut slots.weights[o][i], lg * x);
+            let (row, slot_row) = (&mut self.weights[o], &mut slots.weights[o]);
+            if SUMS_ONE_BY_ONE {
+                // two weights a loop turn, as in `sum_in_pairs`
+                let mut i = 0;
+                while i + 1 < I {
+                    rule.weight(&mut row[i], &mut slot_row[i], lg * x[i]);
+                    rule.weight(&mut row[i + 1], &mut slot_row[i + 1], lg * x[i + 1]);
+                    i += 2;
+                }
+                if i < I {
+                    rule.weight(&mut row[i], &mut slot_row[i], lg * x[i]);
+                }
+            } else {
+                for (i, &x) in x.iter().enumerate() {
+                    rule.weight(&mut row[i], &mut slot_row[i], lg * x);
+                }
             }
         }
     }
