@@ -1329,7 +1329,6 @@ where
         }
         let (mut validation_plateau, mut train_plateau) = (Plateau::START, Plateau::START);
         let mut cache = N::Cache::ZERO;
-        // The largest step loss accepted.
         // The largest step loss accepted: with no finite scale to compare
         // with, any finite loss.
         let loss_limit = (Self::EXPLOSION * start_loss.to_f32().max(1e-6)).min(f32::MAX);
