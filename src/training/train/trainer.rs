@@ -641,32 +641,7 @@ impl<S: Scalar, Opt, L> FusedStepArgs<'_, S, Opt, L> {
         net.backward_pending(cache, &g, &mut pending, &mut bound);
         let mut next = self.optimizer.fused_bounds(bounds, self.lr, bound.value());
         if !next.within_limit() {
-            // A step is refused only on the exact bound (every target
-            // refuses the same steps): take it if the quick one was used.
-            let size = if bound.is_exact() {
-                bound.value()
-            } else {
-                let mut size = S::ONE;
-                net.add_gradient_sizes(cache, &pending, &mut size);
-                next = self.optimizer.fused_bounds(bounds, self.lr, size);
-                size
-            };
-            if !next.within_limit() {
-                if !(loss.is_finite() && size.is_finite()) {
-                    return Err(NonFiniteStep);
-                }
-                // The carried bounds may have grown loose: measure once.
-                // The slots hold the optimizer's state when it has any (and
-                // are ignored by the bounds of one that has none).
-                let measured = StepBounds {
-                    params: magnitude(net),
-                    state: magnitude(slots),
-                };
-                next = self.optimizer.fused_bounds(measured, self.lr, size);
-                if !next.within_limit() {
-                    return Err(NonFiniteStep);
-                }
-            }
+            next = self.exact_bounds(net, cache, &pending, &bound, (bounds, loss), slots)?;
         }
         if !within(loss, self.loss_limit) {
             return Err(NonFiniteStep);
@@ -679,6 +654,52 @@ impl<S: Scalar, Opt, L> FusedStepArgs<'_, S, Opt, L> {
         core::hint::black_box(&mut *net);
         net.apply_pending(cache, &pending, self.lr, slots, rule);
         Ok((loss, next))
+    }
+
+    /// The bounds of a step that the first check did not take: on the exact
+    /// gradient bound (every target refuses the same steps), then on
+    /// measured magnitudes. Out of line: it is the rare path.
+    #[cold]
+    #[inline(never)]
+    fn exact_bounds<N: FusedStep<S>>(
+        &self,
+        net: &N,
+        cache: &N::Cache,
+        pending: &N::Pending,
+        bound: &GradientBound<S>,
+        (bounds, loss): (StepBounds<S>, S),
+        slots: &N,
+    ) -> Result<StepBounds<S>, NonFiniteStep>
+    where
+        Opt: Optimizer<N, S>,
+    {
+        let size = if bound.is_exact() {
+            bound.value()
+        } else {
+            let mut size = S::ONE;
+            net.add_gradient_sizes(cache, pending, &mut size);
+            let next = self.optimizer.fused_bounds(bounds, self.lr, size);
+            if next.within_limit() {
+                return Ok(next);
+            }
+            size
+        };
+        if !(loss.is_finite() && size.is_finite()) {
+            return Err(NonFiniteStep);
+        }
+        // The carried bounds may have grown loose: measure once. The slots
+        // hold the optimizer's state when it has any (and are ignored by the
+        // bounds of one that has none).
+        let measured = StepBounds {
+            params: magnitude(net),
+            state: magnitude(slots),
+        };
+        let next = self.optimizer.fused_bounds(measured, self.lr, size);
+        if next.within_limit() {
+            Ok(next)
+        } else {
+            Err(NonFiniteStep)
+        }
     }
 }
 
