@@ -70,14 +70,33 @@ impl<const N: usize> Dropout<N> {
         }
     }
 
-    /// The draw below which a unit is dropped: `⌊p · 2³²⌋`, exact in `f64`
-    /// (a power-of-two product of an `f32`); 0 for NaN or `p <= 0`.
+    /// The draw below which a unit is dropped: `⌊p · 2³²⌋`, exactly, from
+    /// the bits of `p` by shifts (no double-precision arithmetic, which a
+    /// Cortex-M4F would do in software); 0 for NaN or `p <= 0`.
     #[inline]
     fn threshold(&self) -> u32 {
-        let scaled = f64::from(self.p) * 4_294_967_296.0;
-        // saturating: a `p` of 1 or more (refused by `check`) drops all but
-        // the draws of u32::MAX
-        scaled as u32
+        let bits = self.p.to_bits();
+        if bits >> 31 == 1 || self.p.is_nan() {
+            return 0;
+        }
+        // p = m · 2^(e − 150), with the hidden bit in m and e at least 1
+        let biased = (bits >> 23) as i32;
+        let (m, e) = if biased == 0 {
+            (u64::from(bits), 1)
+        } else {
+            (u64::from(bits & 0x7f_ffff | 0x80_0000), biased)
+        };
+        // p · 2³² = m · 2^(e − 118), and m < 2²⁴
+        let shift = e - 118;
+        let scaled = if shift > 8 {
+            // p ≥ 2: like a `p` of 1 (both refused by `check`), saturates
+            u64::MAX
+        } else if shift >= 0 {
+            m << shift
+        } else {
+            m.checked_shr(shift.unsigned_abs()).unwrap_or(0)
+        };
+        u32::try_from(scaled).unwrap_or(u32::MAX)
     }
 
     /// The factor of a kept unit, `1 / (1 − p)`, in `S`.
@@ -241,6 +260,36 @@ mod tests {
             }
         }
         assert!(kept > 0 && dropped > 0, "{kept} {dropped}");
+    }
+
+    #[test]
+    fn the_threshold_is_p_times_two_to_the_32_for_every_kind_of_rate() {
+        // the f64 product is exact (an f32 times a power of two)
+        let by_f64 = |p: f32| (f64::from(p) * 4_294_967_296.0).floor() as u32;
+        let mut rng = XorShiftRng::seed_from_u64(3);
+        let random = (0..10_000).map(|_| f32::from_bits(rng.next_u32() & 0x3f7f_ffff));
+        let special = [
+            1e-45,
+            1e-40,
+            1.17e-38,
+            2.3e-10,
+            2.4e-10,
+            0.1,
+            0.2,
+            0.999_999_94,
+        ];
+        for p in random.chain(special) {
+            assert_eq!(
+                Dropout::<1>::with_rate(p).threshold(),
+                by_f64(p),
+                "p = {p:e}"
+            );
+        }
+        assert_eq!(Dropout::<1>::with_rate(-0.0).threshold(), 0);
+        assert_eq!(Dropout::<1>::with_rate(-0.5).threshold(), 0);
+        assert_eq!(Dropout::<1>::with_rate(1.0).threshold(), u32::MAX);
+        assert_eq!(Dropout::<1>::with_rate(3.0e9).threshold(), u32::MAX);
+        assert_eq!(Dropout::<1>::with_rate(f32::INFINITY).threshold(), u32::MAX);
     }
 
     #[test]
