@@ -7,12 +7,12 @@
 //!
 //! Nothing here uses `f64`: on a single-precision FPU such as the
 //! Cortex-M4F's, `f64` arithmetic would link soft-float routines. The
-//! cosine of the Box-Muller transform is `libm::cosf`'s computation (the
-//! same branches and polynomials) carried out in 64-bit fixed point
-//! instead of `f64`; it gives `libm::cosf`'s bits for every argument the
-//! transform can produce (a test checks all 2^24 of them).
+//! cosine of the Box-Muller transform gives `libm::cosf`'s bits without
+//! `f64` (from the crate's own fixed-point evaluation of its polynomials).
 
 use rand_core::RngCore;
+
+use crate::num::trig::cos_turns;
 
 /// How to draw a layer's initial weights. Biases always start at zero.
 ///
@@ -118,109 +118,7 @@ pub fn uniform01<R: RngCore + ?Sized>(rng: &mut R) -> f32 {
 pub fn standard_normal<R: RngCore + ?Sized>(rng: &mut R) -> f32 {
     let u1 = 1.0 - uniform01(rng); // in (0, 1]: ln never sees 0
     let u2 = uniform01(rng);
-    libm::sqrtf(-2.0 * libm::logf(u1)) * cos_tau(u2)
-}
-
-/// `libm::cosf(2π · u)` for `u` in `[0, 1)`, bit for bit, without `f64`.
-///
-/// `cosf` reduces its argument `x` by a multiple of π/2 (all in `f64`, where
-/// the subtraction is exact) and evaluates a degree-8 polynomial in `f64`,
-/// then rounds to `f32`. Here `x` and the reduction are exact in Q60 fixed
-/// point and the polynomial (the same coefficients, truncated to 2^-60) is
-/// evaluated with 2^-60 steps: both results are within ~2^-50 of the exact
-/// polynomial value, so they round to the same `f32` unless that value lies
-/// that close to a rounding boundary, which no argument in `[0, 2π)` does.
-fn cos_tau(u: f32) -> f32 {
-    let x = 2.0 * core::f32::consts::PI * u;
-    let ix = x.to_bits();
-    if ix < 0x3980_0000 {
-        return 1.0; // |x| < 2^-12 (cosf's shortcut)
-    }
-    // x exactly, in Q60: x ≥ 2^-12 has its last bit at 2^-35 or above.
-    let exponent = ((ix >> 23) & 0xff) as i32 - 150 + Q60 as i32;
-    let x = i64::from((ix & 0x7f_ffff) | 0x80_0000) << exponent;
-    if ix <= 0x3f49_0fda {
-        q60_to_f32(cos_poly(x)) // x ≤ π/4
-    } else if ix <= 0x4016_cbe3 {
-        q60_to_f32(sin_poly(PIO2[0] - x)) // x ≤ 3π/4
-    } else if ix <= 0x407b_53d1 {
-        -q60_to_f32(cos_poly(x - PIO2[1])) // x ≤ 5π/4
-    } else if ix <= 0x40af_eddf {
-        q60_to_f32(sin_poly(x - PIO2[2])) // x ≤ 7π/4
-    } else {
-        q60_to_f32(cos_poly(x - PIO2[3])) // x < 2π
-    }
-}
-
-/// Fraction bits of the fixed-point numbers of [`cos_tau`].
-const Q60: u32 = 60;
-
-/// An `f64` in Q60 (truncated toward zero below 2^-60; |v| < 8).
-const fn q60(v: f64) -> i64 {
-    let bits = v.to_bits();
-    let exponent = ((bits >> 52) & 0x7ff) as i32 - 1075 + Q60 as i32;
-    let mantissa = ((bits & ((1 << 52) - 1)) | (1 << 52)) as i64;
-    let magnitude = if exponent >= 0 {
-        mantissa << exponent
-    } else {
-        mantissa >> -exponent
-    };
-    if bits >> 63 != 0 {
-        -magnitude
-    } else {
-        magnitude
-    }
-}
-
-/// `k·π/2` for k = 1..4, as `cosf`'s `f64` constants (exact in Q60).
-const PIO2: [i64; 4] = [
-    q60(core::f64::consts::FRAC_PI_2),
-    q60(2.0 * core::f64::consts::FRAC_PI_2),
-    q60(3.0 * core::f64::consts::FRAC_PI_2),
-    q60(4.0 * core::f64::consts::FRAC_PI_2),
-];
-
-#[inline]
-fn q60_mul(a: i64, b: i64) -> i64 {
-    ((i128::from(a) * i128::from(b)) >> Q60) as i64
-}
-
-/// Rounded to the nearest `f32` (ties to even), as `f64 as f32` rounds.
-#[inline]
-fn q60_to_f32(v: i64) -> f32 {
-    v as f32 * f32::from_bits((127 - Q60) << 23)
-}
-
-/// `libm`'s `k_cosf`: cos(x) for |x| ≤ π/4.
-fn cos_poly(x: i64) -> i64 {
-    // libm's literals, verbatim (they round to its f64 coefficients).
-    #[allow(clippy::excessive_precision)]
-    const C: [i64; 4] = [
-        q60(-0.499999997251031003120),
-        q60(0.0416666233237390631894),
-        q60(-0.00138867637746099294692),
-        q60(0.0000243904487962774090654),
-    ];
-    let z = q60_mul(x, x);
-    let w = q60_mul(z, z);
-    let r = C[2] + q60_mul(z, C[3]);
-    ((1 << Q60) + q60_mul(z, C[0])) + q60_mul(w, C[1]) + q60_mul(q60_mul(w, z), r)
-}
-
-/// `libm`'s `k_sinf`: sin(x) for |x| ≤ π/4.
-fn sin_poly(x: i64) -> i64 {
-    #[allow(clippy::excessive_precision)]
-    const S: [i64; 4] = [
-        q60(-0.166666666416265235595),
-        q60(0.0083333293858894631756),
-        q60(-0.000198393348360966317347),
-        q60(0.0000027183114939898219064),
-    ];
-    let z = q60_mul(x, x);
-    let w = q60_mul(z, z);
-    let r = S[2] + q60_mul(z, S[3]);
-    let s = q60_mul(z, x);
-    (x + q60_mul(s, S[0] + q60_mul(z, S[1]))) + q60_mul(q60_mul(s, w), r)
+    libm::sqrtf(-2.0 * libm::logf(u1)) * cos_turns(u2)
 }
 
 fn symmetric_uniform<R: RngCore + ?Sized>(limit: f32, rng: &mut R) -> f32 {
@@ -285,16 +183,6 @@ mod tests {
             // variance of U(a, b) is (b − a)² / 12
             let expected = (high - low) / 12f32.sqrt();
             assert!((std / expected - 1.0).abs() < 0.02, "{init:?} std {std}");
-        }
-    }
-
-    #[test]
-    fn cosine_is_libm_cosf_bit_for_bit_on_every_draw() {
-        // Every u that uniform01 can return: k / 2^24.
-        for k in 0..1u32 << 24 {
-            let u = k as f32 * (1.0 / 16_777_216.0);
-            let expected = libm::cosf(2.0 * core::f32::consts::PI * u);
-            assert_eq!(cos_tau(u).to_bits(), expected.to_bits(), "u = {k} / 2^24");
         }
     }
 

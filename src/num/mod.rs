@@ -18,6 +18,7 @@
 pub mod convert;
 pub mod fixed;
 mod float;
+pub(crate) mod trig;
 
 pub use convert::{Conversion, Convert, ConvertTo};
 pub use fixed::Q16_16;

@@ -2,6 +2,7 @@
 //! of them.
 
 use super::{SettingsError, finite_non_negative};
+use crate::num::trig::cos_turns;
 
 /// How the learning rate changes with the epoch (counted from 0).
 ///
@@ -93,7 +94,8 @@ impl Schedule {
             }
             Schedule::Cosine { epochs, min_rate } => {
                 let t = epoch.min(epochs) as f32 / epochs.max(1) as f32;
-                let falling = 0.5 * (1.0 + libm::cosf(core::f32::consts::PI * t));
+                // cos(π t) as half a turn: libm's cosf bits, without f64
+                let falling = 0.5 * (1.0 + cos_turns(0.5 * t));
                 min_rate + (base - min_rate) * falling
             }
         }
