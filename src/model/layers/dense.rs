@@ -61,41 +61,85 @@ impl<S: Scalar, const I: usize, const O: usize> Dense<I, O, S> {
     /// `∂x[i] = Σ_o W[o][i] g[o]`, summed in order of `o` (see
     /// [`SUMS_ONE_BY_ONE`] for the loop order). The sums start from the
     /// first product, not from 0: `0 + x` is not `x` for `x = −0`, so the
-    /// compiler could not drop that addition.
-    // indexed: zipped slice iterators keep a pointer test per term where
-    // the loop is not unrolled (opt "s")
-    #[allow(clippy::needless_range_loop)]
+    /// compiler could not drop that addition. Loops are indexed: zipped
+    /// slice iterators keep a pointer test per term where the loop is not
+    /// unrolled (opt `"s"`).
     #[inline(always)]
     fn input_gradient(&self, g: &[S; O]) -> [S; I] {
+        if SUMS_ONE_BY_ONE {
+            self.input_gradient_one_by_one(g)
+        } else {
+            self.input_gradient_side_by_side(g)
+        }
+    }
+
+    /// [`input_gradient`](Dense::input_gradient) one sum at a time, two
+    /// terms a loop turn.
+    #[allow(clippy::needless_range_loop)]
+    #[inline(always)]
+    fn input_gradient_one_by_one(&self, g: &[S; O]) -> [S; I] {
         let mut dx = [S::ZERO; I];
         if O == 0 {
             return dx;
         }
-        if SUMS_ONE_BY_ONE {
-            for i in 0..I {
-                let mut sum = self.weights[0][i] * g[0];
-                let mut o = 1;
-                while o + 1 < O {
-                    sum += self.weights[o][i] * g[o];
-                    sum += self.weights[o + 1][i] * g[o + 1];
-                    o += 2;
-                }
-                if o < O {
-                    sum += self.weights[o][i] * g[o];
-                }
-                dx[i] = sum;
+        for i in 0..I {
+            let mut sum = self.weights[0][i] * g[0];
+            let mut o = 1;
+            while o + 1 < O {
+                sum += self.weights[o][i] * g[o];
+                sum += self.weights[o + 1][i] * g[o + 1];
+                o += 2;
             }
-        } else {
-            for i in 0..I {
-                dx[i] = self.weights[0][i] * g[0];
+            if o < O {
+                sum += self.weights[o][i] * g[o];
             }
-            for o in 1..O {
-                for i in 0..I {
-                    dx[i] += self.weights[o][i] * g[o];
-                }
+            dx[i] = sum;
+        }
+        dx
+    }
+
+    /// [`input_gradient`](Dense::input_gradient) with the sums side by side
+    /// over contiguous weights.
+    #[allow(clippy::needless_range_loop)]
+    #[inline(always)]
+    fn input_gradient_side_by_side(&self, g: &[S; O]) -> [S; I] {
+        let mut dx = [S::ZERO; I];
+        if O == 0 {
+            return dx;
+        }
+        for i in 0..I {
+            dx[i] = self.weights[0][i] * g[0];
+        }
+        for o in 1..O {
+            for i in 0..I {
+                dx[i] += self.weights[o][i] * g[o];
             }
         }
         dx
+    }
+
+    /// [`Layer::forward`] one sum at a time, two terms a loop turn.
+    #[allow(clippy::needless_range_loop)]
+    #[inline(always)]
+    fn forward_one_by_one(&self, x: &[S; I]) -> [S; O] {
+        let mut y = self.biases;
+        for o in 0..O {
+            y[o] = sum_in_pairs(y[o], &self.weights[o], x);
+        }
+        y
+    }
+
+    /// [`Layer::forward`] with the sums side by side.
+    #[allow(clippy::needless_range_loop)]
+    #[inline(always)]
+    fn forward_side_by_side(&self, x: &[S; I]) -> [S; O] {
+        let mut y = self.biases;
+        for i in 0..I {
+            for o in 0..O {
+                y[o] += self.weights[o][i] * x[i];
+            }
+        }
+        y
     }
 }
 
@@ -177,24 +221,13 @@ impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
 
     /// `y[o] = b[o] + Σ_i W[o][i] x[i]`, summed in order of `i`: one sum
     /// at a time on Cortex-M, all side by side elsewhere (same bits).
-    // indexed: zipped slice iterators keep a pointer test per term where
-    // the loop is not unrolled (opt "s")
-    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn forward(&self, x: &[S; I]) -> [S; O] {
-        let mut y = self.biases;
         if SUMS_ONE_BY_ONE {
-            for o in 0..O {
-                y[o] = sum_in_pairs(y[o], &self.weights[o], x);
-            }
+            self.forward_one_by_one(x)
         } else {
-            for i in 0..I {
-                for o in 0..O {
-                    y[o] += self.weights[o][i] * x[i];
-                }
-            }
+            self.forward_side_by_side(x)
         }
-        y
     }
 
     #[inline(always)]
@@ -471,6 +504,62 @@ impl<S: Scalar, const I: usize, const O: usize> Bake for Dense<I, O, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::init::uniform01;
+    use crate::num::Q16_16;
+    use rand_core::SeedableRng;
+    use rand_xorshift::XorShiftRng;
+
+    /// Both loop orders, Cortex-M's and the vector targets', give the bits
+    /// of the sums written out one term after another in order, for every
+    /// shape up to 7 × 7, in `f32` and Q16.16 (each host test runs both,
+    /// whichever the host itself uses).
+    #[allow(clippy::needless_range_loop)]
+    fn both_loop_orders_give_the_in_order_sums_in<S: Scalar, const I: usize, const O: usize>(
+        rng: &mut XorShiftRng,
+    ) {
+        let mut value = || S::from_f32(8.0 * uniform01(rng) - 4.0);
+        let weights: [[S; I]; O] = core::array::from_fn(|_| core::array::from_fn(|_| value()));
+        let layer = Dense::<I, O, S>::new(weights, core::array::from_fn(|_| value()));
+        let (x, g): ([S; I], [S; O]) = (
+            core::array::from_fn(|_| value()),
+            core::array::from_fn(|_| value()),
+        );
+        let mut y = layer.biases;
+        for o in 0..O {
+            for i in 0..I {
+                y[o] += layer.weights[o][i] * x[i];
+            }
+        }
+        assert_eq!(layer.forward_one_by_one(&x), y);
+        assert_eq!(layer.forward_side_by_side(&x), y);
+        let dx: [S; I] = core::array::from_fn(|i| {
+            let mut sum = layer.weights[0][i] * g[0];
+            for o in 1..O {
+                sum += layer.weights[o][i] * g[o];
+            }
+            sum
+        });
+        assert_eq!(layer.input_gradient_one_by_one(&g), dx);
+        assert_eq!(layer.input_gradient_side_by_side(&g), dx);
+    }
+
+    macro_rules! every_shape {
+        ($rng:expr, $S:ty; $($i:literal),+) => {
+            $(every_shape!(@row $rng, $S, $i; 1, 2, 3, 4, 5, 6, 7);)+
+        };
+        (@row $rng:expr, $S:ty, $i:literal; $($o:literal),+) => {
+            $(both_loop_orders_give_the_in_order_sums_in::<$S, $i, $o>($rng);)+
+        };
+    }
+
+    #[test]
+    fn both_loop_orders_give_the_in_order_sums() {
+        let mut rng = XorShiftRng::seed_from_u64(12);
+        for _ in 0..20 {
+            every_shape!(&mut rng, f32; 1, 2, 3, 4, 5, 6, 7);
+            every_shape!(&mut rng, Q16_16; 1, 2, 3, 4, 5, 6, 7);
+        }
+    }
 
     #[test]
     fn forward_is_w_x_plus_b() {
