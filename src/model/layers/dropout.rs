@@ -70,33 +70,15 @@ impl<const N: usize> Dropout<N> {
         }
     }
 
-    /// The draw below which a unit is dropped: `⌊p · 2³²⌋`, exactly, from
-    /// the bits of `p` by shifts (no double-precision arithmetic, which a
-    /// Cortex-M4F would do in software); 0 for NaN or `p <= 0`.
+    /// The draw below which a unit is dropped: `⌊p · 2³²⌋`, exactly and in
+    /// `f32` (a product by a power of two is exact, and the conversion
+    /// truncates), with no double-precision arithmetic, which a Cortex-M4F
+    /// would do in software; 0 for NaN or `p <= 0`.
     #[inline]
     fn threshold(&self) -> u32 {
-        let bits = self.p.to_bits();
-        if bits >> 31 == 1 || self.p.is_nan() {
-            return 0;
-        }
-        // p = m · 2^(e − 150), with the hidden bit in m and e at least 1
-        let biased = (bits >> 23) as i32;
-        let (m, e) = if biased == 0 {
-            (u64::from(bits), 1)
-        } else {
-            (u64::from(bits & 0x7f_ffff | 0x80_0000), biased)
-        };
-        // p · 2³² = m · 2^(e − 118), and m < 2²⁴
-        let shift = e - 118;
-        let scaled = if shift > 8 {
-            // p ≥ 2: like a `p` of 1 (both refused by `check`), saturates
-            u64::MAX
-        } else if shift >= 0 {
-            m << shift
-        } else {
-            m.checked_shr(shift.unsigned_abs()).unwrap_or(0)
-        };
-        u32::try_from(scaled).unwrap_or(u32::MAX)
+        // saturating: a `p` of 1 or more (refused by `check`) drops all but
+        // the draws of u32::MAX
+        (self.p * 4_294_967_296.0) as u32
     }
 
     /// The factor of a kept unit, `1 / (1 − p)`, in `S`.
