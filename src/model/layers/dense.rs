@@ -300,22 +300,45 @@ impl<S: Scalar, const I: usize, const O: usize> FusedStep<S> for Dense<I, O, S> 
             rule.bias(&mut self.biases[o], &mut slots.biases[o], lg);
             let (row, slot_row) = (&mut self.weights[o], &mut slots.weights[o]);
             if SUMS_ONE_BY_ONE {
-                // two weights a loop turn, as in `sum_in_pairs`
-                let mut i = 0;
-                while i + 1 < I {
-                    rule.weight(&mut row[i], &mut slot_row[i], lg * x[i]);
-                    rule.weight(&mut row[i + 1], &mut slot_row[i + 1], lg * x[i + 1]);
-                    i += 2;
-                }
-                if i < I {
-                    rule.weight(&mut row[i], &mut slot_row[i], lg * x[i]);
-                }
+                update_row_in_pairs(row, slot_row, lg, x, rule);
             } else {
-                for (i, &x) in x.iter().enumerate() {
-                    rule.weight(&mut row[i], &mut slot_row[i], lg * x);
-                }
+                update_row(row, slot_row, lg, x, rule);
             }
         }
+    }
+}
+
+/// `row[i]` gets `d = lg · x[i]` through `rule`, in order of `i`.
+#[inline(always)]
+fn update_row<S: Scalar, U: Update<S>, const I: usize>(
+    row: &mut [S; I],
+    slot_row: &mut [S; I],
+    lg: S,
+    x: &[S; I],
+    rule: U,
+) {
+    for (i, &x) in x.iter().enumerate() {
+        rule.weight(&mut row[i], &mut slot_row[i], lg * x);
+    }
+}
+
+/// [`update_row`] two weights a loop turn, as in [`sum_in_pairs`].
+#[inline(always)]
+fn update_row_in_pairs<S: Scalar, U: Update<S>, const I: usize>(
+    row: &mut [S; I],
+    slot_row: &mut [S; I],
+    lg: S,
+    x: &[S; I],
+    rule: U,
+) {
+    let mut i = 0;
+    while i + 1 < I {
+        rule.weight(&mut row[i], &mut slot_row[i], lg * x[i]);
+        rule.weight(&mut row[i + 1], &mut slot_row[i + 1], lg * x[i + 1]);
+        i += 2;
+    }
+    if i < I {
+        rule.weight(&mut row[i], &mut slot_row[i], lg * x[i]);
     }
 }
 
@@ -541,6 +564,34 @@ mod tests {
         });
         assert_eq!(layer.input_gradient_one_by_one(&g), dx);
         assert_eq!(layer.input_gradient_side_by_side(&g), dx);
+        // the write pass, with a rule that reads and writes its slot
+        let lg = value();
+        let (mut row, mut slots) = (layer.weights[0], x);
+        let (mut paired, mut paired_slots) = (row, slots);
+        update_row(&mut row, &mut slots, lg, &x, Drift);
+        update_row_in_pairs(&mut paired, &mut paired_slots, lg, &x, Drift);
+        let want: [S; I] =
+            core::array::from_fn(|i| (layer.weights[0][i] - lg * x[i]) + x[i] * S::from_f32(0.5));
+        assert_eq!(
+            (row, slots),
+            (want, core::array::from_fn(|i| x[i] - lg * x[i]))
+        );
+        assert_eq!((paired, paired_slots), (row, slots));
+    }
+
+    /// A rule with a slot: `v ← v − d`, `θ ← θ − d + v₀ / 2` (`v₀` the slot
+    /// before), so that both the parameter and the slot are checked.
+    #[derive(Clone, Copy)]
+    struct Drift;
+
+    impl<S: Scalar> Update<S> for Drift {
+        fn weight(self, theta: &mut S, slot: &mut S, d: S) {
+            *theta = (*theta - d) + *slot * S::from_f32(0.5);
+            *slot -= d;
+        }
+        fn bias(self, theta: &mut S, slot: &mut S, d: S) {
+            self.weight(theta, slot, d);
+        }
     }
 
     macro_rules! every_shape {
