@@ -58,15 +58,17 @@ impl<const I: usize, const O: usize, S> Dense<I, O, S> {
 }
 
 impl<S: Scalar, const I: usize, const O: usize> Dense<I, O, S> {
-    /// `∂x[i] = Σ_o W[o][i] g[o]`, summed in order of `o` (see
-    /// [`SUMS_ONE_BY_ONE`] for the loop order). The sums start from the
+    /// `∂x[i] = Σ_o W[o][i] g[o]`, summed in order of `o`: each sum to its
+    /// end before the next where values go one at a time
+    /// ([`ONE_VALUE_AT_A_TIME`]), all side by side over contiguous weights
+    /// elsewhere; the same order of terms, so the same bits. The sums start from the
     /// first product, not from 0: `0 + x` is not `x` for `x = −0`, so the
     /// compiler could not drop that addition. Loops are indexed: zipped
     /// slice iterators keep a pointer test per term where the loop is not
     /// unrolled (opt `"s"`).
     #[inline(always)]
     fn input_gradient(&self, g: &[S; O]) -> [S; I] {
-        if SUMS_ONE_BY_ONE {
+        if ONE_VALUE_AT_A_TIME {
             self.input_gradient_one_by_one(g)
         } else {
             self.input_gradient_side_by_side(g)
@@ -143,12 +145,6 @@ impl<S: Scalar, const I: usize, const O: usize> Dense<I, O, S> {
     }
 }
 
-/// Whether [`Dense`] runs each of its sums to the end before the next, or
-/// advances all of them side by side over contiguous weights (see
-/// [`ONE_VALUE_AT_A_TIME`]). Each sum adds its terms in the same order
-/// either way, so the bits are the same.
-const SUMS_ONE_BY_ONE: bool = ONE_VALUE_AT_A_TIME;
-
 /// `start + Σ_i w[i] x[i]`, added in order of `i`, two terms a loop turn: a
 /// loop that is not unrolled (opt `"s"`) pays its counter and branch once
 /// per pair.
@@ -223,7 +219,7 @@ impl<S: Scalar, const I: usize, const O: usize> Layer<S> for Dense<I, O, S> {
     /// at a time on Cortex-M, all side by side elsewhere (same bits).
     #[inline(always)]
     fn forward(&self, x: &[S; I]) -> [S; O] {
-        if SUMS_ONE_BY_ONE {
+        if ONE_VALUE_AT_A_TIME {
             self.forward_one_by_one(x)
         } else {
             self.forward_side_by_side(x)
@@ -299,7 +295,7 @@ impl<S: Scalar, const I: usize, const O: usize> FusedStep<S> for Dense<I, O, S> 
             let lg = lr * g;
             rule.bias(&mut self.biases[o], &mut slots.biases[o], lg);
             let (row, slot_row) = (&mut self.weights[o], &mut slots.weights[o]);
-            if SUMS_ONE_BY_ONE {
+            if ONE_VALUE_AT_A_TIME {
                 update_row_in_pairs(row, slot_row, lg, x, rule);
             } else {
                 update_row(row, slot_row, lg, x, rule);
