@@ -24,17 +24,22 @@ pub(crate) fn cos_turns(u: f32) -> f32 {
     // x exactly, in Q60: x ≥ 2^-12 has its last bit at 2^-35 or above.
     let exponent = ((ix >> 23) & 0xff) as i32 - 150 + Q60 as i32;
     let x = i64::from((ix & 0x7f_ffff) | 0x80_0000) << exponent;
-    if ix <= 0x3f49_0fda {
-        q60_to_f32(cos_poly(x)) // x ≤ π/4
+    // (reduced argument, sine rather than cosine, negated): the branch picks
+    // the arguments only, so each polynomial is in the code once (inlined
+    // in every branch, the 128-bit products were 2 KB of Cortex-M code).
+    let (r, sine, negated) = if ix <= 0x3f49_0fda {
+        (x, false, false) // x ≤ π/4
     } else if ix <= 0x4016_cbe3 {
-        q60_to_f32(sin_poly(PIO2[0] - x)) // x ≤ 3π/4
+        (PIO2[0] - x, true, false) // x ≤ 3π/4
     } else if ix <= 0x407b_53d1 {
-        -q60_to_f32(cos_poly(x - PIO2[1])) // x ≤ 5π/4
+        (x - PIO2[1], false, true) // x ≤ 5π/4
     } else if ix <= 0x40af_eddf {
-        q60_to_f32(sin_poly(x - PIO2[2])) // x ≤ 7π/4
+        (x - PIO2[2], true, false) // x ≤ 7π/4
     } else {
-        q60_to_f32(cos_poly(x - PIO2[3])) // x < 2π
-    }
+        (x - PIO2[3], false, false) // x < 2π
+    };
+    let v = q60_to_f32(if sine { sin_poly(r) } else { cos_poly(r) });
+    if negated { -v } else { v }
 }
 
 /// Fraction bits of the fixed-point numbers of [`cos_turns`].
@@ -65,7 +70,9 @@ const PIO2: [i64; 4] = [
     q60(4.0 * core::f64::consts::FRAC_PI_2),
 ];
 
-#[inline]
+/// Not inlined: each 128-bit product is some 30 Cortex-M instructions, and
+/// the 13 of the two polynomials run once per draw or epoch.
+#[inline(never)]
 fn q60_mul(a: i64, b: i64) -> i64 {
     ((i128::from(a) * i128::from(b)) >> Q60) as i64
 }
