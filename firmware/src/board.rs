@@ -3,12 +3,159 @@
 use core::ops::ControlFlow;
 use core::ptr::addr_of;
 
-use cortex_m_semihosting::hprintln;
-
 use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m::peripheral::SYST;
 use stacknet::prelude::EpochReport;
 use stacknet::train::Reporter;
+
+/// Prints one line to the host's standard output, piece by piece: each
+/// piece is a [`Say`] (`&str`, an unsigned integer, `bool`, [`Hex`]).
+/// `core::fmt` would take some 4 KB of every image's flash (its padding,
+/// its tables); `ufmt` is inlined at every call and measured larger still.
+#[macro_export]
+macro_rules! say {
+    ($($piece:expr),* $(,)?) => {{
+        let mut line = $crate::board::Line::new();
+        $( $crate::board::Say::say(&$piece, &mut line); )*
+        line.end();
+    }};
+}
+
+/// A line of text on its way to the host, written out by semihosting at
+/// its end (or when its buffer is full).
+pub struct Line {
+    buffer: [u8; 96],
+    len: usize,
+}
+
+impl Line {
+    /// An empty line.
+    pub fn new() -> Self {
+        Line {
+            buffer: [0; 96],
+            len: 0,
+        }
+    }
+
+    /// Appends bytes, writing out the buffer when it fills.
+    #[inline(never)]
+    pub fn push(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            if self.len >= self.buffer.len() {
+                self.flush();
+            }
+            if let Some(slot) = self.buffer.get_mut(self.len) {
+                *slot = byte;
+                self.len += 1;
+            }
+        }
+    }
+
+    /// Ends the line and writes it out.
+    #[inline(never)]
+    pub fn end(&mut self) {
+        self.push(b"\n");
+        self.flush();
+    }
+
+    fn flush(&mut self) {
+        if let (Ok(mut stdout), Some(text)) = (
+            cortex_m_semihosting::hio::hstdout(),
+            self.buffer.get(..self.len),
+        ) {
+            let _ = stdout.write_all(text);
+        }
+        self.len = 0;
+    }
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Line::new()
+    }
+}
+
+/// A value [`say!`] can print.
+pub trait Say {
+    /// Appends the value's text to `line`.
+    fn say(&self, line: &mut Line);
+}
+
+impl Say for &str {
+    fn say(&self, line: &mut Line) {
+        line.push(self.as_bytes());
+    }
+}
+
+impl Say for bool {
+    fn say(&self, line: &mut Line) {
+        line.push(if *self { b"true" } else { b"false" });
+    }
+}
+
+impl Say for u32 {
+    /// In decimal.
+    #[inline(never)]
+    fn say(&self, line: &mut Line) {
+        // Digits from the last; at most 10 for a u32.
+        let mut digits = [0u8; 10];
+        let mut count = 0;
+        let mut v = *self;
+        for digit in digits.iter_mut().rev() {
+            *digit = b'0' + (v % 10) as u8;
+            count += 1;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        line.push(digits.get(10 - count..).unwrap_or(&[]));
+    }
+}
+
+impl Say for u64 {
+    /// In decimal, by 32-bit parts: a `u64` division by 10 is hundreds of
+    /// bytes of Cortex-M code, one by 10^9 a call to the routine the
+    /// images link anyway.
+    fn say(&self, line: &mut Line) {
+        const BILLION: u64 = 1_000_000_000;
+        match u32::try_from(*self) {
+            Ok(v) => v.say(line),
+            Err(_) => {
+                (*self / BILLION).say(line);
+                let low = (*self % BILLION) as u32;
+                // The low part's leading zeros.
+                let mut place = BILLION as u32 / 10;
+                while place > 1 && low < place {
+                    line.push(b"0");
+                    place /= 10;
+                }
+                low.say(line);
+            }
+        }
+    }
+}
+
+impl Say for usize {
+    fn say(&self, line: &mut Line) {
+        (*self as u64).say(line);
+    }
+}
+
+/// A 32-bit word printed as `0x` and eight hexadecimal digits (`{:#010x}`).
+pub struct Hex(pub u32);
+
+impl Say for Hex {
+    #[inline(never)]
+    fn say(&self, line: &mut Line) {
+        let mut text = *b"0x00000000";
+        for (i, digit) in text[2..].iter_mut().enumerate() {
+            let nibble = (self.0 >> (28 - 4 * i)) & 0xf;
+            *digit = b"0123456789abcdef"[nibble as usize];
+        }
+        line.push(&text);
+    }
+}
 
 /// The machine the image is built for.
 #[cfg(microbit)]
@@ -154,18 +301,18 @@ pub fn print_resources(
     net_bytes: usize,
     trainer_bytes: usize,
 ) {
-    hprintln!("instructions_per_epoch={}", instructions / epochs);
-    hprintln!(
-        "instructions_per_sample={}",
+    say!("instructions_per_epoch=", instructions / epochs);
+    say!(
+        "instructions_per_sample=",
         instructions / epochs / samples_per_epoch
     );
-    hprintln!("flash_bytes={}", flash_bytes());
-    hprintln!("static_ram_bytes={}", static_ram_bytes());
-    hprintln!("stack_peak_fit_bytes={}", stack.call_peak());
-    hprintln!("stack_peak_program_bytes={}", stack.program_peak());
-    hprintln!("net_bytes={}", net_bytes);
-    hprintln!("trainer_bytes={}", trainer_bytes);
-    hprintln!("training_state_bytes={}", net_bytes + trainer_bytes);
+    say!("flash_bytes=", flash_bytes());
+    say!("static_ram_bytes=", static_ram_bytes());
+    say!("stack_peak_fit_bytes=", stack.call_peak());
+    say!("stack_peak_program_bytes=", stack.program_peak());
+    say!("net_bytes=", net_bytes);
+    say!("trainer_bytes=", trainer_bytes);
+    say!("training_state_bytes=", net_bytes + trainer_bytes);
 }
 
 /// Stack bytes used by a call, and by the program up to now.

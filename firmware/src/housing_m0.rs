@@ -4,7 +4,9 @@
 
 use core::mem::size_of;
 
-use cortex_m_semihosting::hprintln;
+use crate::board::Hex;
+use crate::say;
+
 use stacknet::num::Scalar;
 use stacknet::optim::{NoPenalty, SgdWith};
 use stacknet::train::{FitSummary, TrainError};
@@ -76,7 +78,7 @@ pub fn run<S: Scalar>(
         |call| board::probed(call, &mut clock, &mut stack, call_fit::<S>),
     );
     let Ok(outcome) = outcome else {
-        hprintln!("error: training failed");
+        say!("error: training failed");
         board::exit(2)
     };
     let Some(stack) = stack else { board::exit(2) };
@@ -87,14 +89,14 @@ pub fn run<S: Scalar>(
         outcome.test_score.to_bits() as u32,
     );
 
-    hprintln!("machine: {}", board::MACHINE);
-    hprintln!("{}.inputs={:#010x}", prefix, outcome.inputs);
-    hprintln!("{}.epochs={}", prefix, outcome.epochs);
-    hprintln!("{}.train_mse={:#010x}", prefix, train_mse);
-    hprintln!("{}.test_mse={:#010x}", prefix, test_mse);
-    hprintln!("{}.weights={:#010x}", prefix, outcome.weights);
-    hprintln!("train_mse_milli={}", milli(outcome.train_loss));
-    hprintln!("test_mse_milli={}", milli(outcome.test_score));
+    say!("machine: ", board::MACHINE);
+    say!(prefix, ".inputs=", Hex(outcome.inputs));
+    say!(prefix, ".epochs=", outcome.epochs);
+    say!(prefix, ".train_mse=", Hex(train_mse));
+    say!(prefix, ".test_mse=", Hex(test_mse));
+    say!(prefix, ".weights=", Hex(outcome.weights));
+    say!("train_mse_milli=", milli(outcome.train_loss));
+    say!("test_mse_milli=", milli(outcome.test_score));
     board::print_resources(
         instructions,
         epochs,
@@ -103,8 +105,8 @@ pub fn run<S: Scalar>(
         size_of::<housing_m0::Net<S>>(),
         size_of::<housing_m0::Train<S>>(),
     );
-    hprintln!(
-        "baked_data_bytes={}",
+    say!(
+        "baked_data_bytes=",
         size_of::<S>() * 3 * (train_rows + rows.test_x.len())
     );
 
@@ -114,8 +116,8 @@ pub fn run<S: Scalar>(
         && test_mse == expected.test_mse
         && outcome.weights == expected.weights;
     let good = milli(outcome.test_score) <= 20_000;
-    hprintln!("matches_host={}", same);
-    hprintln!("test_mse_at_most_20={}", good);
+    say!("matches_host=", same);
+    say!("test_mse_at_most_20=", good);
     board::exit(if same && good { 0 } else { 1 })
 }
 

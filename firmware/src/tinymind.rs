@@ -11,9 +11,10 @@
 
 use core::hint::black_box;
 use core::mem::size_of;
-use core::ptr::addr_of_mut;
 
-use cortex_m_semihosting::hprintln;
+use crate::board::Hex;
+use crate::say;
+use core::ptr::addr_of_mut;
 
 use crate::board::{self, Clock, StackProbe};
 use crate::expected;
@@ -121,29 +122,30 @@ pub fn run<T: Training>() -> ! {
         }
     });
     let (Ok(outcome), Some((train_stack, program_stack))) = (outcome, peaks) else {
-        hprintln!("error: training failed");
+        say!("error: training failed");
         board::exit(2)
     };
     let samples = u64::from(tinymind::EPOCHS) * ROWS as u64;
 
-    hprintln!("machine: {}", board::MACHINE);
-    hprintln!("tinymind.rows={:#010x}", outcome.rows);
-    hprintln!("tinymind.start_mse={:#010x}", outcome.start_mse.to_bits());
-    hprintln!(
-        "tinymind.{}.final_mse={:#010x}",
+    say!("machine: ", board::MACHINE);
+    say!("tinymind.rows=", Hex(outcome.rows));
+    say!("tinymind.start_mse=", Hex(outcome.start_mse.to_bits()));
+    say!(
+        "tinymind.",
         T::NAME,
-        outcome.final_mse.to_bits()
+        ".final_mse=",
+        Hex(outcome.final_mse.to_bits())
     );
-    hprintln!("tinymind.{}.weights={:#010x}", T::NAME, outcome.weights);
-    hprintln!("start_mse_milli={}", milli(outcome.start_mse));
-    hprintln!("final_mse_milli={}", milli(outcome.final_mse));
-    hprintln!("instructions_per_sample={}", instructions / samples);
-    hprintln!("flash_bytes={}", board::flash_bytes());
-    hprintln!("static_ram_bytes={}", board::static_ram_bytes());
-    hprintln!("stack_peak_train_bytes={}", train_stack);
-    hprintln!("stack_peak_program_bytes={}", program_stack);
-    hprintln!("net_bytes={}", size_of::<Net>());
-    hprintln!("training_state_bytes={}", size_of::<Net>() + T::STATE_BYTES);
+    say!("tinymind.", T::NAME, ".weights=", Hex(outcome.weights));
+    say!("start_mse_milli=", milli(outcome.start_mse));
+    say!("final_mse_milli=", milli(outcome.final_mse));
+    say!("instructions_per_sample=", instructions / samples);
+    say!("flash_bytes=", board::flash_bytes());
+    say!("static_ram_bytes=", board::static_ram_bytes());
+    say!("stack_peak_train_bytes=", train_stack);
+    say!("stack_peak_program_bytes=", program_stack);
+    say!("net_bytes=", size_of::<Net>());
+    say!("training_state_bytes=", size_of::<Net>() + T::STATE_BYTES);
 
     let data = outcome.rows == expected::TINYMIND_ROWS
         && outcome.start_mse.to_bits() == expected::TINYMIND_START_MSE;
@@ -151,7 +153,7 @@ pub fn run<T: Training>() -> ! {
         Some((mse, weights)) => outcome.final_mse.to_bits() == mse && outcome.weights == weights,
         None => outcome.final_mse.to_bits() == outcome.start_mse.to_bits(),
     };
-    hprintln!("matches_host={}", data && trained);
+    say!("matches_host=", data && trained);
     board::exit(if data && trained { 0 } else { 1 })
 }
 

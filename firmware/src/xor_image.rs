@@ -3,7 +3,9 @@
 
 use core::mem::size_of;
 
-use cortex_m_semihosting::hprintln;
+use crate::board::Hex;
+use crate::say;
+
 use stacknet::num::Scalar;
 
 use crate::board::{self, Clock};
@@ -37,7 +39,7 @@ pub fn run<S: Scalar>(
         board::probed(call, &mut clock, &mut stack, call_fit::<S>)
     });
     let Ok(outcome) = outcome else {
-        hprintln!("error: training failed");
+        say!("error: training failed");
         board::exit(2)
     };
     let Some(stack) = stack else { board::exit(2) };
@@ -46,12 +48,12 @@ pub fn run<S: Scalar>(
     let correct = count(outcome.test_score);
     let loss = outcome.train_loss.to_bits() as u32;
 
-    hprintln!("machine: {}", board::MACHINE);
-    hprintln!("{}.epochs={}", prefix, outcome.epochs);
-    hprintln!("{}.loss={:#010x}", prefix, loss);
-    hprintln!("{}.correct={}", prefix, correct);
-    hprintln!("{}.weights={:#010x}", prefix, outcome.weights);
-    hprintln!("loss_micro={}", loss_micro(outcome.train_loss));
+    say!("machine: ", board::MACHINE);
+    say!(prefix, ".epochs=", outcome.epochs);
+    say!(prefix, ".loss=", Hex(loss));
+    say!(prefix, ".correct=", correct);
+    say!(prefix, ".weights=", Hex(outcome.weights));
+    say!("loss_micro=", loss_micro(outcome.train_loss));
     board::print_resources(
         instructions,
         epochs,
@@ -65,8 +67,8 @@ pub fn run<S: Scalar>(
         && loss == expected.loss
         && correct == expected.correct
         && outcome.weights == expected.weights;
-    hprintln!("matches_host={}", same);
-    hprintln!("all_four_right={}", correct == 4);
+    say!("matches_host=", same);
+    say!("all_four_right=", correct == 4);
     board::exit(if same && correct == 4 { 0 } else { 1 })
 }
 

@@ -15,14 +15,15 @@ use core::ptr::addr_of_mut;
 
 use cortex_m::peripheral::SCB;
 use cortex_m_rt::entry;
-use cortex_m_semihosting::hprintln;
 use embedded_storage::nor_flash::ErrorType;
 use panic_semihosting as _;
 use stacknet::checkpoint::{CheckpointError, Checkpoints};
 use stacknet::persist::Persist;
+use stacknet_firmware::board::Hex;
 use stacknet_firmware::board::{self, Clock, StackProbe};
 use stacknet_firmware::ram_flash::{RamFlash, CAPACITY};
 use stacknet_firmware::reference::{drift, weights_checksum};
+use stacknet_firmware::say;
 use stacknet_firmware::{drift_start, expected};
 
 // The readings of the cost comparison, and fit's order buffer.
@@ -45,7 +46,7 @@ fn main() -> ! {
         Err(CheckpointError::NoCheckpoint) => first_boot(blank, &mut checkpoints, &mut buffer),
         Ok(sequence) => resume(sequence, &net, &buffer),
         Err(_) => {
-            hprintln!("error: the checkpoint could not be read");
+            say!("error: the checkpoint could not be read");
             board::exit(2)
         }
     }
@@ -53,25 +54,25 @@ fn main() -> ! {
 
 /// From the baked weights: adapt to the drift, checkpoint, reset.
 fn first_boot(blank: bool, checkpoints: &mut Checkpoints<RamFlash>, buffer: &mut [u8]) -> ! {
-    hprintln!("boot=1 flash_blank={}", blank);
+    say!("boot=1 flash_blank=", blank);
     let mut net = drift_start::START;
     let mut trainer = drift::Train::without_best_weights(drift::OPTIMIZER, drift::Cost::default());
     let Ok(d) = drift::adapt(&mut net, &mut trainer) else {
-        hprintln!("error: adapting failed");
+        say!("error: adapting failed");
         board::exit(2)
     };
-    hprintln!("drift.before={:#010x}", d.before.to_bits());
-    hprintln!("drift.after_drift={:#010x}", d.after_drift.to_bits());
-    hprintln!("drift.adapted={:#010x}", d.adapted.to_bits());
-    hprintln!("drift.weights={:#010x}", d.weights);
-    hprintln!("before_micro={}", micro(d.before));
-    hprintln!("after_drift_micro={}", micro(d.after_drift));
-    hprintln!("adapted_micro={}", micro(d.adapted));
+    say!("drift.before=", Hex(d.before.to_bits()));
+    say!("drift.after_drift=", Hex(d.after_drift.to_bits()));
+    say!("drift.adapted=", Hex(d.adapted.to_bits()));
+    say!("drift.weights=", Hex(d.weights));
+    say!("before_micro=", micro(d.before));
+    say!("after_drift_micro=", micro(d.after_drift));
+    say!("adapted_micro=", micro(d.adapted));
     let same = d.before.to_bits() == expected::DRIFT_BEFORE
         && d.after_drift.to_bits() == expected::DRIFT_AFTER_DRIFT
         && d.adapted.to_bits() == expected::DRIFT_ADAPTED
         && d.weights == expected::DRIFT_WEIGHTS;
-    hprintln!("boot1_matches_host={}", same);
+    say!("boot1_matches_host=", same);
     if !same {
         board::exit(1)
     }
@@ -82,33 +83,35 @@ fn first_boot(blank: bool, checkpoints: &mut Checkpoints<RamFlash>, buffer: &mut
     let saved = save(checkpoints, &net, buffer);
     let stack = probe.call_peak();
     let Ok(sequence) = saved else {
-        hprintln!("error: the checkpoint could not be written");
+        say!("error: the checkpoint could not be written");
         board::exit(2)
     };
-    hprintln!("checkpoint_record_bytes={}", RECORD);
-    hprintln!("checkpoint_stack_bytes={}", stack);
-    hprintln!(
-        "checkpoint.sequence={} checkpoint.crc={:#010x}",
+    say!("checkpoint_record_bytes=", RECORD);
+    say!("checkpoint_stack_bytes=", stack);
+    say!(
+        "checkpoint.sequence=",
         sequence,
-        crc(buffer)
+        " checkpoint.crc=",
+        Hex(crc(buffer))
     );
-    hprintln!("resetting");
+    say!("resetting");
     SCB::sys_reset()
 }
 
 /// From the checkpoint: prove the weights are the checkpoint's, predict.
 fn resume(sequence: u32, net: &drift::Net, buffer: &[u8]) -> ! {
-    hprintln!("boot=2");
+    say!("boot=2");
     let weights = weights_checksum(net);
-    hprintln!(
-        "resumed.sequence={} resumed.crc={:#010x}",
+    say!(
+        "resumed.sequence=",
         sequence,
-        crc(buffer)
+        " resumed.crc=",
+        Hex(crc(buffer))
     );
-    hprintln!("resumed.weights={:#010x}", weights);
+    say!("resumed.weights=", Hex(weights));
     let resumed = drift::resumed_error(net);
-    hprintln!("drift.resumed={:#010x}", resumed.to_bits());
-    hprintln!("resumed_micro={}", micro(resumed));
+    say!("drift.resumed=", Hex(resumed.to_bits()));
+    say!("resumed_micro=", micro(resumed));
     // the cost of a streamed sample against a sample of `fit` at batch 1
     // (SAFETY: main runs once; nothing else touches these statics)
     let (xs, ys, order) = unsafe {
@@ -133,16 +136,16 @@ fn resume(sequence: u32, net: &drift::Net, buffer: &[u8]) -> ! {
         board::exit(2)
     };
     let per_sample = counts.map(|c| c / drift::COMPARED as u64);
-    hprintln!("drift.compared={:#010x}", streamed);
-    hprintln!("stream_instructions_per_sample={}", per_sample[0]);
-    hprintln!("fit_instructions_per_sample={}", per_sample[1]);
+    say!("drift.compared=", Hex(streamed));
+    say!("stream_instructions_per_sample=", per_sample[0]);
+    say!("fit_instructions_per_sample=", per_sample[1]);
     let same = weights == expected::DRIFT_WEIGHTS
         && resumed.to_bits() == expected::DRIFT_RESUMED
         && streamed == expected::DRIFT_COMPARED
         && fitted == streamed;
-    hprintln!("flash_bytes={}", board::flash_bytes());
-    hprintln!("static_ram_bytes={}", board::static_ram_bytes());
-    hprintln!("resumed_matches_host={}", same);
+    say!("flash_bytes=", board::flash_bytes());
+    say!("static_ram_bytes=", board::static_ram_bytes());
+    say!("resumed_matches_host=", same);
     board::exit(if same { 0 } else { 1 })
 }
 

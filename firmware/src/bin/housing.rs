@@ -8,11 +8,12 @@ use core::mem::size_of;
 use core::ptr::addr_of_mut;
 
 use cortex_m_rt::entry;
-use cortex_m_semihosting::hprintln;
 use panic_semihosting as _;
 use stacknet::train::{FitSummary, TrainError};
+use stacknet_firmware::board::Hex;
 use stacknet_firmware::board::{self, Clock};
 use stacknet_firmware::reference::{housing, FitCall};
+use stacknet_firmware::say;
 use stacknet_firmware::{boston, expected};
 
 const TRAIN: usize = housing::TRAIN_ROWS;
@@ -60,22 +61,22 @@ fn main() -> ! {
         |call| board::probed(call, &mut clock, &mut stack, call_fit),
     );
     let Ok(outcome) = outcome else {
-        hprintln!("error: training failed");
+        say!("error: training failed");
         board::exit(2)
     };
     let Some(stack) = stack else { board::exit(2) };
     let instructions = clock.instructions();
     let epochs = u64::from(outcome.epochs.max(1));
 
-    hprintln!("machine: {}", board::MACHINE);
-    hprintln!("housing.inputs={:#010x}", outcome.inputs);
-    hprintln!("housing.epochs={}", outcome.epochs);
-    hprintln!("housing.train_mse={:#010x}", outcome.train_loss.to_bits());
-    hprintln!("housing.test_mse={:#010x}", outcome.test_score.to_bits());
-    hprintln!("housing.weights={:#010x}", outcome.weights);
-    hprintln!("train_mse_milli={}", milli(outcome.train_loss));
-    hprintln!("test_mse_milli={}", milli(outcome.test_score));
-    hprintln!("train_rows={}", TRAIN);
+    say!("machine: ", board::MACHINE);
+    say!("housing.inputs=", Hex(outcome.inputs));
+    say!("housing.epochs=", outcome.epochs);
+    say!("housing.train_mse=", Hex(outcome.train_loss.to_bits()));
+    say!("housing.test_mse=", Hex(outcome.test_score.to_bits()));
+    say!("housing.weights=", Hex(outcome.weights));
+    say!("train_mse_milli=", milli(outcome.train_loss));
+    say!("test_mse_milli=", milli(outcome.test_score));
+    say!("train_rows=", TRAIN);
     board::print_resources(
         instructions,
         epochs,
@@ -84,13 +85,13 @@ fn main() -> ! {
         size_of::<housing::Net>(),
         size_of::<housing::Train>(),
     );
-    hprintln!("order_buffer_bytes={}", size_of::<[u32; TRAIN]>());
-    hprintln!(
-        "scaled_inputs_bytes={}",
+    say!("order_buffer_bytes=", size_of::<[u32; TRAIN]>());
+    say!(
+        "scaled_inputs_bytes=",
         size_of::<[[f32; 2]; TRAIN]>() + size_of::<[[f32; 2]; TEST]>()
     );
-    hprintln!(
-        "baked_data_bytes={}",
+    say!(
+        "baked_data_bytes=",
         size_of::<[[f32; 2]; TRAIN]>()
             + size_of::<[[f32; 1]; TRAIN]>()
             + size_of::<[[f32; 2]; TEST]>()
@@ -103,8 +104,8 @@ fn main() -> ! {
         && outcome.test_score.to_bits() == expected::HOUSING_TEST_MSE
         && outcome.weights == expected::HOUSING_WEIGHTS;
     let good = outcome.test_score <= 20.0;
-    hprintln!("matches_host={}", same);
-    hprintln!("test_mse_at_most_20={}", good);
+    say!("matches_host=", same);
+    say!("test_mse_at_most_20=", good);
     board::exit(if same && good { 0 } else { 1 })
 }
 
