@@ -105,6 +105,39 @@ fn fit_takes_steps_whose_values_exceed_the_quick_limit() {
     assert_ne!(bits(&net), bits(&start));
 }
 
+/// The same at batch 8 with momentum: gradients past the quick limit send
+/// the proof to the exact bound, and `fit` takes the steps the checked
+/// `Trainer::step` takes, with the same bits.
+#[test]
+fn fit_takes_mini_batch_steps_whose_gradients_exceed_the_quick_limit() {
+    let (xs, ys) = data(40, 3);
+    let xs: Vec<[f32; 2]> = xs.iter().map(|x| [x[0] * 1e5, x[1] * 1e5]).collect();
+    let ys: Vec<[f32; 1]> = ys.iter().map(|y| [y[0] * 1e5]).collect();
+    let set = Dataset::new(&xs, &ys).unwrap();
+    let start = Net::random(Init::XavierUniform, &mut XorShiftRng::seed_from_u64(4));
+
+    let mut net = start;
+    let mut trainer = Trainer::new(Momentum::default(), MeanSquaredError);
+    let mut rng = XorShiftRng::seed_from_u64(0);
+    let config = in_order(2, Batch::Size(8), 1e-12);
+    trainer
+        .fit(&mut net, &set, &config, &mut [0; 40], &mut rng, &mut ())
+        .unwrap();
+
+    let mut by_hand = start;
+    let mut replay = Trainer::new(Momentum::default(), MeanSquaredError);
+    let rows: Vec<u32> = (0..40).collect();
+    for _ in 0..2 {
+        for batch in rows.chunks(8) {
+            let loss = replay.step(&mut by_hand, &set, batch, 1e-12).unwrap();
+            assert!(loss > 65536.0 * 65536.0, "gradients past the quick limit");
+        }
+    }
+    assert_eq!(bits(&net), bits(&by_hand));
+    assert_eq!(bits(&trainer.state), bits(&replay.state));
+    assert_ne!(bits(&net), bits(&start));
+}
+
 /// Nesterov momentum with an L2 penalty through `fit` at batch 1, against
 /// the update written out for a linear layer: `d = (lr·g)·x`,
 /// `step = d + lr·l2·θ` (weights only), `v ← μv − step`, `θ ← θ + μv − step`.
@@ -259,6 +292,38 @@ fn a_step_that_would_overflow_is_refused_and_nothing_changes() {
         assert_eq!(bits(&by_hand), bits(&before.0));
         assert_eq!(bits(&replay.state), bits(&before.1));
     }
+}
+
+/// The same at batch 2, where `fit` writes a step its carried bounds prove
+/// finite in one pass: the second mini-batch would overflow, so `fit`
+/// stops with `Diverged` and keeps the weights and velocity after the first,
+/// bit for bit those of the checked `Trainer::step`.
+#[test]
+fn a_mini_batch_step_that_would_overflow_is_refused_and_nothing_changes() {
+    let xs = [[0.5, -0.5], [1.0, 0.25], [3e18, 1.0], [0.0, 1.0]];
+    let ys = [[1.0], [0.0], [0.0], [1.0]];
+    let set = Dataset::new(&xs, &ys).unwrap();
+    let start = (Dense::<2, 1>::from_arrays([[0.25, 0.5]], [0.0]),);
+    let optimizer = Momentum::default();
+    let mut net = start;
+    let mut trainer = Trainer::without_best_weights(optimizer, MeanSquaredError);
+    let mut rng = XorShiftRng::seed_from_u64(0);
+    let result = trainer.fit(
+        &mut net,
+        &set,
+        &in_order(1, Batch::Size(2), 1e3),
+        &mut [0; 4],
+        &mut rng,
+        &mut (),
+    );
+    assert_eq!(result, Err(TrainError::Diverged { epoch: 0 }));
+
+    let mut by_hand = start;
+    let mut replay = Trainer::new(optimizer, MeanSquaredError);
+    replay.step(&mut by_hand, &set, &[0, 1], 1e3).unwrap();
+    assert_eq!(bits(&net), bits(&by_hand));
+    assert_eq!(bits(&trainer.state), bits(&replay.state));
+    assert!(replay.step(&mut by_hand, &set, &[2, 3], 1e3).is_err());
 }
 
 /// A network that is already non-finite is never trained further.

@@ -55,6 +55,18 @@ pub trait Optimizer<P: Params<S>, S: Scalar = f32> {
         learning_rate: S,
     ) -> Result<(), NonFiniteStep>;
 
+    /// [`step`](Optimizer::step) without its check pass: one pass over the
+    /// parameters instead of two, the same bits, but no guarantee that the
+    /// new values are finite. For a step whose bounds
+    /// ([`fused_bounds`](Optimizer::fused_bounds) within
+    /// [`StepBounds::LIMIT`]) prove it finite, as `Trainer::fit` proves its
+    /// mini-batch steps; only called when [`FUSED`](Optimizer::FUSED) is
+    /// `true`. The default is `step` (which refuses a non-finite step).
+    #[inline]
+    fn proven_step(&self, params: &mut P, grads: &P, state: &mut Self::State, learning_rate: S) {
+        let _ = self.step(params, grads, state, learning_rate);
+    }
+
     /// `true` when the optimizer has a per-parameter rule for the fused
     /// batch-1 kernel ([`with_fused_rule`](Optimizer::with_fused_rule)); the trainer
     /// then trains batch 1 without a gradient buffer.

@@ -38,6 +38,32 @@ impl<Pen: PenaltySetting> Default for MomentumWith<Pen> {
     }
 }
 
+impl<Pen: PenaltySetting> MomentumWith<Pen> {
+    /// One pass over the parameters and velocities: whether every new
+    /// value is finite, written when `COMMIT`. The write pass is out of
+    /// line, so that the checked and the proven step share one copy.
+    #[inline(never)]
+    fn pass<const COMMIT: bool, S: Scalar, P: Params<S>>(
+        &self,
+        params: &mut P,
+        grads: &P,
+        velocity: &mut P,
+        lr: S,
+    ) -> bool {
+        let mu = S::from_f32(self.momentum);
+        let look_ahead = self.look_ahead();
+        with_penalty!(&self.penalty, S, P, |regularise| {
+            let mut finite = true;
+            for k in 0..P::NUM_BLOCKS {
+                let reg = regularise(k);
+                let blocks = (params.block_mut(k), velocity.block_mut(k), grads.block(k));
+                finite &= update::<COMMIT, _, _>(blocks, reg, lr, mu, look_ahead);
+            }
+            finite
+        })
+    }
+}
+
 impl<S: Scalar, P: Params<S>, Pen: PenaltySetting> Optimizer<P, S> for MomentumWith<Pen> {
     type State = P;
 
@@ -49,23 +75,18 @@ impl<S: Scalar, P: Params<S>, Pen: PenaltySetting> Optimizer<P, S> for MomentumW
         velocity: &mut P,
         lr: S,
     ) -> Result<(), NonFiniteStep> {
-        let mu = S::from_f32(self.momentum);
-        let look_ahead = self.look_ahead();
-        with_penalty!(&self.penalty, S, P, |regularise| {
-            all_or_nothing(|commit| {
-                let mut finite = true;
-                for k in 0..P::NUM_BLOCKS {
-                    let reg = regularise(k);
-                    let blocks = (params.block_mut(k), velocity.block_mut(k), grads.block(k));
-                    finite &= if commit {
-                        update::<true, _, _>(blocks, reg, lr, mu, look_ahead)
-                    } else {
-                        update::<false, _, _>(blocks, reg, lr, mu, look_ahead)
-                    };
-                }
-                finite
-            })
+        all_or_nothing(|commit| {
+            if commit {
+                self.pass::<true, S, P>(params, grads, velocity, lr)
+            } else {
+                self.pass::<false, S, P>(params, grads, velocity, lr)
+            }
         })
+    }
+
+    #[inline]
+    fn proven_step(&self, params: &mut P, grads: &P, velocity: &mut P, lr: S) {
+        self.pass::<true, S, P>(params, grads, velocity, lr);
     }
 
     /// μ in `[0, 1)`, then the penalty.

@@ -29,27 +29,51 @@ pub struct SgdWith<Pen = Penalty> {
     pub penalty: Pen,
 }
 
+impl<Pen: PenaltySetting> SgdWith<Pen> {
+    /// One pass over the parameters: whether every new value is finite,
+    /// written when `COMMIT`. The write pass is out of line, so that the
+    /// checked and the proven step share one copy.
+    #[inline(never)]
+    fn pass<const COMMIT: bool, S: Scalar, P: Params<S>>(
+        &self,
+        params: &mut P,
+        grads: &P,
+        lr: S,
+    ) -> bool {
+        with_penalty!(&self.penalty, S, P, |regularise| {
+            let mut finite = true;
+            for k in 0..P::NUM_BLOCKS {
+                let reg = regularise(k);
+                for (p, &g) in params.block_mut(k).iter_mut().zip(grads.block(k)) {
+                    let new = *p - lr * reg.grad(g, *p);
+                    finite &= new.is_finite();
+                    if COMMIT {
+                        *p = new;
+                    }
+                }
+            }
+            finite
+        })
+    }
+}
+
 impl<S: Scalar, P: Params<S>, Pen: PenaltySetting> Optimizer<P, S> for SgdWith<Pen> {
     type State = ();
 
     #[inline]
     fn step(&self, params: &mut P, grads: &P, _: &mut (), lr: S) -> Result<(), NonFiniteStep> {
-        with_penalty!(&self.penalty, S, P, |regularise| {
-            all_or_nothing(|commit| {
-                let mut finite = true;
-                for k in 0..P::NUM_BLOCKS {
-                    let reg = regularise(k);
-                    for (p, &g) in params.block_mut(k).iter_mut().zip(grads.block(k)) {
-                        let new = *p - lr * reg.grad(g, *p);
-                        finite &= new.is_finite();
-                        if commit {
-                            *p = new;
-                        }
-                    }
-                }
-                finite
-            })
+        all_or_nothing(|commit| {
+            if commit {
+                self.pass::<true, S, P>(params, grads, lr)
+            } else {
+                self.pass::<false, S, P>(params, grads, lr)
+            }
         })
+    }
+
+    #[inline]
+    fn proven_step(&self, params: &mut P, grads: &P, _: &mut (), lr: S) {
+        self.pass::<true, S, P>(params, grads, lr);
     }
 
     fn check(&self) -> Result<(), SettingsError> {

@@ -333,9 +333,11 @@ pub enum TrainError {
         /// Entries given.
         found: usize,
     },
-    /// A step's loss, gradient or new parameters were non-finite, a step's
-    /// loss went beyond [`Trainer::EXPLOSION`] times the starting loss, or
-    /// the validation loss was non-finite. The network
+    /// A step's loss, gradient or new parameters were non-finite (with
+    /// `Sgd` or `Momentum`, at any batch size: the step's bounds could not
+    /// prove every new value within [`StepBounds::LIMIT`], `1e30` in `f32`),
+    /// a step's loss went beyond [`Trainer::EXPLOSION`] times the starting
+    /// loss, or the validation loss was non-finite. The network
     /// then holds the best epoch's weights with early stopping (once one was
     /// kept), otherwise the weights it had when that epoch began (which are
     /// the weights `fit` was called with when it happens in epoch 0). A
@@ -752,6 +754,28 @@ where
     }
 }
 
+/// The bounds a mini-batch step may be proved with: `fit` carries them
+/// (`&mut StepBounds`), a lone [`Trainer::step`] has none (`()`). A type
+/// rather than an `Option`, so that each caller links only its own path.
+pub(crate) trait CarriedBounds<S> {
+    /// The carried bounds, if any.
+    fn carried(&mut self) -> Option<&mut StepBounds<S>>;
+}
+
+impl<S> CarriedBounds<S> for () {
+    #[inline(always)]
+    fn carried(&mut self) -> Option<&mut StepBounds<S>> {
+        None
+    }
+}
+
+impl<S> CarriedBounds<S> for &mut StepBounds<S> {
+    #[inline(always)]
+    fn carried(&mut self) -> Option<&mut StepBounds<S>> {
+        Some(self)
+    }
+}
+
 /// Samples per [`BatchLayer`] call on the mini-batch path: 8 where the
 /// target has SIMD lanes for them (x86, AArch64, wasm `simd128`), whose
 /// arrays then stay in registers; 1 elsewhere (Cortex-M), where a wider
@@ -896,7 +920,7 @@ where
                     .map_err(refused);
             }
         }
-        self.batch_step(net, data, Some(rows), learning_rate, (clip, rng))
+        self.batch_step(net, data, Some(rows), learning_rate, (clip, (), rng))
             .map_err(refused)
     }
 
@@ -913,7 +937,7 @@ where
             return Err(TrainError::NoRows);
         }
         no_masks::<S, N>()?;
-        self.batch_step(net, data, None, learning_rate, (None, &mut NoMasks))
+        self.batch_step(net, data, None, learning_rate, (None, (), &mut NoMasks))
             .map_err(|NonFiniteStep| TrainError::NonFinite)
     }
 
@@ -973,7 +997,8 @@ where
 
     /// A mini-batch through the batched kernel, [`BLOCK`] samples at a time
     /// into the gradient, then `clip` on the gradient, then one optimizer
-    /// step (whose check pass refuses non-finite gradients and parameters).
+    /// step ([`finish_batch_step`](Trainer::finish_batch_step): proved
+    /// finite by `bounds`, or checked by the optimizer).
     /// `rows` are the samples' row numbers, or `None` for every row in
     /// order; the callers have checked them (a row past the data would be
     /// skipped and not counted). `rng` draws the dropout masks, if any.
@@ -983,7 +1008,7 @@ where
         data: &Dataset<'_, I, O, S>,
         rows: Option<&[u32]>,
         learning_rate: S,
-        (clip, rng): (Option<Clipping<S>>, &mut R),
+        (clip, bounds, rng): (Option<Clipping<S>>, impl CarriedBounds<S>, &mut R),
     ) -> Result<S, NonFiniteStep> {
         let (n, len) = (data.len(), rows.map_or(data.len(), <[u32]>::len));
         let row = |k: usize| rows.map_or(k, |rows| rows.get(k).map_or(n, |&r| r as usize));
@@ -1040,15 +1065,90 @@ where
             }
         }
         let loss = S::sum_times(loss, weight);
+        self.finish_batch_step(net, loss, learning_rate, (clip, bounds))
+    }
+
+    /// The end of a mini-batch step, once the gradient is in `self.grads`:
+    /// the loss check, the clipping, the optimizer's step. Not inlined: on
+    /// Cortex-M its code in the sample loop's function costs that loop
+    /// registers.
+    ///
+    /// With `bounds` (carried by `fit`) and an optimizer with fused bounds,
+    /// the step is written in one pass once the bounds prove it finite, as
+    /// at batch 1: on the gradient's bound first ([`GradientBound`] over
+    /// the buffer), then on the exact bound and the measured magnitudes,
+    /// and refused when those cannot prove it (so every target takes and
+    /// refuses the same steps). Otherwise the optimizer's step checks every
+    /// new value first.
+    #[inline(never)]
+    fn finish_batch_step(
+        &mut self,
+        net: &mut N,
+        loss: S,
+        learning_rate: S,
+        (clip, mut bounds): (Option<Clipping<S>>, impl CarriedBounds<S>),
+    ) -> Result<S, NonFiniteStep> {
         if !loss.is_finite() {
             return Err(NonFiniteStep);
         }
         if let Some(clip) = clip {
             clip.clip_buffer(&mut self.grads)?;
         }
+        let Some(bounds) = bounds.carried().filter(|_| Opt::FUSED) else {
+            self.optimizer
+                .step(net, &self.grads, &mut self.state, learning_rate)?;
+            return Ok(loss);
+        };
+        // Every gradient value g has 2|g| ≤ 1 + g² ≤ 1 + Σ g².
+        let mut size = GradientBound::START;
+        self.grads.for_each_block(|g| size.add(g, &[]));
+        let mut next = self
+            .optimizer
+            .fused_bounds(*bounds, learning_rate, size.value());
+        if !next.within_limit() {
+            next = self.exact_batch_bounds(net, learning_rate, *bounds, &size)?;
+        }
         self.optimizer
-            .step(net, &self.grads, &mut self.state, learning_rate)?;
+            .proven_step(net, &self.grads, &mut self.state, learning_rate);
+        *bounds = next;
         Ok(loss)
+    }
+
+    /// The bounds of a mini-batch step that the first proof did not take:
+    /// on the exact gradient bound, then on the measured magnitudes, as
+    /// the fused step does (`FusedStepArgs::exact_bounds`).
+    /// Out of line: it is the rare path.
+    #[cold]
+    #[inline(never)]
+    fn exact_batch_bounds(
+        &self,
+        net: &N,
+        learning_rate: S,
+        bounds: StepBounds<S>,
+        first: &GradientBound<S>,
+    ) -> Result<StepBounds<S>, NonFiniteStep> {
+        let size = if first.is_exact() {
+            first.value()
+        } else {
+            let mut size = S::ONE;
+            self.grads
+                .for_each_block(|g| size += S::gradient_size(g, &[]));
+            let next = self.optimizer.fused_bounds(bounds, learning_rate, size);
+            if next.within_limit() {
+                return Ok(next);
+            }
+            size
+        };
+        if !size.is_finite() {
+            return Err(NonFiniteStep);
+        }
+        let measured = StepBounds::measure::<N, Opt>(net, &self.state);
+        let next = self.optimizer.fused_bounds(measured, learning_rate, size);
+        if next.within_limit() {
+            Ok(next)
+        } else {
+            Err(NonFiniteStep)
+        }
     }
 
     /// The loss over the rows `rows` of `data` (mean, or sum for summed
@@ -1482,7 +1582,7 @@ where
             } else {
                 for rows in train.chunks(batch) {
                     let loss = self
-                        .batch_step(net, data, Some(rows), rate, (clip, &mut *rng))
+                        .batch_step(net, data, Some(rows), rate, (clip, &mut *bounds, &mut *rng))
                         .map_err(diverged)?;
                     if !within(loss, loss_limit) {
                         return Err(TrainError::Diverged { epoch });
