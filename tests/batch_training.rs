@@ -1,9 +1,14 @@
-//! Whole training runs through the batched and fused paths give the same
-//! bits as the plain per-sample path: mini-batches of 10 samples as blocks
-//! of 4 (the last block of each mini-batch half empty), and batch-1 SGD with
-//! backward and step fused.
+//! Whole training runs through the batched and fused paths: mini-batches of
+//! 10 samples as blocks of 4 (the last block of each mini-batch half empty)
+//! give the bits of the per-sample path summed in the gradient's lanes
+//! (sample `k` of a mini-batch into lane `k % 4`, then `(l0 + l1) + (l2 +
+//! l3)`), and batch-1 SGD with backward and step fused follows backward
+//! then step to rounding.
 
-use stacknet::batch::{BatchLayer, forward_rows, load_batch};
+mod common;
+
+use common::lane_sums;
+use stacknet::batch::{BatchLayer, GRAD_LANES, forward_rows, load_batch};
 use stacknet::fused::SgdStep;
 use stacknet::init::uniform01;
 use stacknet::prelude::*;
@@ -47,21 +52,21 @@ fn mini_batches_in_blocks_match_per_sample_training() {
     let start = Net::random(Init::HeNormal, &mut XorShiftRng::seed_from_u64(3));
 
     let mut plain = start;
-    let (mut cache, mut grads) = (<Net as Layer>::Cache::ZERO, Net::ZERO);
+    let mut cache = <Net as Layer>::Cache::ZERO;
     let mut batched = start;
     let mut batch_cache = <Net as BatchLayer<BLOCK>>::BatchCache::ZERO;
     let mut batch_grads = Net::ZERO;
     for _epoch in 0..30 {
         for (bx, by) in xs.chunks(MINI_BATCH).zip(ys.chunks(MINI_BATCH)) {
             let n = bx.len() as f32;
-            grads.fill(0.0);
-            for (x, y) in bx.iter().zip(by) {
+            let mut lanes = [Net::ZERO; GRAD_LANES];
+            for (k, (x, y)) in bx.iter().zip(by).enumerate() {
                 let p = plain.forward_train(x, &mut cache);
-                plain.backward(&cache, &[(p[0] - y) / n], &mut grads);
+                plain.backward(&cache, &[(p[0] - y) / n], &mut lanes[k % GRAD_LANES]);
             }
-            plain.sgd_step(&grads, 0.05);
+            plain.sgd_step(&lane_sums(&lanes), 0.05);
 
-            batch_grads.fill(0.0);
+            let mut batch_lanes = <Net as BatchLayer<BLOCK>>::LaneGrads::ZERO;
             for (bx, by) in bx.chunks(BLOCK).zip(by.chunks(BLOCK)) {
                 let mut x = [[0.0; BLOCK]; 2];
                 load_batch(bx, &mut x);
@@ -70,8 +75,10 @@ fn mini_batches_in_blocks_match_per_sample_training() {
                 for ((g, p), y) in g[0].iter_mut().zip(&p[0]).zip(by) {
                     *g = (p - y) / n;
                 }
-                batched.backward_batch(&batch_cache, &g, &mut batch_grads);
+                // blocks of 4 start at lane 0
+                batched.backward_batch_lanes(&batch_cache, &g, &mut batch_lanes, 0);
             }
+            <Net as BatchLayer<BLOCK>>::sum_lanes(&batch_lanes, &mut batch_grads);
             batched.sgd_step(&batch_grads, 0.05);
         }
         assert_eq!(bits(&plain), bits(&batched));

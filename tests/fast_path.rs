@@ -3,6 +3,9 @@
 //! (and as the update formulas) by hand, and no step that would make a value
 //! non-finite is committed.
 
+mod common;
+
+use common::lane_sums;
 use stacknet::fused::{FusedStep, GradientBound, Update, WithRule};
 use stacknet::init::uniform01;
 use stacknet::optim::{Optimizer, Penalty, StepBounds};
@@ -190,8 +193,10 @@ fn fused_momentum_is_the_nesterov_formula() {
     );
 }
 
-/// A mini-batch goes through `BatchLayer` into the gradient, then one
-/// optimizer step: the same bits as accumulating per sample by hand.
+/// A mini-batch goes through `BatchLayer` into the gradient's lanes, then
+/// one optimizer step: the same bits as accumulating per sample by hand,
+/// sample `k` of the mini-batch into lane `k % 4`, the lanes added up as
+/// `(l0 + l1) + (l2 + l3)`.
 #[test]
 fn fit_with_mini_batches_is_the_accumulated_step() {
     let (xs, ys) = data(45, 4);
@@ -215,15 +220,16 @@ fn fit_with_mini_batches_is_the_accumulated_step() {
 
     let mut by_hand = start;
     let mut velocity = Net::ZERO;
-    let (mut cache, mut grads) = (<Net as Layer>::Cache::ZERO, Net::ZERO);
+    let mut cache = <Net as Layer>::Cache::ZERO;
     for _ in 0..4 {
         for (bx, by) in xs.chunks(20).zip(ys.chunks(20)) {
-            grads.fill(0.0);
-            for (x, y) in bx.iter().zip(by) {
+            let mut lanes = [Net::ZERO; 4];
+            for (k, (x, y)) in bx.iter().zip(by).enumerate() {
                 let p = by_hand.forward_train(x, &mut cache);
                 let g = 2.0 * (p[0] - y[0]) * (1.0 / bx.len() as f32);
-                by_hand.backward(&cache, &[g], &mut grads);
+                by_hand.backward(&cache, &[g], &mut lanes[k % 4]);
             }
+            let grads = lane_sums(&lanes);
             optimizer
                 .step(&mut by_hand, &grads, &mut velocity, 0.01)
                 .unwrap();

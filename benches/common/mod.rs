@@ -314,8 +314,8 @@ pub fn stacknet_epoch_per_sample_minibatch<N: BenchNet<I, O>, const I: usize, co
 }
 
 /// One epoch of mini-batches of [`BATCH`] through [`BatchLayer`], in blocks
-/// of [`BLOCK`] samples: rows are transposed into the batch layout as they
-/// are used (that copy is timed).
+/// of [`BLOCK`] samples into the gradient's lanes: rows are transposed into
+/// the batch layout as they are used (that copy is timed).
 #[inline(never)]
 pub fn stacknet_epoch_batched<N: BenchNet<I, O>, const I: usize, const O: usize>(
     net: &mut N,
@@ -326,7 +326,7 @@ pub fn stacknet_epoch_batched<N: BenchNet<I, O>, const I: usize, const O: usize>
     let mut x = [[0.0; BLOCK]; I];
     for (xs, ys) in data.x.chunks(BATCH).zip(data.y.chunks(BATCH)) {
         let n = xs.len() as f32;
-        grads.fill(0.0);
+        let mut lanes = <N as BatchLayer<BLOCK>>::LaneGrads::ZERO;
         for (xs, ys) in xs.chunks(BLOCK).zip(ys.chunks(BLOCK)) {
             load_batch(xs, &mut x);
             let p = net.forward_batch_train(&x, &mut cache);
@@ -337,8 +337,10 @@ pub fn stacknet_epoch_batched<N: BenchNet<I, O>, const I: usize, const O: usize>
                     *g = (p - y[o]) / n;
                 }
             }
-            net.backward_batch(&cache, &g, &mut grads);
+            // blocks start at multiples of BLOCK, a multiple of the lanes
+            net.backward_batch_lanes(&cache, &g, &mut lanes, 0);
         }
+        N::sum_lanes(&lanes, &mut grads);
         net.sgd_step(&grads, LR);
     }
 }
@@ -799,10 +801,13 @@ pub fn check_learning<N: BenchNet<I, O>, const I: usize, const O: usize>(
     // matches the plain path to rounding, not bit for bit: its loss is checked
     let (_, loss_fused) = stacknet_loss(stacknet_epoch_b1_fused);
     let (net_ps, loss_ps) = stacknet_loss(stacknet_epoch_per_sample_minibatch);
-    let (net_bt, loss_bt) = stacknet_loss(stacknet_epoch_batched);
+    let (_, loss_bt) = stacknet_loss(stacknet_epoch_batched);
     trained.push(("stacknet, per-sample `Layer`", loss_b1, loss_ps));
     trained.push(("stacknet, `SgdStep` and `BatchLayer`", loss_fused, loss_bt));
-    assert_eq!(flat(&net_ps), flat(&net_bt), "batched != per-sample bits");
+    // the batched kernel sums a mini-batch's gradients in four lanes, so it
+    // matches the per-sample path to rounding, not bit for bit
+    let close = (loss_bt - loss_ps).abs() <= 1e-3 * loss_ps.abs().max(1e-6);
+    assert!(close, "batched loss {loss_bt} against per-sample {loss_ps}");
 
     let dataset = Dataset::new(&data.x, &data.y).expect("valid data");
     let mut order = vec![0; data.x.len()];

@@ -8,10 +8,13 @@
 //!
 //! `B` is best kept to a SIMD block or two (4 to 16): a block's arrays then
 //! stay in registers. A mini-batch of any size is several blocks: call
-//! [`backward_batch`](BatchLayer::backward_batch) on each block in turn into
-//! the same gradient, then step once. (For the 2-4-3-1 MLP on x86-64, blocks
-//! of 8 train a mini-batch of 32 several times faster than one call with
-//! `B = 32`, whose arrays spill to memory.)
+//! [`backward_batch_lanes`](BatchLayer::backward_batch_lanes) on each block
+//! in turn into the same [lanes](BatchLayer::LaneGrads), then
+//! [`sum_lanes`](BatchLayer::sum_lanes) and step once (as `Trainer` does);
+//! or [`backward_batch`](BatchLayer::backward_batch), which adds one block's
+//! gradient. (For the 2-4-3-1 MLP on x86-64, blocks of 8 train a mini-batch
+//! of 32 several times faster than one call with `B = 32`, whose arrays
+//! spill to memory.)
 //!
 //! [`to_batch`], [`from_batch`], [`load_batch`] and [`store_batch`] move
 //! samples between the usual `[[f32; N]]` rows and this layout;
@@ -40,30 +43,40 @@
 //! net.sgd_step(&grads, 0.01);
 //! ```
 //!
-//! ## Same bits as the per-sample path
+//! ## Which bits
 //!
 //! For every layer, each output of [`forward_batch`](BatchLayer::forward_batch)
 //! and [`forward_batch_train`](BatchLayer::forward_batch_train), and each input
 //! gradient of [`backward_batch`](BatchLayer::backward_batch), is computed with
 //! the same operations in the same order as [`Layer::forward`] and
 //! [`Layer::backward`] on that sample alone, so the results are bit for bit
-//! equal. Parameter gradients are added into `grads` in sample order (sample
-//! 0 first), exactly as calling [`Layer::backward`] on samples `0, 1, …, B−1`
-//! would add them, so a mini-batch step gives the same bits either way (the
-//! tests check this on random data). These sums over samples are the one part
-//! that is not vectorised: each parameter's sum is a chain of scalar additions
-//! in sample order, interleaved across parameters.
+//! equal. Parameter gradients are summed in [`GRAD_LANES`] lanes: sample `k`
+//! of a mini-batch adds into lane `k % 4`, in sample order, and the lanes
+//! are added up once, `(l0 + l1) + (l2 + l3)`. On SIMD targets a parameter's
+//! lanes are one vector, so a block adds into them with vector instructions
+//! instead of a chain of scalar additions; a target that runs blocks of one
+//! sample keeps the same lanes, so every target gets the same bits. These are
+//! not the bits of summing the samples in order, [`Layer::backward`]'s: the
+//! tests check the lanes against per-sample gradients added into four
+//! separate gradients.
 //!
-//! A lane whose output gradient is `+0.0` adds `+0.0` to every parameter
-//! gradient, which changes nothing except a parameter gradient that is
-//! exactly `−0.0` (it becomes `+0.0`), so unused lanes of a partly filled
-//! batch are harmless when their output gradient is zero.
+//! A lane starts at `+0.0`, and adding `±0.0` to a sum that is not `−0.0`
+//! changes nothing, so a lane can never become `−0.0`, and lanes whose output
+//! gradient is zero (the unused lanes of a partly filled batch) add nothing.
 
 use rand_core::RngCore;
 
 use crate::model::layer::Layer;
 use crate::model::params::Zero;
 use crate::num::Scalar;
+
+/// Running sums per parameter in a mini-batch's gradient: sample `k` of the
+/// mini-batch adds into lane `k % GRAD_LANES`, and the lanes are added up
+/// once, `(l0 + l1) + (l2 + l3)`. On SIMD targets a lane set is one vector,
+/// so a block of samples adds into it with vector instructions; other
+/// targets keep the same lanes one sample at a time, so every target sums
+/// in the same order and gets the same bits.
+pub const GRAD_LANES: usize = 4;
 
 /// A [`Layer`] that also runs `B` samples at once, laid out feature-major.
 ///
@@ -92,16 +105,61 @@ pub trait BatchLayer<const B: usize, S: Scalar = f32>: Layer<S> {
         cache: &mut Self::BatchCache,
     ) -> Self::BatchOutput;
 
+    /// The parameter gradients in [`GRAD_LANES`] lanes: for each parameter,
+    /// `GRAD_LANES` running sums side by side. `()` for a layer without
+    /// parameters.
+    type LaneGrads: Copy + Zero;
+
     /// Back-propagates `grad_output` (∂loss/∂output of each sample) through
-    /// the layer: *adds* each sample's ∂loss/∂parameters into `grads`, in
-    /// sample order, and returns ∂loss/∂input of each sample. `cache` must
-    /// come from the `forward_batch_train` of the same batch.
+    /// the layer: *adds* the block's ∂loss/∂parameters into `grads` (the
+    /// block's [lane sums](BatchLayer::backward_batch_lanes), added up by
+    /// [`sum_lanes`](BatchLayer::sum_lanes)), and returns ∂loss/∂input of
+    /// each sample. `cache` must come from the `forward_batch_train` of the
+    /// same batch.
+    #[inline(always)]
     fn backward_batch(
         &self,
         cache: &Self::BatchCache,
         grad_output: &Self::BatchOutput,
         grads: &mut Self,
+    ) -> Self::BatchInput {
+        let mut lanes = Self::LaneGrads::ZERO;
+        let dx = self.backward_batch_lanes(cache, grad_output, &mut lanes, 0);
+        let mut block = Self::ZERO;
+        Self::sum_lanes(&lanes, &mut block);
+        grads.add_assign(&block);
+        dx
+    }
+
+    /// [`backward_batch`](BatchLayer::backward_batch) into lanes: sample `s`
+    /// of the block adds its ∂loss/∂parameters into lane
+    /// `(first_lane + s) % GRAD_LANES`, after what that lane holds. A
+    /// mini-batch of several blocks keeps one set of lanes, so lane `l`
+    /// sums the samples `l, l + 4, l + 8, …` in that order, whatever the
+    /// block size.
+    fn backward_batch_lanes(
+        &self,
+        cache: &Self::BatchCache,
+        grad_output: &Self::BatchOutput,
+        lanes: &mut Self::LaneGrads,
+        first_lane: usize,
     ) -> Self::BatchInput;
+
+    /// Sets each parameter of `grads` to its lanes added up, `(l0 + l1) +
+    /// (l2 + l3)`. Nothing for a layer without parameters.
+    #[inline(always)]
+    fn sum_lanes(lanes: &Self::LaneGrads, grads: &mut Self) {
+        let _ = (lanes, grads);
+    }
+
+    /// Adds one sample's gradient `grads` (from [`Layer::backward`] into a
+    /// zero gradient) into lane `lane` (`< GRAD_LANES`): the same sum as
+    /// [`backward_batch_lanes`](BatchLayer::backward_batch_lanes) for that
+    /// sample.
+    #[inline(always)]
+    fn add_to_lane(lanes: &mut Self::LaneGrads, grads: &Self, lane: usize) {
+        let _ = (lanes, grads, lane);
+    }
 
     /// Draws the masks of sample `lane` into `cache`, as
     /// [`Layer::draw_masks`] draws them for one sample, so that drawing
@@ -298,12 +356,37 @@ mod tests {
         out
     }
 
+    /// `start + ((l0 + l1) + (l2 + l3))`, parameter by parameter.
+    fn lane_sums<P: Params + Copy>(start: &P, lanes: &[P; GRAD_LANES]) -> P {
+        let mut sum = *start;
+        let mut k = 0;
+        let values = |p: &P| {
+            let mut out = [0.0f32; 512];
+            let mut n = 0;
+            p.for_each_block(|b| {
+                out[n..n + b.len()].copy_from_slice(b);
+                n += b.len();
+            });
+            out
+        };
+        let l = lanes.each_ref().map(values);
+        sum.for_each_block_mut(|b| {
+            for v in b {
+                *v += (l[0][k] + l[1][k]) + (l[2][k] + l[3][k]);
+                k += 1;
+            }
+        });
+        sum
+    }
+
     fn same_bits<const N: usize>(a: &[f32; N], b: &[f32; N]) -> bool {
         a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits())
     }
 
     /// Batched forward, forward_train and backward against `B` per-sample
-    /// calls, bit for bit, at random parameters, inputs and output gradients.
+    /// calls, bit for bit, at random parameters, inputs and output
+    /// gradients: the parameter gradients summed in lanes as
+    /// [`BatchLayer::backward_batch_lanes`] says.
     fn check_against_per_sample<L, const B: usize, const I: usize, const O: usize>(seed: u64)
     where
         L: Layer<Input = [f32; I], Output = [f32; O]>
@@ -323,7 +406,8 @@ mod tests {
         let mut start = L::ZERO;
         start.for_each_block_mut(|b| b.iter_mut().for_each(|p| *p = uniform01(&mut rng)));
 
-        let mut per_sample_grads = start;
+        // sample s into lane s % 4, from zero; then start + ((l0 + l1) + (l2 + l3))
+        let mut lanes = [L::ZERO; GRAD_LANES];
         let mut per_sample_dx = [[0.0; I]; B];
         let mut cache = L::Cache::ZERO;
         for s in 0..B {
@@ -331,8 +415,9 @@ mod tests {
                 &net.forward(&xs[s]),
                 &net.forward_train(&xs[s], &mut cache)
             ));
-            per_sample_dx[s] = net.backward(&cache, &gs[s], &mut per_sample_grads);
+            per_sample_dx[s] = net.backward(&cache, &gs[s], &mut lanes[s % GRAD_LANES]);
         }
+        let per_sample_grads = lane_sums(&start, &lanes);
 
         let x = to_batch(&xs);
         let mut batch_cache = L::BatchCache::ZERO;
@@ -359,7 +444,7 @@ mod tests {
     }
 
     #[test]
-    fn every_layer_matches_the_per_sample_path_bit_for_bit() {
+    fn every_layer_matches_the_per_sample_lanes_bit_for_bit() {
         for seed in 0..20 {
             check_against_per_sample::<Dense<3, 5>, 8, 3, 5>(seed);
             check_against_per_sample::<Dense<1, 1>, 1, 1, 1>(seed);
@@ -379,13 +464,60 @@ mod tests {
     }
 
     #[test]
-    fn networks_match_the_per_sample_path_bit_for_bit() {
+    fn networks_match_the_per_sample_lanes_bit_for_bit() {
         for seed in 0..20 {
             check_against_per_sample::<Mlp, 32, 2, 1>(seed);
             check_against_per_sample::<Mlp, 7, 2, 1>(seed);
             check_against_per_sample::<Mixed, 16, 3, 3>(seed);
             check_against_per_sample::<(Dense<4, 2>,), 3, 4, 2>(seed);
         }
+    }
+
+    /// The lanes a mini-batch ends with do not depend on how it was cut:
+    /// blocks of 8, blocks of 1 from any lane (the Cortex-M path), or
+    /// per-sample gradients added into their lanes (the trainer's tail).
+    #[test]
+    fn lanes_do_not_depend_on_the_block_size() {
+        let mut rng = XorShiftRng::seed_from_u64(11);
+        let net = Mlp::random(Init::HeNormal, &mut rng);
+        let xs: [[f32; 2]; 13] = core::array::from_fn(|_| random_array(&mut rng, 2.0));
+        let gs: [[f32; 1]; 13] = core::array::from_fn(|_| random_array(&mut rng, 1.0));
+        type Lanes = <Mlp as BatchLayer<8>>::LaneGrads;
+
+        let one_by_one = |lanes: &mut Lanes, k: usize| {
+            let mut cache = <Mlp as BatchLayer<1>>::BatchCache::ZERO;
+            net.forward_batch_train(&to_batch(&[xs[k]]), &mut cache);
+            net.backward_batch_lanes(&cache, &to_batch(&[gs[k]]), lanes, k % GRAD_LANES);
+        };
+        let mut blocked = Lanes::ZERO;
+        let mut cache = <Mlp as BatchLayer<8>>::BatchCache::ZERO;
+        let first: [[f32; 2]; 8] = core::array::from_fn(|k| xs[k]);
+        let first_g: [[f32; 1]; 8] = core::array::from_fn(|k| gs[k]);
+        net.forward_batch_train(&to_batch(&first), &mut cache);
+        net.backward_batch_lanes(&cache, &to_batch(&first_g), &mut blocked, 0);
+        (8..13).for_each(|k| one_by_one(&mut blocked, k));
+
+        let mut singles = Lanes::ZERO;
+        (0..13).for_each(|k| one_by_one(&mut singles, k));
+
+        let mut added = Lanes::ZERO;
+        let mut c = <Mlp as Layer>::Cache::ZERO;
+        for k in 0..13 {
+            let mut grads = Mlp::ZERO;
+            net.forward_train(&xs[k], &mut c);
+            net.backward(&c, &gs[k], &mut grads);
+            <Mlp as BatchLayer<8>>::add_to_lane(&mut added, &grads, k % GRAD_LANES);
+        }
+
+        let summed = |lanes: &Lanes| {
+            let mut grads = Mlp::ZERO;
+            <Mlp as BatchLayer<8>>::sum_lanes(lanes, &mut grads);
+            bits(&grads)
+        };
+        assert_eq!(summed(&blocked), summed(&singles));
+        assert_eq!(summed(&blocked), summed(&added));
+        assert_eq!(blocked, singles);
+        assert_eq!(blocked, added);
     }
 
     #[test]
@@ -441,12 +573,12 @@ mod tests {
         let mut batch_grads = Mlp::ZERO;
         net.backward_batch(&cache, &g, &mut batch_grads);
 
-        let mut grads = Mlp::ZERO;
+        let mut lanes = [Mlp::ZERO; GRAD_LANES];
         let mut c = <Mlp as Layer>::Cache::ZERO;
         for s in 0..3 {
             net.forward_train(&[x[0][s], x[1][s]], &mut c);
-            net.backward(&c, &[g[0][s]], &mut grads);
+            net.backward(&c, &[g[0][s]], &mut lanes[s]);
         }
-        assert_eq!(bits(&batch_grads), bits(&grads));
+        assert_eq!(bits(&batch_grads), bits(&lane_sums(&Mlp::ZERO, &lanes)));
     }
 }

@@ -254,6 +254,7 @@ macro_rules! tuple_impls {
             type BatchInput = <$First as BatchLayer<BATCH, S>>::BatchInput;
             type BatchOutput = <$Last as BatchLayer<BATCH, S>>::BatchOutput;
             type BatchCache = ($(<$T as BatchLayer<BATCH, S>>::BatchCache,)+);
+            type LaneGrads = ($(<$T as BatchLayer<BATCH, S>>::LaneGrads,)+);
 
             #[inline(always)]
             fn forward_batch(&self, x: &Self::BatchInput) -> Self::BatchOutput {
@@ -272,14 +273,25 @@ macro_rules! tuple_impls {
             }
 
             #[inline(always)]
-            fn backward_batch(
+            fn backward_batch_lanes(
                 &self,
                 cache: &Self::BatchCache,
                 g: &Self::BatchOutput,
-                grads: &mut Self,
+                lanes: &mut Self::LaneGrads,
+                first_lane: usize,
             ) -> Self::BatchInput {
-                $(let g = &self.$r.backward_batch(&cache.$r, g, &mut grads.$r);)+
+                $(let g = &self.$r.backward_batch_lanes(&cache.$r, g, &mut lanes.$r, first_lane);)+
                 *g
+            }
+
+            #[inline(always)]
+            fn sum_lanes(lanes: &Self::LaneGrads, grads: &mut Self) {
+                $(<$T as BatchLayer<BATCH, S>>::sum_lanes(&lanes.$i, &mut grads.$i);)+
+            }
+
+            #[inline(always)]
+            fn add_to_lane(lanes: &mut Self::LaneGrads, grads: &Self, lane: usize) {
+                $(<$T as BatchLayer<BATCH, S>>::add_to_lane(&mut lanes.$i, &grads.$i, lane);)+
             }
 
             #[inline(always)]

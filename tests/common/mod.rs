@@ -38,3 +38,20 @@ pub fn bits<P: Params>(net: &P) -> Vec<u32> {
     net.copy_to_slice(&mut flat).unwrap();
     flat.iter().map(|p| p.to_bits()).collect()
 }
+
+/// The gradient a mini-batch step takes from per-sample gradients kept in
+/// four lanes (sample `k` added into `lanes[k % 4]`, from zero): each
+/// parameter's `(l0 + l1) + (l2 + l3)`.
+pub fn lane_sums<P: Params + Zero>(lanes: &[P; 4]) -> P {
+    let flat = lanes.each_ref().map(|l| {
+        let mut flat = vec![0.0f32; P::NUM_PARAMS];
+        l.copy_to_slice(&mut flat).unwrap();
+        flat
+    });
+    let sums: Vec<f32> = (0..P::NUM_PARAMS)
+        .map(|k| (flat[0][k] + flat[1][k]) + (flat[2][k] + flat[3][k]))
+        .collect();
+    let mut sum = P::ZERO;
+    sum.copy_from_slice(&sums).unwrap();
+    sum
+}

@@ -5,7 +5,7 @@ use core::fmt::{self, Write};
 use rand_core::RngCore;
 
 use super::kind;
-use crate::model::batch::BatchLayer;
+use crate::model::batch::{BatchLayer, GRAD_LANES};
 use crate::model::fused::{FusedStep, GradientBound, Update};
 use crate::model::init::Init;
 use crate::model::layer::{Layer, LayerShape, leaf_signature};
@@ -345,6 +345,7 @@ impl<S: Scalar, const I: usize, const O: usize, const B: usize> BatchLayer<B, S>
     type BatchOutput = [[S; B]; O];
     /// The inputs, needed for the weight gradient.
     type BatchCache = [[S; B]; I];
+    type LaneGrads = DenseLanes<I, O, S>;
 
     /// `y[o][s] = b[o] + Σ_i W[o][i] x[i][s]`, summed in order of `i` as in
     /// [`Layer::forward`]; vectorised over `s`.
@@ -369,26 +370,62 @@ impl<S: Scalar, const I: usize, const O: usize, const B: usize> BatchLayer<B, S>
         self.forward_batch(x)
     }
 
-    /// `∂W[o][i] += g[o][s] x[i][s]` and `∂b[o] += g[o][s]` for `s = 0, 1, …`
-    /// in turn; returns `∂x[i][s] = Σ_o W[o][i] g[o][s]`, summed in order of
-    /// `o` as in [`Layer::backward`].
+    /// `∂W[o][i] += g[o][s] x[i][s]` and `∂b[o] += g[o][s]` into lane
+    /// `(first_lane + s) % GRAD_LANES` for `s = 0, 1, …` (a vector add per
+    /// lane set on SIMD targets); returns `∂x[i][s] = Σ_o W[o][i] g[o][s]`,
+    /// summed in order of `o` as in [`Layer::backward`].
     #[inline(always)]
-    fn backward_batch(&self, x: &[[S; B]; I], g: &[[S; B]; O], grads: &mut Self) -> [[S; B]; I] {
-        // Parameter gradients: one scalar chain per parameter, in sample order.
-        // Working on local copies lets the chains live in registers.
-        let mut gw = grads.weights;
-        let mut gb = grads.biases;
-        for s in 0..B {
-            for ((gw, gb), g) in gw.iter_mut().zip(&mut gb).zip(g) {
-                let g = g[s];
-                *gb += g;
-                for (i, x) in x.iter().enumerate() {
-                    gw[i] += g * x[s];
+    fn backward_batch_lanes(
+        &self,
+        x: &[[S; B]; I],
+        g: &[[S; B]; O],
+        lanes: &mut DenseLanes<I, O, S>,
+        first_lane: usize,
+    ) -> [[S; B]; I] {
+        if B.is_multiple_of(GRAD_LANES) && first_lane == 0 {
+            // Whole lane sets: one loop over the (output, input) pairs, whose
+            // index arithmetic keeps the loop vectoriser from vectorising
+            // across outputs (strided gathers), so that each pair's lanes
+            // become one vector instead.
+            for (p, lw) in lanes.weights.as_flattened_mut().iter_mut().enumerate() {
+                if let (Some(g), Some(x)) = (g.get(p / I), x.get(p % I)) {
+                    add_lane_sets(lw, g, |s, g| g * x[s]);
+                }
+            }
+            for (lb, g) in lanes.biases.iter_mut().zip(g) {
+                add_lane_sets(lb, g, |_, g| g);
+            }
+        } else {
+            // Sample by sample, each into its lane (blocks of 1 on Cortex-M).
+            // The lane's values from one base at fixed strides, so that Arm
+            // addresses them by immediate offsets.
+            for s in 0..B {
+                let lane = (first_lane + s) % GRAD_LANES;
+                let weights = lanes.weights.as_flattened_mut().as_flattened_mut();
+                let mut slots = weights
+                    .get_mut(lane..)
+                    .unwrap_or(&mut [])
+                    .chunks_mut(GRAD_LANES);
+                for g in g {
+                    // `x` first: zip stops on it without taking a slot
+                    for (x, slot) in x.iter().zip(slots.by_ref()) {
+                        if let Some(v) = slot.first_mut() {
+                            *v += g[s] * x[s];
+                        }
+                    }
+                }
+                let biases = lanes.biases.as_flattened_mut();
+                let slots = biases
+                    .get_mut(lane..)
+                    .unwrap_or(&mut [])
+                    .chunks_mut(GRAD_LANES);
+                for (slot, g) in slots.zip(g) {
+                    if let Some(v) = slot.first_mut() {
+                        *v += g[s];
+                    }
                 }
             }
         }
-        grads.weights = gw;
-        grads.biases = gb;
 
         // Input gradient: vectorised over samples.
         let mut dx = [[S::ZERO; B]; I];
@@ -403,6 +440,62 @@ impl<S: Scalar, const I: usize, const O: usize, const B: usize> BatchLayer<B, S>
         }
         dx
     }
+
+    #[inline(always)]
+    fn sum_lanes(lanes: &DenseLanes<I, O, S>, grads: &mut Self) {
+        let sum = |l: &[S; GRAD_LANES]| (l[0] + l[1]) + (l[2] + l[3]);
+        for (row, lanes) in grads.weights.iter_mut().zip(&lanes.weights) {
+            for (p, l) in row.iter_mut().zip(lanes) {
+                *p = sum(l);
+            }
+        }
+        for (p, l) in grads.biases.iter_mut().zip(&lanes.biases) {
+            *p = sum(l);
+        }
+    }
+
+    #[inline(always)]
+    fn add_to_lane(lanes: &mut DenseLanes<I, O, S>, grads: &Self, lane: usize) {
+        let lane = lane % GRAD_LANES;
+        let weights = lanes.weights.as_flattened_mut().iter_mut();
+        weights
+            .zip(grads.weights.as_flattened())
+            .for_each(|(l, &p)| l[lane] += p);
+        let biases = lanes.biases.iter_mut();
+        biases.zip(&grads.biases).for_each(|(l, &p)| l[lane] += p);
+    }
+}
+
+/// `lanes[s % GRAD_LANES] += term(s, g[s])` for `s = 0, 1, …`, lane set by
+/// lane set (`B` a multiple of [`GRAD_LANES`]): vector adds.
+#[inline(always)]
+fn add_lane_sets<S: Scalar, const B: usize>(
+    lanes: &mut [S; GRAD_LANES],
+    g: &[S; B],
+    term: impl Fn(usize, S) -> S,
+) {
+    for (k, set) in g.chunks_exact(GRAD_LANES).enumerate() {
+        for (l, (sum, &g)) in lanes.iter_mut().zip(set).enumerate() {
+            *sum += term(k * GRAD_LANES + l, g);
+        }
+    }
+}
+
+/// A [`Dense`] layer's gradient in [`GRAD_LANES`] lanes (see
+/// [`BatchLayer::LaneGrads`]): `weights[o][i][l]` is lane `l` of `∂W[o][i]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DenseLanes<const I: usize, const O: usize, S = f32> {
+    /// Lanes of the weight gradient, one row per output.
+    pub weights: [[[S; GRAD_LANES]; I]; O],
+    /// Lanes of the bias gradient.
+    pub biases: [[S; GRAD_LANES]; O],
+}
+
+impl<S: Scalar, const I: usize, const O: usize> Zero for DenseLanes<I, O, S> {
+    const ZERO: Self = DenseLanes {
+        weights: [[[S::ZERO; GRAD_LANES]; I]; O],
+        biases: [[S::ZERO; GRAD_LANES]; O],
+    };
 }
 
 /// Samples per block in the [`Dense`] kernels: each output's accumulators

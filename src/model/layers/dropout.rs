@@ -168,6 +168,7 @@ impl<S: Scalar, const N: usize, const B: usize> BatchLayer<B, S> for Dropout<N> 
     type BatchOutput = [[S; B]; N];
     /// Each sample's mask, feature-major as the inputs.
     type BatchCache = [[S; B]; N];
+    type LaneGrads = ();
 
     #[inline(always)]
     fn forward_batch(&self, x: &[[S; B]; N]) -> [[S; B]; N] {
@@ -180,7 +181,13 @@ impl<S: Scalar, const N: usize, const B: usize> BatchLayer<B, S> for Dropout<N> 
     }
 
     #[inline(always)]
-    fn backward_batch(&self, mask: &[[S; B]; N], g: &[[S; B]; N], _: &mut Self) -> [[S; B]; N] {
+    fn backward_batch_lanes(
+        &self,
+        mask: &[[S; B]; N],
+        g: &[[S; B]; N],
+        _: &mut (),
+        _: usize,
+    ) -> [[S; B]; N] {
         core::array::from_fn(|i| core::array::from_fn(|s| g[i][s] * mask[i][s]))
     }
 

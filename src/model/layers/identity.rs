@@ -57,6 +57,7 @@ impl<S: Scalar, const N: usize, const B: usize> BatchLayer<B, S> for Identity<N>
     type BatchInput = [[S; B]; N];
     type BatchOutput = [[S; B]; N];
     type BatchCache = ();
+    type LaneGrads = ();
 
     #[inline(always)]
     fn forward_batch(&self, x: &[[S; B]; N]) -> [[S; B]; N] {
@@ -69,7 +70,7 @@ impl<S: Scalar, const N: usize, const B: usize> BatchLayer<B, S> for Identity<N>
     }
 
     #[inline(always)]
-    fn backward_batch(&self, _cache: &(), g: &[[S; B]; N], _grads: &mut Self) -> [[S; B]; N] {
+    fn backward_batch_lanes(&self, _: &(), g: &[[S; B]; N], _: &mut (), _: usize) -> [[S; B]; N] {
         *g
     }
 }

@@ -161,6 +161,7 @@ macro_rules! elementwise_layer {
             type BatchOutput = [[S; B]; N];
             /// The outputs.
             type BatchCache = [[S; B]; N];
+            type LaneGrads = ();
 
             #[inline(always)]
             fn forward_batch(&self, x: &[[S; B]; N]) -> [[S; B]; N] {
@@ -184,11 +185,12 @@ macro_rules! elementwise_layer {
             }
 
             #[inline(always)]
-            fn backward_batch(
+            fn backward_batch_lanes(
                 &self,
                 y: &[[S; B]; N],
                 g: &[[S; B]; N],
-                _grads: &mut Self,
+                _: &mut (),
+                _: usize,
             ) -> [[S; B]; N] {
                 let mut dx = [[S::ZERO; B]; N];
                 let pairs = y.as_flattened().iter().zip(g.as_flattened());

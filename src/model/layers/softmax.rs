@@ -91,6 +91,7 @@ impl<S: Scalar, const N: usize, const B: usize> BatchLayer<B, S> for Softmax<N> 
     type BatchOutput = [[S; B]; N];
     /// The outputs.
     type BatchCache = [[S; B]; N];
+    type LaneGrads = ();
 
     /// The per-sample max, exponentials and sum, in order of the features,
     /// vectorised over samples.
@@ -127,7 +128,13 @@ impl<S: Scalar, const N: usize, const B: usize> BatchLayer<B, S> for Softmax<N> 
     /// `∂x_i = y_i (∂y_i − Σ_j ∂y_j y_j)` for each sample, the sum taken
     /// exactly as [`Layer::backward`] takes it.
     #[inline(always)]
-    fn backward_batch(&self, y: &[[S; B]; N], g: &[[S; B]; N], _grads: &mut Self) -> [[S; B]; N] {
+    fn backward_batch_lanes(
+        &self,
+        y: &[[S; B]; N],
+        g: &[[S; B]; N],
+        _: &mut (),
+        _: usize,
+    ) -> [[S; B]; N] {
         let mut dot = [S::ZERO; B];
         for (s, dot) in dot.iter_mut().enumerate() {
             *dot = y

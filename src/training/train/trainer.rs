@@ -6,7 +6,7 @@ use core::ops::ControlFlow;
 use rand_core::RngCore;
 
 use super::{DataError, Dataset, shuffle};
-use crate::model::batch::BatchLayer;
+use crate::model::batch::{BatchLayer, GRAD_LANES};
 use crate::model::fused::{FusedStep, GradientBound, Update, WithRule};
 use crate::model::layer::Layer;
 use crate::model::layer::LayerError;
@@ -548,7 +548,9 @@ impl<S: Scalar, N: Layer<S>, Opt: Optimizer<N, S>, L, B> Trainer<N, Opt, L, B, S
     /// keep on their stack. Beside it the training call needs a few hundred
     /// bytes of stack for scalars and frames (the firmware measures the
     /// whole call: the "stack peak of the training call" rows of the
-    /// README), and `fit` the caller's order buffer, 4 bytes a row.
+    /// README), and `fit` the caller's order buffer, 4 bytes a row. A step
+    /// on more than one row also needs
+    /// [`MINI_BATCH_BYTES`](Trainer::MINI_BATCH_BYTES).
     ///
     /// ```
     /// use stacknet::prelude::*;
@@ -779,9 +781,9 @@ impl<S> CarriedBounds<S> for &mut StepBounds<S> {
 /// Samples per [`BatchLayer`] call on the mini-batch path: 8 where the
 /// target has SIMD lanes for them (x86, AArch64, wasm `simd128`), whose
 /// arrays then stay in registers; 1 elsewhere (Cortex-M), where a wider
-/// block costs flash and saves no time. The batched kernel adds each
-/// sample's gradient in sample order, exactly as the per-sample path does,
-/// so the block size never changes a bit: host and device agree.
+/// block costs flash and saves no time. Sample `k` of a mini-batch adds
+/// its gradient into lane `k % GRAD_LANES` whatever the block size, so the
+/// block size never changes a bit: host and device agree.
 #[cfg(any(
     target_arch = "x86_64",
     target_arch = "x86",
@@ -807,6 +809,23 @@ where
     L: Loss<O, S>,
     B: BestWeights<N, S>,
 {
+    /// The stack a step on more than one row adds to
+    /// [`TRAINING_BYTES`](Trainer::TRAINING_BYTES), as a constant: the
+    /// gradient's [`GRAD_LANES`] lanes (four networks' worth of values) and
+    /// the cache of a block of [`BLOCK`] samples. Batch 1 with `Sgd` or
+    /// `Momentum` needs none of it.
+    ///
+    /// ```
+    /// use stacknet::prelude::*;
+    /// use stacknet::train::{BLOCK, NoBestWeights};
+    /// type Net = (Dense<2, 4>, Relu<4>, Dense<4, 3>, Relu<3>, Dense<3, 1>);
+    /// type Train = Trainer<Net, Sgd, MeanSquaredError, NoBestWeights>;
+    /// // 4 lanes of the 31 parameters; the block's cache: 2 + 4 + 4 + 3 + 3 values a sample
+    /// assert_eq!(Train::MINI_BATCH_BYTES, 4 * 4 * 31 + 4 * 16 * BLOCK);
+    /// ```
+    pub const MINI_BATCH_BYTES: usize = size_of::<<N as BatchLayer<BLOCK, S>>::LaneGrads>()
+        + size_of::<<N as BatchLayer<BLOCK, S>>::BatchCache>();
+
     /// One gradient step on the samples `rows` of `data`; returns the batch
     /// loss (the mean, or the sum for summed losses) before the step.
     /// [`Trainer::step_all`] steps on all samples in order.
@@ -1001,7 +1020,11 @@ where
     /// finite by `bounds`, or checked by the optimizer).
     /// `rows` are the samples' row numbers, or `None` for every row in
     /// order; the callers have checked them (a row past the data would be
-    /// skipped and not counted). `rng` draws the dropout masks, if any.
+    /// skipped, though counted in the mean). Sample `k` of the mini-batch
+    /// adds its gradient into lane `k % GRAD_LANES`
+    /// ([`BatchLayer::backward_batch_lanes`]), whatever the block size, so
+    /// every target sums in the same order. `rng` draws the dropout masks,
+    /// if any.
     fn batch_step<R: RngCore + ?Sized>(
         &mut self,
         net: &mut N,
@@ -1012,60 +1035,94 @@ where
     ) -> Result<S, NonFiniteStep> {
         let (n, len) = (data.len(), rows.map_or(data.len(), <[u32]>::len));
         let row = |k: usize| rows.map_or(k, |rows| rows.get(k).map_or(n, |&r| r as usize));
-        let used = match rows {
-            Some(rows) => rows.iter().filter(|&&r| (r as usize) < n).count(),
-            None => n,
-        };
-        let weight = L::batch_weight(used);
-        self.grads.fill(S::ZERO);
-        let mut cache = <N as BatchLayer<BLOCK, S>>::BatchCache::ZERO;
+        let weight = L::batch_weight(len);
         let mut loss = S::SUM_ZERO;
+        if len == 1 {
+            // one sample: its lane sum `(l0 + 0) + (0 + 0)` is its gradient
+            self.grads.fill(S::ZERO);
+            if let Some(sample) = data.get(row(0)) {
+                loss = S::sum_add(loss, self.sample_gradient(net, sample, weight, rng));
+            }
+            let loss = S::sum_times(loss, weight);
+            return self.finish_batch_step(net, loss, learning_rate, (clip, bounds));
+        }
+        let mut lanes = <N as BatchLayer<BLOCK, S>>::LaneGrads::ZERO;
+        let mut cache = <N as BatchLayer<BLOCK, S>>::BatchCache::ZERO;
+        let no_target = [S::ZERO; O];
         let blocks = len - len % BLOCK;
         for start in (0..blocks).step_by(BLOCK) {
             let mut x = [[S::ZERO; BLOCK]; I];
-            let mut targets = [None; BLOCK];
-            for (s, target) in targets.iter_mut().enumerate() {
+            // a row past the data (the callers rule it out) would be a zero
+            // sample with a zero gradient and no loss: its lane adds nothing
+            let mut targets = [&no_target; BLOCK];
+            let mut present = [false; BLOCK];
+            for (s, (target, present)) in targets.iter_mut().zip(&mut present).enumerate() {
                 if let Some((row, y)) = data.get(row(start + s)) {
                     for (feature, &v) in x.iter_mut().zip(row) {
                         feature[s] = v;
                     }
-                    *target = Some(y);
+                    (*target, *present) = (y, true);
                     if N::STOCHASTIC {
                         net.draw_lane_masks(&mut cache, s, rng);
                     }
                 }
             }
             let y = net.forward_batch_train(&x, &mut cache);
-            // lanes with no sample keep a zero gradient: they add nothing
             let mut g = [[S::ZERO; BLOCK]; O];
-            for (s, target) in targets.iter().enumerate() {
-                if let Some(target) = target {
-                    let prediction: [S; O] = core::array::from_fn(|k| y[k][s]);
-                    let (l, gs) = self.loss.loss_and_gradient(&prediction, target);
-                    loss = S::sum_add(loss, l);
-                    for (g, gs) in g.iter_mut().zip(gs) {
-                        g[s] = gs * weight;
-                    }
-                }
-            }
-            net.backward_batch(&cache, &g, &mut self.grads);
-        }
-        // the last samples, too few for a block, one at a time: padded lanes
-        // would cost as much as real ones (transcendentals, soft float)
-        for k in blocks..len {
-            if let Some((x, target)) = data.get(row(k)) {
-                if N::STOCHASTIC {
-                    net.draw_masks(&mut self.cache, rng);
-                }
-                let prediction = net.forward_train(x, &mut self.cache);
-                let (l, mut g) = self.loss.loss_and_gradient(&prediction, target);
+            for (s, (target, &present)) in targets.iter().zip(&present).enumerate() {
+                let prediction: [S; O] = core::array::from_fn(|k| y[k][s]);
+                let (l, gs) = self.loss.loss_and_gradient(&prediction, target);
+                let (l, w) = if present {
+                    (l, weight)
+                } else {
+                    (S::ZERO, S::ZERO)
+                };
                 loss = S::sum_add(loss, l);
-                g.iter_mut().for_each(|g| *g *= weight);
-                net.backward(&self.cache, &g, &mut self.grads);
+                for (g, gs) in g.iter_mut().zip(gs) {
+                    g[s] = gs * w;
+                }
+            }
+            // a block starts at a multiple of BLOCK, which is a multiple of
+            // the lanes where it is above 1
+            let first_lane = if BLOCK.is_multiple_of(GRAD_LANES) {
+                0
+            } else {
+                start % GRAD_LANES
+            };
+            net.backward_batch_lanes(&cache, &g, &mut lanes, first_lane);
+        }
+        // the last samples, too few for a block, one at a time into their
+        // lanes: padded lanes would cost as much as real ones
+        for k in blocks..len {
+            if let Some(sample) = data.get(row(k)) {
+                self.grads.fill(S::ZERO);
+                loss = S::sum_add(loss, self.sample_gradient(net, sample, weight, rng));
+                N::add_to_lane(&mut lanes, &self.grads, k % GRAD_LANES);
             }
         }
+        N::sum_lanes(&lanes, &mut self.grads);
         let loss = S::sum_times(loss, weight);
         self.finish_batch_step(net, loss, learning_rate, (clip, bounds))
+    }
+
+    /// One sample's gradient, times `weight`, added into `self.grads`
+    /// (through the per-sample kernel and `self.cache`); returns its loss.
+    #[inline(always)]
+    fn sample_gradient<R: RngCore + ?Sized>(
+        &mut self,
+        net: &N,
+        (x, target): (&[S; I], &[S; O]),
+        weight: S,
+        rng: &mut R,
+    ) -> S {
+        if N::STOCHASTIC {
+            net.draw_masks(&mut self.cache, rng);
+        }
+        let prediction = net.forward_train(x, &mut self.cache);
+        let (l, mut g) = self.loss.loss_and_gradient(&prediction, target);
+        g.iter_mut().for_each(|g| *g *= weight);
+        net.backward(&self.cache, &g, &mut self.grads);
+        l
     }
 
     /// The end of a mini-batch step, once the gradient is in `self.grads`:
