@@ -25,7 +25,7 @@ mod softmax;
 mod softplus;
 mod tanh;
 
-pub use dense::Dense;
+pub use dense::{Dense, DenseLanes};
 pub use dropout::Dropout;
 pub use elu::Elu;
 pub use gelu::Gelu;
