@@ -1037,8 +1037,10 @@ where
         let row = |k: usize| rows.map_or(k, |rows| rows.get(k).map_or(n, |&r| r as usize));
         let weight = L::batch_weight(len);
         let mut loss = S::SUM_ZERO;
-        if len == 1 {
-            // one sample: its lane sum `(l0 + 0) + (0 + 0)` is its gradient
+        if len == 1 && BLOCK > 1 {
+            // one sample: its lane sum `(l0 + 0) + (0 + 0)` is its gradient,
+            // without the lanes (where blocks are of one sample, the block
+            // path below is this already, and a second copy would cost flash)
             self.grads.fill(S::ZERO);
             if let Some(sample) = data.get(row(0)) {
                 loss = S::sum_add(loss, self.sample_gradient(net, sample, weight, rng));
