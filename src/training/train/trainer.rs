@@ -1128,9 +1128,8 @@ where
     }
 
     /// The end of a mini-batch step, once the gradient is in `self.grads`:
-    /// the loss check, the clipping, the optimizer's step. Not inlined: on
-    /// Cortex-M its code in the sample loop's function costs that loop
-    /// registers.
+    /// the loss check, the clipping (inlined, so that a constant `None`
+    /// links none of it), the optimizer's step.
     ///
     /// With `bounds` (carried by `fit`) and an optimizer with fused bounds,
     /// the step is written in one pass once the bounds prove it finite, as
@@ -1139,13 +1138,13 @@ where
     /// and refused when those cannot prove it (so every target takes and
     /// refuses the same steps). Otherwise the optimizer's step checks every
     /// new value first.
-    #[inline(never)]
+    #[inline(always)]
     fn finish_batch_step(
         &mut self,
         net: &mut N,
         loss: S,
         learning_rate: S,
-        (clip, mut bounds): (Option<Clipping<S>>, impl CarriedBounds<S>),
+        (clip, bounds): (Option<Clipping<S>>, impl CarriedBounds<S>),
     ) -> Result<S, NonFiniteStep> {
         if !loss.is_finite() {
             return Err(NonFiniteStep);
@@ -1153,10 +1152,24 @@ where
         if let Some(clip) = clip {
             clip.clip_buffer(&mut self.grads)?;
         }
+        self.optimizer_step(net, learning_rate, bounds)?;
+        Ok(loss)
+    }
+
+    /// The optimizer's step of [`finish_batch_step`](Trainer::finish_batch_step).
+    /// Not inlined: on Cortex-M its code in the sample loop's function costs
+    /// that loop registers.
+    #[inline(never)]
+    fn optimizer_step(
+        &mut self,
+        net: &mut N,
+        learning_rate: S,
+        mut bounds: impl CarriedBounds<S>,
+    ) -> Result<(), NonFiniteStep> {
         let Some(bounds) = bounds.carried().filter(|_| Opt::FUSED) else {
-            self.optimizer
-                .step(net, &self.grads, &mut self.state, learning_rate)?;
-            return Ok(loss);
+            return self
+                .optimizer
+                .step(net, &self.grads, &mut self.state, learning_rate);
         };
         // Every gradient value g has 2|g| ≤ 1 + g² ≤ 1 + Σ g².
         let mut size = GradientBound::START;
@@ -1170,7 +1183,7 @@ where
         self.optimizer
             .proven_step(net, &self.grads, &mut self.state, learning_rate);
         *bounds = next;
-        Ok(loss)
+        Ok(())
     }
 
     /// The bounds of a mini-batch step that the first proof did not take:
