@@ -52,8 +52,9 @@
 //! - [`init`]: small normal, uniform, Xavier/Glorot and He/Kaiming
 //!   initialisation from any [`RngCore`](rand_core::RngCore).
 //! - [`batch`]: [`BatchLayer`], the same forward and backward for `B`
-//!   samples at once, laid out feature-major so the loops vectorise; same
-//!   bits as the per-sample path.
+//!   samples at once, laid out feature-major so the loops vectorise: the
+//!   per-sample path's outputs and input gradients, bit for bit, and the
+//!   parameter gradients summed in four lanes, the same on every target.
 //! - [`fused`]: [`FusedStep`], batch-1 training with no gradient buffer: a
 //!   backward sweep, then the update in one write pass.
 //!
