@@ -256,80 +256,57 @@ fn step_on_one_row_is_the_fused_kernel() {
 }
 
 /// The third row would overflow the update (`lr · g · x` past `f32::MAX`):
-/// `fit` stops with `Diverged` and keeps the weights after the second row,
-/// bit for bit; the momentum state is kept too.
+/// `fit` stops with `Diverged` and keeps the weights from before the step
+/// with that row, bit for bit those of the checked `Trainer::step`; the
+/// momentum state is kept too. At batch 1 through the fused kernel; at
+/// batch 2, where `fit` writes a step its carried bounds prove finite in
+/// one pass, through the batched kernel.
 #[test]
 fn a_step_that_would_overflow_is_refused_and_nothing_changes() {
-    let xs = [[0.5, -0.5], [1.0, 0.25], [3e18, 1.0]];
-    let ys = [[1.0], [0.0], [0.0]];
-    let set = Dataset::new(&xs, &ys).unwrap();
-    let start = (Dense::<2, 1>::from_arrays([[0.25, 0.5]], [0.0]),);
-    for nesterov in [false, true] {
-        let optimizer = Momentum {
-            nesterov,
-            ..Momentum::default()
-        };
-        let mut net = start;
-        // no slot to go back to the epoch's start: the weights before the
-        // refused step stay
-        let mut trainer = Trainer::without_best_weights(optimizer, MeanSquaredError);
-        let mut rng = XorShiftRng::seed_from_u64(0);
-        let result = trainer.fit(
-            &mut net,
-            &set,
-            &in_order(1, Batch::Size(1), 1e3),
-            &mut [0; 3],
-            &mut rng,
-            &mut (),
-        );
-        assert_eq!(result, Err(TrainError::Diverged { epoch: 0 }));
-
-        let mut by_hand = start;
-        let mut replay = Trainer::new(optimizer, MeanSquaredError);
-        replay.step(&mut by_hand, &set, &[0], 1e3).unwrap();
-        replay.step(&mut by_hand, &set, &[1], 1e3).unwrap();
-        assert_eq!(bits(&net), bits(&by_hand));
-        assert_eq!(bits(&trainer.state), bits(&replay.state));
-        assert!(net.is_finite() && trainer.state.is_finite());
-
-        // the refused step by itself: nothing moves
-        let before = (by_hand, replay.state);
-        assert!(replay.step(&mut by_hand, &set, &[2], 1e3).is_err());
-        assert_eq!(bits(&by_hand), bits(&before.0));
-        assert_eq!(bits(&replay.state), bits(&before.1));
-    }
-}
-
-/// The same at batch 2, where `fit` writes a step its carried bounds prove
-/// finite in one pass: the second mini-batch would overflow, so `fit`
-/// stops with `Diverged` and keeps the weights and velocity after the first,
-/// bit for bit those of the checked `Trainer::step`.
-#[test]
-fn a_mini_batch_step_that_would_overflow_is_refused_and_nothing_changes() {
     let xs = [[0.5, -0.5], [1.0, 0.25], [3e18, 1.0], [0.0, 1.0]];
     let ys = [[1.0], [0.0], [0.0], [1.0]];
     let set = Dataset::new(&xs, &ys).unwrap();
     let start = (Dense::<2, 1>::from_arrays([[0.25, 0.5]], [0.0]),);
-    let optimizer = Momentum::default();
-    let mut net = start;
-    let mut trainer = Trainer::without_best_weights(optimizer, MeanSquaredError);
-    let mut rng = XorShiftRng::seed_from_u64(0);
-    let result = trainer.fit(
-        &mut net,
-        &set,
-        &in_order(1, Batch::Size(2), 1e3),
-        &mut [0; 4],
-        &mut rng,
-        &mut (),
-    );
-    assert_eq!(result, Err(TrainError::Diverged { epoch: 0 }));
+    for (batch, taken, refused) in [
+        (1, &[&[0u32][..], &[1]][..], &[2u32][..]),
+        (2, &[&[0, 1][..]][..], &[2, 3][..]),
+    ] {
+        for nesterov in [false, true] {
+            let optimizer = Momentum {
+                nesterov,
+                ..Momentum::default()
+            };
+            let mut net = start;
+            // no slot to go back to the epoch's start: the weights before
+            // the refused step stay
+            let mut trainer = Trainer::without_best_weights(optimizer, MeanSquaredError);
+            let mut rng = XorShiftRng::seed_from_u64(0);
+            let result = trainer.fit(
+                &mut net,
+                &set,
+                &in_order(1, Batch::Size(batch), 1e3),
+                &mut [0; 4],
+                &mut rng,
+                &mut (),
+            );
+            assert_eq!(result, Err(TrainError::Diverged { epoch: 0 }));
 
-    let mut by_hand = start;
-    let mut replay = Trainer::new(optimizer, MeanSquaredError);
-    replay.step(&mut by_hand, &set, &[0, 1], 1e3).unwrap();
-    assert_eq!(bits(&net), bits(&by_hand));
-    assert_eq!(bits(&trainer.state), bits(&replay.state));
-    assert!(replay.step(&mut by_hand, &set, &[2, 3], 1e3).is_err());
+            let mut by_hand = start;
+            let mut replay = Trainer::new(optimizer, MeanSquaredError);
+            for rows in taken {
+                replay.step(&mut by_hand, &set, rows, 1e3).unwrap();
+            }
+            assert_eq!(bits(&net), bits(&by_hand), "batch {batch}");
+            assert_eq!(bits(&trainer.state), bits(&replay.state), "batch {batch}");
+            assert!(net.is_finite() && trainer.state.is_finite());
+
+            // the refused step by itself: nothing moves
+            let before = (by_hand, replay.state);
+            assert!(replay.step(&mut by_hand, &set, refused, 1e3).is_err());
+            assert_eq!(bits(&by_hand), bits(&before.0));
+            assert_eq!(bits(&replay.state), bits(&before.1));
+        }
+    }
 }
 
 /// A network that is already non-finite is never trained further.
