@@ -31,6 +31,15 @@ fn data(n: usize, seed: u64) -> (Vec<[f32; 2]>, Vec<[f32; 1]>) {
     (xs, ys)
 }
 
+/// 40 rows of `data` scaled by 1e5: inputs past the quick bound's 65,536.
+fn large_data() -> (Vec<[f32; 2]>, Vec<[f32; 1]>) {
+    let (xs, ys) = data(40, 3);
+    let xs: Vec<[f32; 2]> = xs.iter().map(|x| [x[0] * 1e5, x[1] * 1e5]).collect();
+    let ys: Vec<[f32; 1]> = ys.iter().map(|y| [y[0] * 1e5]).collect();
+    assert!(xs.iter().flatten().any(|v| v.abs() > 65536.0));
+    (xs, ys)
+}
+
 fn bits<P: Params>(p: &P) -> Vec<u32> {
     let mut flat = vec![0.0; P::NUM_PARAMS];
     p.copy_to_slice(&mut flat).unwrap();
@@ -81,10 +90,7 @@ fn fit_at_batch_one_is_the_fused_kernel() {
 /// bound, which takes them: the same bits as the fused kernel.
 #[test]
 fn fit_takes_steps_whose_values_exceed_the_quick_limit() {
-    let (xs, ys) = data(40, 3);
-    let xs: Vec<[f32; 2]> = xs.iter().map(|x| [x[0] * 1e5, x[1] * 1e5]).collect();
-    let ys: Vec<[f32; 1]> = ys.iter().map(|y| [y[0] * 1e5]).collect();
-    assert!(xs.iter().flatten().any(|v| v.abs() > 65536.0));
+    let (xs, ys) = large_data();
     let set = Dataset::new(&xs, &ys).unwrap();
     let start = Net::random(Init::XavierUniform, &mut XorShiftRng::seed_from_u64(4));
 
@@ -113,9 +119,7 @@ fn fit_takes_steps_whose_values_exceed_the_quick_limit() {
 /// `Trainer::step` takes, with the same bits.
 #[test]
 fn fit_takes_mini_batch_steps_whose_gradients_exceed_the_quick_limit() {
-    let (xs, ys) = data(40, 3);
-    let xs: Vec<[f32; 2]> = xs.iter().map(|x| [x[0] * 1e5, x[1] * 1e5]).collect();
-    let ys: Vec<[f32; 1]> = ys.iter().map(|y| [y[0] * 1e5]).collect();
+    let (xs, ys) = large_data();
     let set = Dataset::new(&xs, &ys).unwrap();
     let start = Net::random(Init::XavierUniform, &mut XorShiftRng::seed_from_u64(4));
 
