@@ -139,7 +139,10 @@ pub fn run<T: Training>() -> ! {
     say!("tinymind.", T::NAME, ".weights=", Hex(outcome.weights));
     say!("start_mse_milli=", milli(outcome.start_mse));
     say!("final_mse_milli=", milli(outcome.final_mse));
-    say!("instructions_per_sample=", instructions / samples);
+    say!(
+        "instructions_per_sample=",
+        board::div_rem(instructions, samples).0
+    );
     say!("flash_bytes=", board::flash_bytes());
     say!("static_ram_bytes=", board::static_ram_bytes());
     say!("stack_peak_train_bytes=", train_stack);

@@ -135,7 +135,7 @@ fn resume(sequence: u32, net: &drift::Net, buffer: &[u8]) -> ! {
     let Ok((streamed, fitted)) = compared else {
         board::exit(2)
     };
-    let per_sample = counts.map(|c| c / drift::COMPARED as u64);
+    let per_sample = counts.map(|c| board::div_rem(c, drift::COMPARED as u64).0);
     say!("drift.compared=", Hex(streamed));
     say!("stream_instructions_per_sample=", per_sample[0]);
     say!("fit_instructions_per_sample=", per_sample[1]);
