@@ -39,7 +39,7 @@ use core::fmt::{self, Debug, Write};
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
-use super::Scalar;
+use super::{NO_WIDE_MULTIPLY, Scalar};
 use crate::model::params::Zero;
 
 /// Signed fixed point: value = raw / 65536, raw an `i32` in
@@ -175,12 +175,12 @@ impl Add for Q16_16 {
     type Output = Self;
     #[inline(always)]
     fn add(self, rhs: Self) -> Self {
-        let (s, o) = self.0.overflowing_add(rhs.0);
-        if o || s == i32::MIN {
-            // On overflow both operands have the sign of the true sum.
-            saturated(o && self.0 > 0)
-        } else {
-            Q16_16(s)
+        // Out of range, both operands have the sign of the true sum (a sum
+        // of `i32::MIN` has two negative ones). Written as `checked_add`:
+        // `overflowing_add` costs an extra compare on Thumb-1.
+        match self.0.checked_add(rhs.0) {
+            Some(s) if s != i32::MIN => Q16_16(s),
+            _ => saturated(self.0 > 0),
         }
     }
 }
@@ -189,11 +189,11 @@ impl Sub for Q16_16 {
     type Output = Self;
     #[inline(always)]
     fn sub(self, rhs: Self) -> Self {
-        let (s, o) = self.0.overflowing_sub(rhs.0);
-        if o || s == i32::MIN {
-            saturated(o && self.0 >= 0)
-        } else {
-            Q16_16(s)
+        // Out of range, the difference has the sign of `self` (`i32::MIN`
+        // needs a negative one), as in `add`.
+        match self.0.checked_sub(rhs.0) {
+            Some(s) if s != i32::MIN => Q16_16(s),
+            _ => saturated(self.0 >= 0),
         }
     }
 }
@@ -201,24 +201,20 @@ impl Sub for Q16_16 {
 impl Mul for Q16_16 {
     type Output = Self;
     /// Rounded to nearest, ties away from zero: one 32×32→64 multiply, or
-    /// on ARMv6-M (Cortex-M0/M0+), which has none, four 16×16→32 ones, with
-    /// the same result. (ARMv6-M is told apart by its lack of 32-bit
-    /// compare-and-swap: stable Rust exposes no cfg for the multiplier.)
+    /// where there is none ([`NO_WIDE_MULTIPLY`]: ARMv6-M, Cortex-M0/M0+)
+    /// at most four 16×16→32 ones, with the same result.
     #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
-        #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
-        return mul_in_halves(self.0, rhs.0);
-        #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
-        return mul_wide(self.0, rhs.0);
+        if NO_WIDE_MULTIPLY {
+            mul_in_halves(self.0, rhs.0)
+        } else {
+            mul_wide(self.0, rhs.0)
+        }
     }
 }
 
 /// `a · b / 2¹⁶` rounded to nearest, ties away from zero, saturated: from
 /// the 64-bit product.
-#[cfg_attr(
-    all(target_arch = "arm", not(target_has_atomic = "32")),
-    allow(dead_code)
-)]
 #[inline(always)]
 fn mul_wide(a: i32, b: i32) -> Q16_16 {
     let p = a as i64 * b as i64;
@@ -229,17 +225,24 @@ fn mul_wide(a: i32, b: i32) -> Q16_16 {
 
 /// [`mul_wide`]'s result with 32-bit arithmetic only. `|a|·|b|` is
 /// `hi·2³² + mid·2¹⁶ + lo` from the 16-bit halves; rounding the magnitude
-/// half up and then giving it the sign rounds ties away from zero. Where
-/// a 64-bit product is a library call (`__aeabi_lmul`, a 64×64 multiply)
-/// this takes about a third of the instructions.
-#[cfg_attr(
-    not(all(target_arch = "arm", not(target_has_atomic = "32"))),
-    allow(dead_code)
-)]
+/// half up and then giving it the sign rounds ties away from zero. When
+/// either magnitude is below 1 (2¹⁶ raw), as weights, rates and most
+/// gradients are, its high half is 0, and so are two of the four products.
 #[inline(always)]
 fn mul_in_halves(a: i32, b: i32) -> Q16_16 {
-    let positive = (a ^ b) >= 0;
+    // 0 or −1: `(m ^ sign) − sign` is `m` or `−m`, with no branch
+    let sign = (a ^ b) >> 31;
     let (ua, ub) = (a.unsigned_abs(), b.unsigned_abs());
+    // With a high half of 0, `al · bh < 2³¹ − 2¹⁶` (as `bh < 2¹⁵`) and the
+    // rounded `al · bl / 2¹⁶` is below 2¹⁶: the magnitude fits, unsaturated.
+    let small_times =
+        |al: u32, b: u32| (al * (b >> 16) + ((al * (b & 0xFFFF) + 0x8000) >> 16)) as i32;
+    if ua < 1 << 16 {
+        return Q16_16((small_times(ua, ub) ^ sign) - sign);
+    }
+    if ub < 1 << 16 {
+        return Q16_16((small_times(ub, ua) ^ sign) - sign);
+    }
     let (ah, al) = (ua >> 16, ua & 0xFFFF);
     let (bh, bl) = (ub >> 16, ub & 0xFFFF);
     // ah, bh ≤ 2¹⁵ and al, bl < 2¹⁶: every product and sum below fits
@@ -255,11 +258,8 @@ fn mul_in_halves(a: i32, b: i32) -> Q16_16 {
             .and_then(|m| m.checked_add((lo + 0x8000) >> 16))
     };
     match magnitude {
-        Some(m) if m <= i32::MAX as u32 => {
-            let m = m as i32;
-            Q16_16(if positive { m } else { -m })
-        }
-        _ => saturated(positive),
+        Some(m) if m <= i32::MAX as u32 => Q16_16((m as i32 ^ sign) - sign),
+        _ => saturated(sign == 0),
     }
 }
 
@@ -597,6 +597,11 @@ impl Scalar for Q16_16 {
     fn abs(self) -> Self {
         Q16_16(self.0.saturating_abs())
     }
+    /// Every product with 0 is 0, the saturated values' too.
+    #[inline(always)]
+    fn times_zero(self) -> Self {
+        Q16_16(0)
+    }
     #[inline(always)]
     fn max(self, other: Self) -> Self {
         Ord::max(self, other)
@@ -909,6 +914,15 @@ mod tests {
             let (a, b, k) = (next() as i32, next() as i32, next());
             check(a, b);
             check(a >> (k % 31), b >> ((k >> 8) % 31));
+        }
+    }
+
+    #[test]
+    fn times_zero_is_the_product_with_zero() {
+        for raw in [0, 1, -1, 0x1_0000, -0x1_8000, i32::MAX, -i32::MAX] {
+            let x = Q16_16::from_raw(raw);
+            assert_eq!(x.times_zero(), x * Q16_16::ZERO);
+            assert_eq!(x.times_zero(), Q16_16::ZERO);
         }
     }
 

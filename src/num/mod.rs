@@ -35,6 +35,35 @@ use crate::model::params::Zero;
 /// side by side and branch-free products vectorise elsewhere.
 pub(crate) const ONE_VALUE_AT_A_TIME: bool = cfg!(target_arch = "arm");
 
+/// Whether the target has no 32×32→64-bit multiply: ARMv6-M (Cortex-M0,
+/// M0+), where a 64-bit product is a library call (`__aeabi_lmul`, a 64×64
+/// multiply) and four 16×16-bit products take about a third of its
+/// instructions. ARMv6-M is told apart by its lack of 32-bit
+/// compare-and-swap: stable Rust exposes no cfg for the multiplier.
+pub(crate) const NO_WIDE_MULTIPLY: bool =
+    cfg!(all(target_arch = "arm", not(target_has_atomic = "32")));
+
+/// `a · b` exactly, as [`NO_WIDE_MULTIPLY`] targets compute it best: from
+/// the 16-bit halves there, one widening multiply elsewhere.
+#[inline(always)]
+pub(crate) fn wide_product(a: u32, b: u32) -> u64 {
+    if NO_WIDE_MULTIPLY {
+        product_in_halves(a, b)
+    } else {
+        u64::from(a) * u64::from(b)
+    }
+}
+
+/// `a · b` from four 16×16→32-bit products (each below 2³²), the middle
+/// two added at bit 16.
+#[inline(always)]
+fn product_in_halves(a: u32, b: u32) -> u64 {
+    let (ah, al) = (a >> 16, a & 0xFFFF);
+    let (bh, bl) = (b >> 16, b & 0xFFFF);
+    let mid = u64::from(ah * bl) + u64::from(al * bh);
+    (u64::from(ah * bh) << 32) + (mid << 16) + u64::from(al * bl)
+}
+
 /// The number type of a network: its parameters, activations, gradients
 /// and optimizer state.
 ///
@@ -148,6 +177,13 @@ pub trait Scalar:
         }
     }
 
+    /// `self · 0`, which fixed point knows to be 0 without multiplying;
+    /// floats keep the product (its sign, and NaN for an infinite `self`).
+    #[inline(always)]
+    fn times_zero(self) -> Self {
+        self * Self::ZERO
+    }
+
     /// A bound on a dense layer's parameter gradient from its output
     /// gradient `g` and input `x`: at least `2·|g[o]·x[i]|` for every `o` and
     /// `i`, and with 1 added at least `2·|g[o]|`; not finite when any value
@@ -208,3 +244,39 @@ pub trait Float: Scalar {}
 
 impl Float for f32 {}
 impl Float for f64 {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn products_in_halves_are_the_wide_products() {
+        let edges = [
+            0,
+            1,
+            0xFFFF,
+            0x1_0000,
+            0x1_0001,
+            0x8000_0000,
+            u32::MAX - 1,
+            u32::MAX,
+        ];
+        for a in edges {
+            for b in edges {
+                assert_eq!(
+                    product_in_halves(a, b),
+                    u64::from(a) * u64::from(b),
+                    "{a} · {b}"
+                );
+            }
+        }
+        let mut state = 0x9E37_79B9u32;
+        for _ in 0..100_000 {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let (a, b) = (state, state.rotate_left(11) ^ 0x5555_5555);
+            assert_eq!(product_in_halves(a, b), u64::from(a) * u64::from(b));
+        }
+    }
+}

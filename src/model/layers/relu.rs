@@ -38,11 +38,11 @@ impl<const N: usize> Elementwise for Relu<N> {
 }
 
 /// `g · f′(y)` without the multiply by 1, which changes no bits of any
-/// number type (`g · 1 = g`, NaN included); `g · 0` stays a product, so a
-/// NaN gradient stays NaN.
+/// number type (`g · 1 = g`, NaN included); `g · 0` stays a product for
+/// floats, so a NaN gradient stays NaN ([`Scalar::times_zero`]).
 #[inline(always)]
 fn gradient_by_branch<S: Scalar>(y: S, g: S) -> S {
-    if y > S::ZERO { g } else { g * S::ZERO }
+    if y > S::ZERO { g } else { g.times_zero() }
 }
 
 elementwise_layer!(Relu, kind::RELU);

@@ -2,6 +2,8 @@
 
 use rand_core::RngCore;
 
+use crate::num::wide_product;
+
 /// A uniform integer in `0..n` (`n > 0`), without modulo bias (Lemire's
 /// multiply-and-reject method). Returns 0 for `n == 0`.
 ///
@@ -14,11 +16,11 @@ pub fn below<R: RngCore + ?Sized>(rng: &mut R, n: u32) -> u32 {
     if n == 0 {
         return 0;
     }
-    let mut m = u64::from(rng.next_u32()) * u64::from(n);
+    let mut m = wide_product(rng.next_u32(), n);
     if (m as u32) < n {
         let threshold = n.wrapping_neg() % n; // (2^32 − n) mod n
         while (m as u32) < threshold {
-            m = u64::from(rng.next_u32()) * u64::from(n);
+            m = wide_product(rng.next_u32(), n);
         }
     }
     (m >> 32) as u32
