@@ -201,7 +201,7 @@ impl Sub for Q16_16 {
 impl Mul for Q16_16 {
     type Output = Self;
     /// Rounded to nearest, ties away from zero: one 32×32→64 multiply, or
-    /// where there is none ([`NO_WIDE_MULTIPLY`]: ARMv6-M, Cortex-M0/M0+)
+    /// where there is none (ARMv6-M: Cortex-M0, M0+)
     /// at most four 16×16→32 ones, with the same result.
     #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
