@@ -175,11 +175,11 @@ extern "C" {
     fn DefaultHandler();
 }
 
-/// The interrupt part of the vector table, sized to the boards the images
-/// run on: 32 interrupt lines on QEMU's mps2-an386 and on the micro:bit's
-/// nRF51 (the device feature of cortex-m-rt, so that a generic ARMv7-M
-/// image does not carry 240 entries, 960 B of flash). The images enable
-/// no interrupt; each line goes to the default handler.
+/// The interrupt part of the vector table, given by the images themselves
+/// (cortex-m-rt's device feature) so that an ARMv7-M image does not carry
+/// cortex-m-rt's generic 240 entries, 960 B of flash. The images enable no
+/// interrupt, so 32 entries, each to the default handler, are plenty on
+/// both boards; an image that enables one needs its board's table.
 #[link_section = ".vector_table.interrupts"]
 #[no_mangle]
 pub static __INTERRUPTS: [Vector; 32] = [DefaultHandler; 32];
