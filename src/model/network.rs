@@ -153,6 +153,23 @@ macro_rules! tuple_impls {
                 let _ = k;
                 &mut []
             }
+
+            /// Each layer's blocks in turn, with no search for block `k`:
+            /// straight code the compiler inlines, so that the fused step's
+            /// rare path (which measures the weights) puts no call in the
+            /// sample loop. Not on Cortex-M, where the default's one loop
+            /// over the blocks is 1.7 KB smaller in the TinyMind image.
+            #[cfg(not(target_arch = "arm"))]
+            #[inline]
+            fn for_each_block(&self, mut f: impl FnMut(&[S])) {
+                $(self.$i.for_each_block(&mut f);)+
+            }
+
+            #[cfg(not(target_arch = "arm"))]
+            #[inline]
+            fn for_each_block_mut(&mut self, mut f: impl FnMut(&mut [S])) {
+                $(self.$i.for_each_block_mut(&mut f);)+
+            }
         }
 
         impl<S: Scalar, $($T),+> Layer<S> for ($($T,)+)

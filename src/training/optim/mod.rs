@@ -160,10 +160,14 @@ impl<S: Scalar> StepBounds<S> {
 }
 
 /// The largest `|θ|` in `params`, or infinity when any value is not finite.
-/// Never inlined: it is the rare path of the fused step, and inlined the
-/// compiler would run it speculatively on every sample.
-#[cold]
-#[inline(never)]
+/// It is the rare path of the fused step. Where values go one at a time
+/// (Cortex-M) it stays out of line: inlined, the compiler ran it
+/// speculatively on every sample. Elsewhere it is inlined, so that the
+/// sample loop makes no call: x86-64 saves no vector register across one,
+/// and a call in the loop spilled the weights and the kept gradients to
+/// the stack on every sample.
+#[cfg_attr(target_arch = "arm", cold, inline(never))]
+#[cfg_attr(not(target_arch = "arm"), inline)]
 pub(crate) fn magnitude<S: Scalar, P: Params<S>>(params: &P) -> S {
     let (mut largest, mut finite) = (S::ZERO, true);
     params.for_each_block(|b| {

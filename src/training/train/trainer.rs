@@ -12,7 +12,7 @@ use crate::model::layer::Layer;
 use crate::model::layer::LayerError;
 use crate::model::network::Network;
 use crate::model::params::{Params, Zero};
-use crate::num::Scalar;
+use crate::num::{ONE_VALUE_AT_A_TIME, Scalar};
 use crate::training::loss::{Accepts, Loss};
 use crate::training::optim::{
     Clip, Clipping, NonFiniteStep, Optimizer, Schedule, SettingsError, StepBounds, magnitude,
@@ -650,21 +650,26 @@ impl<S: Scalar, Opt, L> FusedStepArgs<'_, S, Opt, L> {
         if !within(loss, self.loss_limit) {
             return Err(NonFiniteStep);
         }
-        // The write pass reloads the weights instead of keeping the forward
-        // pass's copies live across the backward sweep, where they spill to
-        // the stack and back (on the Cortex-M4F, 2-4-3-1: 34 stores and 34
-        // loads a sample). `black_box` only bars that optimisation; it
-        // changes no value.
-        core::hint::black_box(&mut *net);
+        // On Cortex-M the write pass reloads the weights instead of keeping
+        // the forward pass's copies live across the backward sweep, where
+        // they spill to the stack and back (on the Cortex-M4F, 2-4-3-1: 34
+        // stores and 34 loads a sample). `black_box` only bars that
+        // optimisation; it changes no value. With 16 vector registers the
+        // compiler keeps what fits and needs no such help.
+        if ONE_VALUE_AT_A_TIME {
+            core::hint::black_box(&mut *net);
+        }
         net.apply_pending(cache, &pending, self.lr, slots, rule);
         Ok((loss, next))
     }
 
     /// The bounds of a step that the first check did not take: on the exact
     /// gradient bound (every target refuses the same steps), then on
-    /// measured magnitudes. Out of line: it is the rare path.
-    #[cold]
-    #[inline(never)]
+    /// measured magnitudes. The rare path: out of line on Cortex-M, where
+    /// its code in the sample loop costs flash and registers; inlined
+    /// elsewhere, for the reason [`magnitude`] is.
+    #[cfg_attr(target_arch = "arm", cold, inline(never))]
+    #[cfg_attr(not(target_arch = "arm"), inline(always))]
     fn exact_bounds<N: FusedStep<S>>(
         &self,
         net: &N,
