@@ -457,6 +457,39 @@ mod tests {
     }
 
     #[test]
+    fn block_walks_visit_every_block_k_in_order() {
+        let mut net = Net::ZERO;
+        // the mutable walk numbers the parameters in the flat order:
+        // each layer's weights row by row, then its biases
+        let mut n = 0.0;
+        net.for_each_block_mut(|b| {
+            for p in b {
+                *p = n;
+                n += 1.0;
+            }
+        });
+        assert_eq!(n, 31.0);
+        assert_eq!(net.0.weights[3], [6.0, 7.0]);
+        assert_eq!(net.0.biases, [8.0, 9.0, 10.0, 11.0]);
+        assert_eq!(net.2.weights[0], [12.0, 13.0, 14.0, 15.0]);
+        assert_eq!(net.2.biases, [24.0, 25.0, 26.0]);
+        assert_eq!(net.4.weights, [[27.0, 28.0, 29.0]]);
+        assert_eq!(net.4.biases, [30.0]);
+        // the shared walk hands over exactly the slices `block(k)` gives
+        let mut visited = [(core::ptr::null::<f32>(), 0); 6];
+        let mut k = 0;
+        net.for_each_block(|b| {
+            visited[k] = (b.as_ptr(), b.len());
+            k += 1;
+        });
+        assert_eq!(k, Net::NUM_BLOCKS);
+        for (k, &slice) in visited.iter().enumerate() {
+            let block = net.block(k);
+            assert_eq!(slice, (block.as_ptr(), block.len()), "block {k}");
+        }
+    }
+
+    #[test]
     fn forward_runs_layers_in_order() {
         let mut net = Net::ZERO;
         net.0 = Dense::from_arrays([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]], [0.0; 4]);
