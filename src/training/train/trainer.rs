@@ -654,8 +654,8 @@ impl<S: Scalar, Opt, L> FusedStepArgs<'_, S, Opt, L> {
         // the forward pass's copies live across the backward sweep, where
         // they spill to the stack and back (on the Cortex-M4F, 2-4-3-1: 34
         // stores and 34 loads a sample). `black_box` only bars that
-        // optimisation; it changes no value. With 16 vector registers the
-        // compiler keeps what fits and needs no such help.
+        // optimisation; it changes no value. Elsewhere the compiler's own
+        // placement is faster (x86-64, 2-4-3-1 at batch 1: by 8 %).
         if ONE_VALUE_AT_A_TIME {
             core::hint::black_box(&mut *net);
         }
