@@ -374,6 +374,7 @@ impl<S: Scalar, const I: usize, const O: usize, const B: usize> BatchLayer<B, S>
     /// `(first_lane + s) % GRAD_LANES` for `s = 0, 1, …` (a vector add per
     /// lane set on SIMD targets); returns `∂x[i][s] = Σ_o W[o][i] g[o][s]`,
     /// summed in order of `o` as in [`Layer::backward`].
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn backward_batch_lanes(
         &self,
@@ -397,32 +398,17 @@ impl<S: Scalar, const I: usize, const O: usize, const B: usize> BatchLayer<B, S>
             }
         } else {
             // Sample by sample, each into its lane (blocks of 1 on Cortex-M).
-            // The lane's values from one base at fixed strides, so that Arm
-            // addresses them by immediate offsets.
+            // Indexed: every index is below its array's length by the loop
+            // bounds, and a loop that is not unrolled (opt "s") keeps one
+            // counter instead of a chunk iterator's arithmetic per weight.
             for s in 0..B {
                 let lane = (first_lane + s) % GRAD_LANES;
-                let weights = lanes.weights.as_flattened_mut().as_flattened_mut();
-                let mut slots = weights
-                    .get_mut(lane..)
-                    .unwrap_or(&mut [])
-                    .chunks_mut(GRAD_LANES);
-                for g in g {
-                    // `x` first: zip stops on it without taking a slot
-                    for (x, slot) in x.iter().zip(slots.by_ref()) {
-                        if let Some(v) = slot.first_mut() {
-                            *v += g[s] * x[s];
-                        }
+                for o in 0..O {
+                    let g = g[o][s];
+                    for i in 0..I {
+                        lanes.weights[o][i][lane] += g * x[i][s];
                     }
-                }
-                let biases = lanes.biases.as_flattened_mut();
-                let slots = biases
-                    .get_mut(lane..)
-                    .unwrap_or(&mut [])
-                    .chunks_mut(GRAD_LANES);
-                for (slot, g) in slots.zip(g) {
-                    if let Some(v) = slot.first_mut() {
-                        *v += g[s];
-                    }
+                    lanes.biases[o][lane] += g;
                 }
             }
         }
