@@ -12,7 +12,7 @@ use crate::model::layer::{Layer, LayerShape, leaf_signature};
 use crate::model::output::Logits;
 use crate::model::params::{Params, Zero};
 use crate::num::convert::{ConvertTo, convert_value};
-use crate::num::{ONE_VALUE_AT_A_TIME, Scalar};
+use crate::num::{NO_WIDE_MULTIPLY, ONE_VALUE_AT_A_TIME, Scalar};
 use crate::storage::bake::{Bake, newline, write_row};
 
 /// A fully connected layer from `I` inputs to `O` outputs: `y = W x + b`.
@@ -505,11 +505,7 @@ fn dense_forward_lanes<
 ) {
     for ((y, row), &b) in y.iter_mut().zip(&layer.weights).zip(&layer.biases) {
         let mut acc = [b; L];
-        for (&w, x) in row.iter().zip(x) {
-            for (l, acc) in acc.iter_mut().enumerate() {
-                *acc += w * x[s + l];
-            }
-        }
+        add_products(&mut acc, 0..I, s, |i| (row[i], &x[i]));
         for (l, acc) in acc.iter().enumerate() {
             y[s + l] = *acc;
         }
@@ -534,22 +530,48 @@ fn dense_input_grad_lanes<
     for (i, dx) in dx.iter_mut().enumerate() {
         // from the first product, as in the per-sample sum
         let mut acc = [S::ZERO; L];
-        let mut rows = layer.weights.iter().zip(g);
-        if let Some((first, g)) = rows.next() {
+        if let (Some(first), Some(g)) = (layer.weights.first(), g.first()) {
             let w = first[i];
             for (l, acc) in acc.iter_mut().enumerate() {
                 *acc = w * g[s + l];
             }
         }
-        for (row, g) in rows {
-            let w = row[i];
-            for (l, acc) in acc.iter_mut().enumerate() {
-                *acc += w * g[s + l];
-            }
-        }
+        add_products(&mut acc, 1..O, s, |o| (layer.weights[o][i], &g[o]));
         for (l, acc) in acc.iter().enumerate() {
             dx[s + l] = *acc;
         }
+    }
+}
+
+/// `acc[l] += w · v[s + l]` for every lane `l`, with `(w, v) = term(k)`
+/// for `k` in `range`, in order. Two terms a loop turn, so that a loop that
+/// is not unrolled (opt `"s"`) pays its counter once per pair, as
+/// [`sum_in_pairs`] does; one on ARMv6-M, where a product is a library call
+/// or tens of instructions and a second copy of it only adds code.
+#[inline(always)]
+fn add_products<'a, S: Scalar, const B: usize, const L: usize>(
+    acc: &mut [S; L],
+    range: core::ops::Range<usize>,
+    s: usize,
+    term: impl Fn(usize) -> (S, &'a [S; B]),
+) {
+    let mut k = range.start;
+    if !NO_WIDE_MULTIPLY {
+        while k + 1 < range.end {
+            let ((w0, v0), (w1, v1)) = (term(k), term(k + 1));
+            for (l, acc) in acc.iter_mut().enumerate() {
+                *acc += w0 * v0[s + l];
+                *acc += w1 * v1[s + l];
+            }
+            k += 2;
+        }
+    }
+    while k < range.end {
+        let (w, v) = term(k);
+        for (l, acc) in acc.iter_mut().enumerate() {
+            *acc += w * v[s + l];
+        }
+        k += 1;
     }
 }
 
