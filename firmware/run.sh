@@ -172,6 +172,24 @@ for target in $M4 $M0; do
     echo "  ok   panic_never on $target matches the host"
 done
 
+step "links only what it uses: no double-precision routine or powf in the f32 images"
+# From each image's symbol table (firmware/symbols.py, no binutils). The
+# f32 images initialise in f32 (StandardScaler::fit_f32) and train at a
+# constant rate, so neither soft double nor libm's powf may be linked. The
+# Q16.16 images convert their f32 start through f64 and are not checked.
+for target in $M4 $M0; do
+    if [ $target = $M4 ]; then bins=("${M4_BINS[@]}"); else bins=(xor housing_m0); fi
+    for profile in "${PROFILES[@]}"; do
+        for bin in "${bins[@]}"; do
+            image="$build/target/$target/$profile/$bin"
+            if python3 "$here/symbols.py" "$image" | grep -qE '^__aeabi_d|(add|sub|mul|div)df3$|libm4math4powf'; then
+                fail "$bin ($profile) on $target links a double-precision routine or powf"
+            fi
+        done
+    done
+    echo "  ok   $target: ${bins[*]} at opt 2, \"s\" and 3"
+done
+
 h="$(out housing release)" x="$(out xor release)"
 # flash without the baked data set; static RAM + stack of the M0
 flash_m4() { echo $(( $(get flash_bytes "$(out housing "$1")") - $(get baked_data_bytes "$(out housing "$1")") )); }

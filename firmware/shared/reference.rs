@@ -784,17 +784,20 @@ pub mod drift {
         })?;
         let mut trainer = Train::without_best_weights(OPTIMIZER, HalfMeanSquaredError);
         let data = Dataset::new(xs, ys)?;
-        let config = FitConfig {
-            epochs: 1,
-            batch: Batch::Size(1),
-            learning_rate: LEARNING_RATE,
-            schedule: Schedule::Constant,
-            shuffle: false,
-            early_stopping: None,
-            ..FitConfig::DEFAULT
-        };
         let mut rng = XorShiftRng::seed_from_u64(RESUME_SEED);
         probe(&mut || {
+            // made inside the probed closure, which is called through
+            // `dyn`: a captured config is not a constant there, and `fit`
+            // would link the scheduled loop (and `powf`) as well
+            let config = FitConfig {
+                epochs: 1,
+                batch: Batch::Size(1),
+                learning_rate: LEARNING_RATE,
+                schedule: Schedule::Constant,
+                shuffle: false,
+                early_stopping: None,
+                ..FitConfig::DEFAULT
+            };
             trainer.fit(&mut fitted, &data, &config, order, &mut rng, &mut ())?;
             Ok(())
         })?;
