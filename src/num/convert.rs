@@ -19,7 +19,8 @@
 //! ```
 //!
 //! Each value goes through `f64` ([`Scalar::to_f64`], then
-//! [`Scalar::from_f64`], rounding to nearest). A value that does not fit
+//! [`Scalar::from_f64`], rounding to nearest), or from `f32` straight to the
+//! new type with the same result. A value that does not fit
 //! the target type is clamped to its largest finite value of the same sign
 //! and counted in [`Conversion::saturated`]; so is a value that was not
 //! finite (NaN becomes 0). Layer settings (a `LeakyRelu`'s slope) are `f32`
@@ -65,17 +66,28 @@ impl<N: ?Sized> Convert for N {}
 
 /// One value from `S` to `T`: rounded to nearest, clamped to `T`'s finite
 /// range, NaN to 0; counted in `saturated` when it did not fit.
+///
+/// From `f32` the value goes straight to `T` ([`Scalar::from_f32`], the same
+/// result as through `f64`, where every `f32` is exact): a device that
+/// converts an `f32` start to fixed point links no double-precision code.
 #[inline]
 pub fn convert_value<S: Scalar, T: Scalar>(x: S, saturated: &mut usize) -> T {
-    let wide = x.to_f64();
-    let y = T::from_f64(wide);
-    if x.is_finite() && y.is_finite() && (wide.abs() <= T::MAX.to_f64()) {
+    let (y, fits, nan, positive) = if S::TAG == <f32 as Scalar>::TAG {
+        let v = x.to_f32();
+        let y = T::from_f32(v);
+        (y, v.abs() <= T::MAX.to_f32(), v.is_nan(), v > 0.0)
+    } else {
+        let wide = x.to_f64();
+        let y = T::from_f64(wide);
+        (y, wide.abs() <= T::MAX.to_f64(), wide.is_nan(), wide > 0.0)
+    };
+    if x.is_finite() && y.is_finite() && fits {
         y
     } else {
         *saturated += 1;
-        if wide.is_nan() {
+        if nan {
             T::ZERO
-        } else if wide > 0.0 {
+        } else if positive {
             T::MAX
         } else {
             -T::MAX
@@ -121,6 +133,7 @@ convert_unchanged!(
 mod tests {
     use super::*;
     use crate::model::layers::{Dense, LeakyRelu};
+    use crate::num::Q16_16;
 
     #[test]
     fn out_of_range_values_are_clamped_and_counted() {
@@ -138,6 +151,62 @@ mod tests {
         assert_eq!(narrow.saturated, 0);
         assert_eq!(narrow.net.weights, [[0.1f32]]);
         assert_eq!(narrow.net.biases, [1.0f32]);
+    }
+
+    /// The old route, through `f64`, which the direct one from `f32` must
+    /// match value for value and count for count.
+    fn through_f64<T: Scalar>(x: f32, saturated: &mut usize) -> T {
+        let wide = x as f64;
+        let y = T::from_f64(wide);
+        if x.is_finite() && y.is_finite() && wide.abs() <= T::MAX.to_f64() {
+            return y;
+        }
+        *saturated += 1;
+        match () {
+            _ if wide.is_nan() => T::ZERO,
+            _ if wide > 0.0 => T::MAX,
+            _ => -T::MAX,
+        }
+    }
+
+    #[test]
+    fn from_f32_the_direct_route_is_the_route_through_f64() {
+        let edges = [
+            0.0,
+            -0.0,
+            1.5,
+            0.5 / 65536.0,  // a tie in Q16.16: away from zero, raw 1
+            -1.5 / 65536.0, // raw -2
+            32767.996,      // the largest f32 below 2¹⁵: fits
+            32768.0,        // 2¹⁵: out of Q16.16's range
+            -32768.0,
+            f32::MAX,
+            f32::MIN_POSITIVE / 2.0,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+        ];
+        // every 65,521st bit pattern (a prime step: all exponents, both signs)
+        let spread = (0..=u32::MAX / 65_521).map(|k| f32::from_bits(k * 65_521));
+        for x in edges.into_iter().chain(spread) {
+            let (mut direct, mut wide) = (0, 0);
+            let q: Q16_16 = convert_value(x, &mut direct);
+            assert_eq!(q, through_f64::<Q16_16>(x, &mut wide), "{x:e}");
+            let d: f64 = convert_value(x, &mut direct);
+            let w: f64 = through_f64(x, &mut wide);
+            assert!(d == w || (d.is_nan() && w.is_nan()), "{x:e}");
+            assert_eq!(direct, wide, "{x:e}");
+        }
+        let mut saturated = 0;
+        let q = |x: f32, s: &mut usize| convert_value::<f32, Q16_16>(x, s).to_raw();
+        assert_eq!(q(1.5, &mut saturated), 3 << 15);
+        assert_eq!(q(0.5 / 65536.0, &mut saturated), 1);
+        assert_eq!(q(-1.5 / 65536.0, &mut saturated), -2);
+        assert_eq!(saturated, 0);
+        assert_eq!(q(32768.0, &mut saturated), i32::MAX - 1);
+        assert_eq!(q(f32::NEG_INFINITY, &mut saturated), 1 - i32::MAX);
+        assert_eq!(q(f32::NAN, &mut saturated), 0);
+        assert_eq!(saturated, 3);
     }
 
     #[test]
