@@ -447,6 +447,9 @@ mod tests {
     fn every_layer_matches_the_per_sample_lanes_bit_for_bit() {
         for seed in 0..20 {
             check_against_per_sample::<Dense<3, 5>, 8, 3, 5>(seed);
+            // sums side by side (4 at a time off Cortex-M) and the rest one
+            // by one, over a lane block of 8 and 5 single samples
+            check_against_per_sample::<Dense<9, 6>, 13, 9, 6>(seed);
             check_against_per_sample::<Dense<1, 1>, 1, 1, 1>(seed);
             check_against_per_sample::<Relu<6>, 5, 6, 6>(seed);
             check_against_per_sample::<LeakyRelu<6>, 5, 6, 6>(seed);

@@ -488,8 +488,15 @@ impl<S: Scalar, const I: usize, const O: usize> Zero for DenseLanes<I, O, S> {
 /// for a block stay in registers while the inputs stream past.
 const LANES: usize = 8;
 
+/// Sums computed side by side in the lane kernels off Cortex-M: each adds
+/// one term a step in a fixed order, so one sum alone waits a full add
+/// latency per term; [`SIDE_BY_SIDE`] of them (each `L` samples wide) keep
+/// the adders busy. Same terms in the same order per sum, so the same bits.
+const SIDE_BY_SIDE: usize = if ONE_VALUE_AT_A_TIME { 1 } else { 4 };
+
 /// `y[o][s..s + L]` for every output `o`: [`Layer::forward`]'s sum for
-/// each of the `L` samples from `s` (`s + L <= B`).
+/// each of the `L` samples from `s` (`s + L <= B`), [`SIDE_BY_SIDE`]
+/// outputs at a time.
 #[inline(always)]
 fn dense_forward_lanes<
     S: Scalar,
@@ -503,7 +510,16 @@ fn dense_forward_lanes<
     y: &mut [[S; B]; O],
     s: usize,
 ) {
-    for ((y, row), &b) in y.iter_mut().zip(&layer.weights).zip(&layer.biases) {
+    let mut done = 0;
+    while SIDE_BY_SIDE > 1 && done + SIDE_BY_SIDE <= O {
+        let acc: [[S; L]; SIDE_BY_SIDE] = core::array::from_fn(|r| [layer.biases[done + r]; L]);
+        let weight = |i: usize, r: usize| layer.weights[done + r][i];
+        sums_side_by_side(y, done, s, acc, 0..I, weight, |i| &x[i]);
+        done += SIDE_BY_SIDE;
+    }
+    // the rest one output at a time (all of them on Cortex-M)
+    let rows = y[done..].iter_mut().zip(&layer.weights[done..]);
+    for ((y, row), &b) in rows.zip(&layer.biases[done..]) {
         let mut acc = [b; L];
         add_products(&mut acc, 0..I, s, |i| (row[i], &x[i]));
         for (l, acc) in acc.iter().enumerate() {
@@ -513,7 +529,7 @@ fn dense_forward_lanes<
 }
 
 /// `dx[i][s..s + L] = Σ_o W[o][i] g[o][s..s + L]`, in order of `o` as in
-/// [`Layer::backward`] (`s + L <= B`).
+/// [`Layer::backward`] (`s + L <= B`), [`SIDE_BY_SIDE`] inputs at a time.
 #[inline(always)]
 fn dense_input_grad_lanes<
     S: Scalar,
@@ -527,7 +543,21 @@ fn dense_input_grad_lanes<
     dx: &mut [[S; B]; I],
     s: usize,
 ) {
-    for (i, dx) in dx.iter_mut().enumerate() {
+    let mut done = 0;
+    while SIDE_BY_SIDE > 1 && done + SIDE_BY_SIDE <= I {
+        let (Some(w), Some(g0)) = (layer.weights.first(), g.first()) else {
+            break; // no outputs: the sums below are 0
+        };
+        // from the first product, as in the per-sample sum
+        let acc: [[S; L]; SIDE_BY_SIDE] =
+            core::array::from_fn(|r| core::array::from_fn(|l| w[done + r] * g0[s + l]));
+        let weight = |o: usize, r: usize| layer.weights[o][done + r];
+        sums_side_by_side(dx, done, s, acc, 1..O, weight, |o| &g[o]);
+        done += SIDE_BY_SIDE;
+    }
+    // the rest one input at a time (all of them on Cortex-M)
+    for (k, dx) in dx[done..].iter_mut().enumerate() {
+        let i = done + k;
         // from the first product, as in the per-sample sum
         let mut acc = [S::ZERO; L];
         if let (Some(first), Some(g)) = (layer.weights.first(), g.first()) {
@@ -572,6 +602,44 @@ fn add_products<'a, S: Scalar, const B: usize, const L: usize>(
             *acc += w * v[s + l];
         }
         k += 1;
+    }
+}
+
+/// `out[first + r][s + l] = acc[r][l] + Σ_k weight(k, r) · vector(k)[s +
+/// l]` for the `R` sums `r` and lanes `l`, for `k` in `range`, in order:
+/// each sum gets the same terms in the same order as alone
+/// ([`add_products`]); only the interleaving of the sums differs.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+fn sums_side_by_side<
+    'a,
+    S: Scalar,
+    const B: usize,
+    const N: usize,
+    const L: usize,
+    const R: usize,
+>(
+    out: &mut [[S; B]; N],
+    first: usize,
+    s: usize,
+    mut acc: [[S; L]; R],
+    range: core::ops::Range<usize>,
+    weight: impl Fn(usize, usize) -> S,
+    vector: impl Fn(usize) -> &'a [S; B],
+) {
+    for k in range {
+        let v = vector(k);
+        for r in 0..R {
+            let w = weight(k, r);
+            for l in 0..L {
+                acc[r][l] += w * v[s + l];
+            }
+        }
+    }
+    for r in 0..R {
+        for l in 0..L {
+            out[first + r][s + l] = acc[r][l];
+        }
     }
 }
 
