@@ -72,16 +72,44 @@ impl<N: ?Sized> Convert for N {}
 /// converts an `f32` start to fixed point links no double-precision code.
 #[inline]
 pub fn convert_value<S: Scalar, T: Scalar>(x: S, saturated: &mut usize) -> T {
-    let (y, fits, nan, positive) = if S::TAG == <f32 as Scalar>::TAG {
-        let v = x.to_f32();
-        let y = T::from_f32(v);
-        (y, v.abs() <= T::MAX.to_f32(), v.is_nan(), v > 0.0)
+    if S::TAG == <f32 as Scalar>::TAG {
+        from_f32_counting(x.to_f32(), x.is_finite(), saturated)
     } else {
-        let wide = x.to_f64();
-        let y = T::from_f64(wide);
-        (y, wide.abs() <= T::MAX.to_f64(), wide.is_nan(), wide > 0.0)
-    };
-    if x.is_finite() && y.is_finite() && fits {
+        from_f64_counting(x.to_f64(), x.is_finite(), saturated)
+    }
+}
+
+/// [`convert_value`] from `f64`: `finite` is whether the source value was.
+#[inline]
+fn from_f64_counting<T: Scalar>(wide: f64, finite: bool, saturated: &mut usize) -> T {
+    let fits = finite && wide.abs() <= T::MAX.to_f64();
+    clamp_counting(
+        T::from_f64(wide),
+        fits,
+        wide.is_nan(),
+        wide > 0.0,
+        saturated,
+    )
+}
+
+/// [`convert_value`] from `f32`: `finite` is whether the source value was.
+#[inline]
+fn from_f32_counting<T: Scalar>(v: f32, finite: bool, saturated: &mut usize) -> T {
+    let fits = finite && v.abs() <= T::MAX.to_f32();
+    clamp_counting(T::from_f32(v), fits, v.is_nan(), v > 0.0, saturated)
+}
+
+/// `y` when the source `fits` and `y` is finite; otherwise 0 for a NaN,
+/// else `T`'s largest finite value of the source's sign, counted.
+#[inline]
+fn clamp_counting<T: Scalar>(
+    y: T,
+    fits: bool,
+    nan: bool,
+    positive: bool,
+    saturated: &mut usize,
+) -> T {
+    if fits && y.is_finite() {
         y
     } else {
         *saturated += 1;
@@ -153,22 +181,6 @@ mod tests {
         assert_eq!(narrow.net.biases, [1.0f32]);
     }
 
-    /// The old route, through `f64`, which the direct one from `f32` must
-    /// match value for value and count for count.
-    fn through_f64<T: Scalar>(x: f32, saturated: &mut usize) -> T {
-        let wide = x as f64;
-        let y = T::from_f64(wide);
-        if x.is_finite() && y.is_finite() && wide.abs() <= T::MAX.to_f64() {
-            return y;
-        }
-        *saturated += 1;
-        match () {
-            _ if wide.is_nan() => T::ZERO,
-            _ if wide > 0.0 => T::MAX,
-            _ => -T::MAX,
-        }
-    }
-
     #[test]
     fn from_f32_the_direct_route_is_the_route_through_f64() {
         let edges = [
@@ -191,9 +203,10 @@ mod tests {
         for x in edges.into_iter().chain(spread) {
             let (mut direct, mut wide) = (0, 0);
             let q: Q16_16 = convert_value(x, &mut direct);
-            assert_eq!(q, through_f64::<Q16_16>(x, &mut wide), "{x:e}");
+            let through: Q16_16 = from_f64_counting(x as f64, x.is_finite(), &mut wide);
+            assert_eq!(q, through, "{x:e}");
             let d: f64 = convert_value(x, &mut direct);
-            let w: f64 = through_f64(x, &mut wide);
+            let w: f64 = from_f64_counting(x as f64, x.is_finite(), &mut wide);
             assert!(d == w || (d.is_nan() && w.is_nan()), "{x:e}");
             assert_eq!(direct, wide, "{x:e}");
         }
