@@ -39,9 +39,10 @@ impl<Pen: PenaltySetting> Default for MomentumWith<Pen> {
 }
 
 impl<Pen: PenaltySetting> MomentumWith<Pen> {
-    /// One pass over the parameters and velocities: whether every new
-    /// value is finite, written when `COMMIT`. The write pass is out of
-    /// line, so that the checked and the proven step share one copy.
+    /// One pass over the parameters and velocities: without `COMMIT`,
+    /// whether every new value is finite; with it, the values written (and
+    /// `true`: the callers have checked or proved them). The write pass is
+    /// out of line, so that the checked and the proven step share one copy.
     #[inline(never)]
     fn pass<const COMMIT: bool, S: Scalar, P: Params<S>>(
         &self,
@@ -200,10 +201,11 @@ fn update<const COMMIT: bool, S: Scalar, R: Regularise<S>>(
         let step = lr * reg.grad(g, *p);
         let new_v = flush_subnormal(mu * *v - step);
         let new_p = *p + a * new_v - b * step;
-        finite &= new_p.is_finite() & new_v.is_finite();
         if COMMIT {
             *p = new_p;
             *v = new_v;
+        } else {
+            finite &= new_p.is_finite() & new_v.is_finite();
         }
     }
     finite

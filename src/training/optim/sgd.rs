@@ -30,9 +30,11 @@ pub struct SgdWith<Pen = Penalty> {
 }
 
 impl<Pen: PenaltySetting> SgdWith<Pen> {
-    /// One pass over the parameters: whether every new value is finite,
-    /// written when `COMMIT`. The write pass is out of line, so that the
-    /// checked and the proven step share one copy.
+    /// One pass over the parameters: without `COMMIT`, whether every new
+    /// value is finite; with it, the values written (and `true`: the
+    /// callers have checked or proved them, so it tracks nothing). The
+    /// write pass is out of line, so that the checked and the proven step
+    /// share one copy.
     #[inline(never)]
     fn pass<const COMMIT: bool, S: Scalar, P: Params<S>>(
         &self,
@@ -46,9 +48,10 @@ impl<Pen: PenaltySetting> SgdWith<Pen> {
                 let reg = regularise(k);
                 for (p, &g) in params.block_mut(k).iter_mut().zip(grads.block(k)) {
                     let new = *p - lr * reg.grad(g, *p);
-                    finite &= new.is_finite();
                     if COMMIT {
                         *p = new;
+                    } else {
+                        finite &= new.is_finite();
                     }
                 }
             }
