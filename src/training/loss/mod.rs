@@ -85,6 +85,31 @@ pub trait Loss<const N: usize, S: Scalar = f32> {
         )
     }
 
+    /// [`loss_and_gradient`](Loss::loss_and_gradient) of `B` samples at once,
+    /// sample `s` in lane `s` (`prediction[k][s]` is its output `k`), with
+    /// the same bits for every sample: the batched kernels keep a block of
+    /// samples in this layout, and losses that are the same arithmetic in
+    /// every lane (the squared errors) run it across the lanes.
+    #[inline]
+    fn loss_and_gradient_lanes<const B: usize>(
+        &self,
+        prediction: &[[S; B]; N],
+        target: &[[S; B]; N],
+    ) -> ([S; B], [[S; B]; N]) {
+        let mut losses = [S::ZERO; B];
+        let mut gradients = [[S::ZERO; B]; N];
+        for (s, loss) in losses.iter_mut().enumerate() {
+            let p = core::array::from_fn(|k| prediction[k][s]);
+            let t = core::array::from_fn(|k| target[k][s]);
+            let (l, g) = self.loss_and_gradient(&p, &t);
+            *loss = l;
+            for (lanes, g) in gradients.iter_mut().zip(g) {
+                lanes[s] = g;
+            }
+        }
+        (losses, gradients)
+    }
+
     /// How much one sample counts in a batch of `batch_len` samples:
     /// `1 / batch_len` for mean losses, 1 for summed ones.
     #[inline]
@@ -113,4 +138,109 @@ fn squares_and_scaled_difference<S: Scalar, const N: usize>(
         *g = d * factor;
     }
     (sum, g)
+}
+
+/// [`squares_and_scaled_difference`] of `B` samples in lanes, each lane's
+/// sum in order of `k` as there: the same bits, a lane at a time.
+#[inline(always)]
+fn squares_and_scaled_difference_lanes<S: Scalar, const N: usize, const B: usize>(
+    p: &[[S; B]; N],
+    y: &[[S; B]; N],
+    factor: S,
+) -> ([S; B], [[S; B]; N]) {
+    let mut g = [[S::ZERO; B]; N];
+    let mut sum = [S::ZERO; B];
+    for ((g, p), y) in g.iter_mut().zip(p).zip(y) {
+        for (((g, sum), &p), &y) in g.iter_mut().zip(&mut sum).zip(p).zip(y) {
+            let d = p - y;
+            *sum += d * d;
+            *g = d * factor;
+        }
+    }
+    (sum, g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::num::Q16_16;
+
+    const LANES: usize = 7;
+
+    /// Predictions and targets for `LANES` samples of three outputs, drawn
+    /// from `values` so that each lane sees other magnitudes and signs (and,
+    /// for `f32`, zeros of both signs, infinities and NaN).
+    fn samples<S: Scalar>(values: &[f32]) -> ([[S; LANES]; 3], [[S; LANES]; 3]) {
+        let at = |i: usize| S::from_f32(values[i % values.len()]);
+        (
+            core::array::from_fn(|k| core::array::from_fn(|s| at(3 * s + k))),
+            core::array::from_fn(|k| core::array::from_fn(|s| at(5 * s + 2 * k + 1))),
+        )
+    }
+
+    /// The lanes form against `loss_and_gradient` on each sample, compared
+    /// by `same`.
+    fn lanes_match<S: Scalar, L: Loss<3, S>>(loss: &L, values: &[f32], same: fn(S, S) -> bool) {
+        let (p, t) = samples::<S>(values);
+        let (losses, gradients) = loss.loss_and_gradient_lanes(&p, &t);
+        for s in 0..LANES {
+            let (l, g) =
+                loss.loss_and_gradient(&[p[0][s], p[1][s], p[2][s]], &[t[0][s], t[1][s], t[2][s]]);
+            assert!(
+                same(losses[s], l),
+                "lane {s}: loss {:?} against {l:?}",
+                losses[s]
+            );
+            for k in 0..3 {
+                assert!(same(gradients[k][s], g[k]), "lane {s}, output {k}");
+            }
+        }
+    }
+
+    fn same_f32(a: f32, b: f32) -> bool {
+        a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+    }
+
+    fn same_q16(a: Q16_16, b: Q16_16) -> bool {
+        a == b
+    }
+
+    // lane 0's differences are (4096, -1, 1): summed in order of the
+    // outputs its squares give 2²⁴, in the other order 2²⁴ + 2
+    const F32_VALUES: [f32; 15] = [
+        4096.0,
+        0.0,
+        2.0,
+        -1.0,
+        1.0e-3,
+        1.0,
+        -3.1e-2,
+        -0.0,
+        4.4e3,
+        -9.5,
+        f32::INFINITY,
+        0.8,
+        f32::NAN,
+        0.3,
+        -1.7e4,
+    ];
+    const Q16_VALUES: [f32; 11] = [
+        0.3, -170.0, 2.5, 0.0, 1.0e-3, 7.0, -3.1e-2, 44.0, -9.5, 0.8, 12.25,
+    ];
+
+    fn every_loss_matches<S: Scalar>(values: &[f32], same: fn(S, S) -> bool) {
+        lanes_match::<S, _>(&MeanSquaredError, values, same);
+        lanes_match::<S, _>(&HalfMeanSquaredError, values, same);
+        lanes_match::<S, _>(&SumSquaredError, values, same);
+        lanes_match::<S, _>(&Huber::DEFAULT, values, same);
+        lanes_match::<S, _>(&BinaryCrossEntropy, values, same);
+        lanes_match::<S, _>(&BinaryCrossEntropyWithLogits, values, same);
+        lanes_match::<S, _>(&SoftmaxCrossEntropy, values, same);
+    }
+
+    #[test]
+    fn the_lanes_form_gives_each_sample_its_own_bits() {
+        every_loss_matches::<f32>(&F32_VALUES, same_f32);
+        every_loss_matches::<Q16_16>(&Q16_VALUES, same_q16);
+    }
 }

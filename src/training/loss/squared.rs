@@ -1,6 +1,6 @@
 //! Squared-error losses, named as the lessons name them.
 
-use super::{Loss, squares_and_scaled_difference};
+use super::{Loss, squares_and_scaled_difference, squares_and_scaled_difference_lanes};
 use crate::num::Scalar;
 
 /// Mean squared error, `1/m Σ (ŷ − y)²` over a batch (summed over outputs).
@@ -23,6 +23,15 @@ impl<S: Scalar, const N: usize> Loss<N, S> for MeanSquaredError {
     #[inline]
     fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
         squares_and_scaled_difference(p, y, S::from_f32(2.0))
+    }
+
+    #[inline]
+    fn loss_and_gradient_lanes<const B: usize>(
+        &self,
+        p: &[[S; B]; N],
+        y: &[[S; B]; N],
+    ) -> ([S; B], [[S; B]; N]) {
+        squares_and_scaled_difference_lanes(p, y, S::from_f32(2.0))
     }
 
     #[inline]
@@ -56,6 +65,16 @@ impl<S: Scalar, const N: usize> Loss<N, S> for HalfMeanSquaredError {
     }
 
     #[inline]
+    fn loss_and_gradient_lanes<const B: usize>(
+        &self,
+        p: &[[S; B]; N],
+        y: &[[S; B]; N],
+    ) -> ([S; B], [[S; B]; N]) {
+        let (sums, g) = squares_and_scaled_difference_lanes(p, y, S::ONE);
+        (sums.map(|sum| S::from_f32(0.5) * sum), g)
+    }
+
+    #[inline]
     fn gradient(&self, p: &[S; N], y: &[S; N]) -> [S; N] {
         self.loss_and_gradient(p, y).1
     }
@@ -79,6 +98,16 @@ impl<S: Scalar, const N: usize> Loss<N, S> for SumSquaredError {
     fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
         let (sum, g) = squares_and_scaled_difference(p, y, S::ONE);
         (S::from_f32(0.5) * sum, g)
+    }
+
+    #[inline]
+    fn loss_and_gradient_lanes<const B: usize>(
+        &self,
+        p: &[[S; B]; N],
+        y: &[[S; B]; N],
+    ) -> ([S; B], [[S; B]; N]) {
+        let (sums, g) = squares_and_scaled_difference_lanes(p, y, S::ONE);
+        (sums.map(|sum| S::from_f32(0.5) * sum), g)
     }
 
     #[inline]

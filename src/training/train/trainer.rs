@@ -1055,38 +1055,36 @@ where
         }
         let mut lanes = <N as BatchLayer<BLOCK, S>>::LaneGrads::ZERO;
         let mut cache = <N as BatchLayer<BLOCK, S>>::BatchCache::ZERO;
-        let no_target = [S::ZERO; O];
         let blocks = len - len % BLOCK;
         for start in (0..blocks).step_by(BLOCK) {
             let mut x = [[S::ZERO; BLOCK]; I];
+            let mut t = [[S::ZERO; BLOCK]; O];
             // a row past the data (the callers rule it out) would be a zero
             // sample with a zero gradient and no loss: its lane adds nothing
-            let mut targets = [&no_target; BLOCK];
             let mut present = [false; BLOCK];
-            for (s, (target, present)) in targets.iter_mut().zip(&mut present).enumerate() {
+            for (s, present) in present.iter_mut().enumerate() {
                 if let Some((row, y)) = data.get(row(start + s)) {
                     for (feature, &v) in x.iter_mut().zip(row) {
                         feature[s] = v;
                     }
-                    (*target, *present) = (y, true);
+                    for (output, &v) in t.iter_mut().zip(y) {
+                        output[s] = v;
+                    }
+                    *present = true;
                     if N::STOCHASTIC {
                         net.draw_lane_masks(&mut cache, s, rng);
                     }
                 }
             }
             let y = net.forward_batch_train(&x, &mut cache);
-            let mut g = [[S::ZERO; BLOCK]; O];
-            for (s, (target, &present)) in targets.iter().zip(&present).enumerate() {
-                let prediction: [S; O] = core::array::from_fn(|k| y[k][s]);
-                let (l, gs) = self.loss.loss_and_gradient(&prediction, target);
-                let (l, w) = if present {
-                    (l, weight)
-                } else {
-                    (S::ZERO, S::ZERO)
-                };
-                loss = S::sum_add(loss, l);
-                for (g, gs) in g.iter_mut().zip(gs) {
-                    g[s] = gs * w;
+            let (losses, mut g) = self.loss.loss_and_gradient_lanes(&y, &t);
+            let weights = present.map(|present| if present { weight } else { S::ZERO });
+            for (&l, &present) in losses.iter().zip(&present) {
+                loss = S::sum_add(loss, if present { l } else { S::ZERO });
+            }
+            for g in &mut g {
+                for (g, &w) in g.iter_mut().zip(&weights) {
+                    *g *= w;
                 }
             }
             // a block starts at a multiple of BLOCK, which is a multiple of
