@@ -60,8 +60,7 @@ impl<S: Scalar, const N: usize> Loss<N, S> for HalfMeanSquaredError {
 
     #[inline]
     fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
-        let (sum, g) = squares_and_scaled_difference(p, y, S::ONE);
-        (S::from_f32(0.5) * sum, g)
+        half_squares_and_difference(p, y)
     }
 
     #[inline]
@@ -70,8 +69,7 @@ impl<S: Scalar, const N: usize> Loss<N, S> for HalfMeanSquaredError {
         p: &[[S; B]; N],
         y: &[[S; B]; N],
     ) -> ([S; B], [[S; B]; N]) {
-        let (sums, g) = squares_and_scaled_difference_lanes(p, y, S::ONE);
-        (sums.map(|sum| S::from_f32(0.5) * sum), g)
+        half_squares_and_difference_lanes(p, y)
     }
 
     #[inline]
@@ -96,8 +94,7 @@ impl<S: Scalar, const N: usize> Loss<N, S> for SumSquaredError {
 
     #[inline]
     fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
-        let (sum, g) = squares_and_scaled_difference(p, y, S::ONE);
-        (S::from_f32(0.5) * sum, g)
+        half_squares_and_difference(p, y)
     }
 
     #[inline]
@@ -106,14 +103,31 @@ impl<S: Scalar, const N: usize> Loss<N, S> for SumSquaredError {
         p: &[[S; B]; N],
         y: &[[S; B]; N],
     ) -> ([S; B], [[S; B]; N]) {
-        let (sums, g) = squares_and_scaled_difference_lanes(p, y, S::ONE);
-        (sums.map(|sum| S::from_f32(0.5) * sum), g)
+        half_squares_and_difference_lanes(p, y)
     }
 
     #[inline]
     fn gradient(&self, p: &[S; N], y: &[S; N]) -> [S; N] {
         self.loss_and_gradient(p, y).1
     }
+}
+
+/// `(½ Σ_k (ŷ_k − y_k)², ŷ − y)`: the half squared errors' loss and
+/// gradient.
+#[inline(always)]
+fn half_squares_and_difference<S: Scalar, const N: usize>(p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
+    let (sum, g) = squares_and_scaled_difference(p, y, S::ONE);
+    (S::from_f32(0.5) * sum, g)
+}
+
+/// [`half_squares_and_difference`] of `B` samples in lanes.
+#[inline(always)]
+fn half_squares_and_difference_lanes<S: Scalar, const N: usize, const B: usize>(
+    p: &[[S; B]; N],
+    y: &[[S; B]; N],
+) -> ([S; B], [[S; B]; N]) {
+    let (sums, g) = squares_and_scaled_difference_lanes(p, y, S::ONE);
+    (sums.map(|sum| S::from_f32(0.5) * sum), g)
 }
 
 #[cfg(test)]
