@@ -3,6 +3,70 @@
 use super::{Loss, squares_and_scaled_difference, squares_and_scaled_difference_lanes};
 use crate::num::Scalar;
 
+/// `Loss` for a squared error: `Σ_k (ŷ_k − y_k)²` with gradient `2 (ŷ − y)`,
+/// or with `half` the half of it with gradient `ŷ − y`; averaged over a
+/// batch when `mean`, else summed. One definition for the three losses,
+/// per sample and in lanes.
+macro_rules! squared_error_loss {
+    ($name:ident, half: $half:literal, mean: $mean:literal) => {
+        impl<S: Scalar, const N: usize> Loss<N, S> for $name {
+            const MEAN_OVER_BATCH: bool = $mean;
+
+            #[inline]
+            fn loss(&self, p: &[S; N], y: &[S; N]) -> S {
+                self.loss_and_gradient(p, y).0
+            }
+
+            #[inline]
+            fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
+                squared_error::<S, N, $half>(p, y)
+            }
+
+            #[inline]
+            fn loss_and_gradient_lanes<const B: usize>(
+                &self,
+                p: &[[S; B]; N],
+                y: &[[S; B]; N],
+            ) -> ([S; B], [[S; B]; N]) {
+                squared_error_lanes::<S, N, B, $half>(p, y)
+            }
+
+            #[inline]
+            fn gradient(&self, p: &[S; N], y: &[S; N]) -> [S; N] {
+                self.loss_and_gradient(p, y).1
+            }
+        }
+    };
+}
+
+/// One sample's squared error and its gradient (see [`squared_error_loss`]).
+#[inline(always)]
+fn squared_error<S: Scalar, const N: usize, const HALF: bool>(
+    p: &[S; N],
+    y: &[S; N],
+) -> (S, [S; N]) {
+    if HALF {
+        let (sum, g) = squares_and_scaled_difference(p, y, S::ONE);
+        (S::from_f32(0.5) * sum, g)
+    } else {
+        squares_and_scaled_difference(p, y, S::from_f32(2.0))
+    }
+}
+
+/// [`squared_error`] of `B` samples in lanes.
+#[inline(always)]
+fn squared_error_lanes<S: Scalar, const N: usize, const B: usize, const HALF: bool>(
+    p: &[[S; B]; N],
+    y: &[[S; B]; N],
+) -> ([S; B], [[S; B]; N]) {
+    if HALF {
+        let (sums, g) = squares_and_scaled_difference_lanes(p, y, S::ONE);
+        (sums.map(|sum| S::from_f32(0.5) * sum), g)
+    } else {
+        squares_and_scaled_difference_lanes(p, y, S::from_f32(2.0))
+    }
+}
+
 /// Mean squared error, `1/m Σ (ŷ − y)²` over a batch (summed over outputs).
 /// Gradient per sample: `2 (ŷ − y)`.
 ///
@@ -14,31 +78,7 @@ use crate::num::Scalar;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MeanSquaredError;
 
-impl<S: Scalar, const N: usize> Loss<N, S> for MeanSquaredError {
-    #[inline]
-    fn loss(&self, p: &[S; N], y: &[S; N]) -> S {
-        self.loss_and_gradient(p, y).0
-    }
-
-    #[inline]
-    fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
-        squares_and_scaled_difference(p, y, S::from_f32(2.0))
-    }
-
-    #[inline]
-    fn loss_and_gradient_lanes<const B: usize>(
-        &self,
-        p: &[[S; B]; N],
-        y: &[[S; B]; N],
-    ) -> ([S; B], [[S; B]; N]) {
-        squares_and_scaled_difference_lanes(p, y, S::from_f32(2.0))
-    }
-
-    #[inline]
-    fn gradient(&self, p: &[S; N], y: &[S; N]) -> [S; N] {
-        self.loss_and_gradient(p, y).1
-    }
-}
+squared_error_loss!(MeanSquaredError, half: false, mean: true);
 
 /// The half-mean cost of the linear-regression lessons, `1/(2m) Σ (ŷ − y)²`
 /// (also scikit-learn's `squared_error` for `MLPRegressor`).
@@ -52,31 +92,7 @@ impl<S: Scalar, const N: usize> Loss<N, S> for MeanSquaredError {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HalfMeanSquaredError;
 
-impl<S: Scalar, const N: usize> Loss<N, S> for HalfMeanSquaredError {
-    #[inline]
-    fn loss(&self, p: &[S; N], y: &[S; N]) -> S {
-        self.loss_and_gradient(p, y).0
-    }
-
-    #[inline]
-    fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
-        half_squares_and_difference(p, y)
-    }
-
-    #[inline]
-    fn loss_and_gradient_lanes<const B: usize>(
-        &self,
-        p: &[[S; B]; N],
-        y: &[[S; B]; N],
-    ) -> ([S; B], [[S; B]; N]) {
-        half_squares_and_difference_lanes(p, y)
-    }
-
-    #[inline]
-    fn gradient(&self, p: &[S; N], y: &[S; N]) -> [S; N] {
-        self.loss_and_gradient(p, y).1
-    }
-}
+squared_error_loss!(HalfMeanSquaredError, half: true, mean: true);
 
 /// The sum-of-squares error `E = ½ Σ (y − ŷ)²` of the "linear regression
 /// from scratch" lesson: summed, not averaged, over the batch, and so is its
@@ -84,51 +100,7 @@ impl<S: Scalar, const N: usize> Loss<N, S> for HalfMeanSquaredError {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SumSquaredError;
 
-impl<S: Scalar, const N: usize> Loss<N, S> for SumSquaredError {
-    const MEAN_OVER_BATCH: bool = false;
-
-    #[inline]
-    fn loss(&self, p: &[S; N], y: &[S; N]) -> S {
-        self.loss_and_gradient(p, y).0
-    }
-
-    #[inline]
-    fn loss_and_gradient(&self, p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
-        half_squares_and_difference(p, y)
-    }
-
-    #[inline]
-    fn loss_and_gradient_lanes<const B: usize>(
-        &self,
-        p: &[[S; B]; N],
-        y: &[[S; B]; N],
-    ) -> ([S; B], [[S; B]; N]) {
-        half_squares_and_difference_lanes(p, y)
-    }
-
-    #[inline]
-    fn gradient(&self, p: &[S; N], y: &[S; N]) -> [S; N] {
-        self.loss_and_gradient(p, y).1
-    }
-}
-
-/// `(½ Σ_k (ŷ_k − y_k)², ŷ − y)`: the half squared errors' loss and
-/// gradient.
-#[inline(always)]
-fn half_squares_and_difference<S: Scalar, const N: usize>(p: &[S; N], y: &[S; N]) -> (S, [S; N]) {
-    let (sum, g) = squares_and_scaled_difference(p, y, S::ONE);
-    (S::from_f32(0.5) * sum, g)
-}
-
-/// [`half_squares_and_difference`] of `B` samples in lanes.
-#[inline(always)]
-fn half_squares_and_difference_lanes<S: Scalar, const N: usize, const B: usize>(
-    p: &[[S; B]; N],
-    y: &[[S; B]; N],
-) -> ([S; B], [[S; B]; N]) {
-    let (sums, g) = squares_and_scaled_difference_lanes(p, y, S::ONE);
-    (sums.map(|sum| S::from_f32(0.5) * sum), g)
-}
+squared_error_loss!(SumSquaredError, half: true, mean: false);
 
 #[cfg(test)]
 mod tests {
