@@ -38,7 +38,11 @@
 //! The `Trainer::fit` rows call fit exactly as a user does (through
 //! `common::fit_boston` and `common::fit_wide`), so they follow whatever fit
 //! does inside; the kernel rows call `SgdStep`, `BatchLayer` and `Layer`
-//! directly.
+//! directly. The "two networks side by side" row is not a contender: the
+//! batch-1 kernel on two networks at once, each on every other row, so two
+//! independent chains of dependent operations run where one does in the
+//! kernel row; the difference is the time batch 1 spends waiting on its
+//! chain.
 
 mod common;
 
@@ -197,8 +201,9 @@ const COLUMNS: usize = 4;
 enum Cell<'a> {
     /// Measured.
     Run(Case<'a>),
-    /// The same measurement as another cell of the table.
-    Like(usize, usize),
+    /// The same measurement as another cell of the table: the row with
+    /// this key, this column.
+    Like(&'static str, usize),
     /// Not applicable.
     Empty,
 }
@@ -275,6 +280,14 @@ fn measure<N: BenchNet<I, O>, const I: usize, const O: usize>(
         sn_heap(stacknet_epoch_b1_fused),
         sn_heap(stacknet_epoch_batched),
     ];
+    let pair_alloc = {
+        let mut n = [start; 2];
+        stacknet_epoch_b1_fused_pair(&mut n, data);
+        [
+            heap_use(|| stacknet_epoch_b1_fused_pair(&mut n, data)),
+            (0, 0),
+        ]
+    };
     let layer_alloc = [
         sn_heap(stacknet_epoch_b1),
         sn_heap(stacknet_epoch_per_sample_minibatch),
@@ -353,6 +366,23 @@ fn measure<N: BenchNet<I, O>, const I: usize, const O: usize>(
             alloc: kernel_alloc,
         },
         Row {
+            key: "pair",
+            name: "stacknet kernel, two networks side by side (each on every other row)",
+            heap: false,
+            cells: [
+                Cell::Run(Case::new(rows / 2 * 2 * epochs, move || {
+                    let mut n = [start; 2];
+                    (0..epochs).for_each(|_| stacknet_epoch_b1_fused_pair(&mut n, data));
+                    black_box(n);
+                })),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+            ],
+            notes: [""; COLUMNS],
+            alloc: pair_alloc,
+        },
+        Row {
             key: "layer",
             name: "stacknet, per-sample `Layer` only",
             heap: false,
@@ -367,8 +397,8 @@ fn measure<N: BenchNet<I, O>, const I: usize, const O: usize>(
                     (0..epochs).for_each(|_| stacknet_epoch_per_sample_minibatch(&mut n, data));
                     black_box(n);
                 })),
-                Cell::Like(1, 2),
-                Cell::Like(1, 2),
+                Cell::Like("kernels", 2),
+                Cell::Like("kernels", 2),
             ],
             notes: ["", "", "", ", per sample"],
             alloc: layer_alloc,
@@ -391,7 +421,7 @@ fn measure<N: BenchNet<I, O>, const I: usize, const O: usize>(
                 Cell::Run(Case::new(rows, move || {
                     heap_predict_each(black_box(heap), &data.x, &mut out_a)
                 })),
-                Cell::Like(3, 2),
+                Cell::Like("c1", 2),
             ],
             notes: ["", "", "", ", per sample"],
             alloc: heap_alloc,
@@ -414,7 +444,7 @@ fn measure<N: BenchNet<I, O>, const I: usize, const O: usize>(
                 Cell::Run(Case::new(rows, move || {
                     prealloc_predict_each(black_box(&mut pre), &data.x, &mut out_b)
                 })),
-                Cell::Like(4, 2),
+                Cell::Like("c2", 2),
             ],
             notes: ["", "", "", ", per sample"],
             alloc: pre_alloc,
@@ -461,8 +491,12 @@ fn measure<N: BenchNet<I, O>, const I: usize, const O: usize>(
 
     let rate = |r: usize, c: usize| match &table[r].cells[c] {
         Cell::Run(case) => Some(case.median()),
-        &Cell::Like(r, c) => match &table[r].cells[c] {
-            Cell::Run(case) => Some(case.median()),
+        &Cell::Like(key, c) => match table
+            .iter()
+            .find(|row| row.key == key)
+            .map(|row| &row.cells[c])
+        {
+            Some(Cell::Run(case)) => Some(case.median()),
             _ => None,
         },
         Cell::Empty => None,
@@ -558,13 +592,15 @@ fn table_markdown(t: &TableResult) -> String {
             }
         }
         let [(a1, b1), (a32, b32)] = r.alloc;
+        // a row with no batch-32 run has no batch-32 heap use either
+        let at_32 = |n: usize| r.rates[1].map_or("—".into(), |_| thousands(n));
         let _ = writeln!(
             s,
             " {}; {} | {}; {} |",
             thousands(a1),
-            thousands(a32),
+            at_32(a32),
             thousands(b1),
-            thousands(b32)
+            at_32(b32)
         );
     }
     s

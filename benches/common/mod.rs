@@ -292,6 +292,26 @@ pub fn stacknet_epoch_b1_fused<N: BenchNet<I, O>, const I: usize, const O: usize
     }
 }
 
+/// [`stacknet_epoch_b1_fused`] for two networks side by side, each taking
+/// every other row: two independent chains of dependent operations where
+/// one network has one. Not a contender (each network sees half the rows);
+/// it shows how much of batch 1's time is waiting on that chain.
+#[inline(never)]
+pub fn stacknet_epoch_b1_fused_pair<N: BenchNet<I, O>, const I: usize, const O: usize>(
+    nets: &mut [N; 2],
+    data: &Data<I, O>,
+) {
+    let mut caches = [<N as Layer>::Cache::ZERO; 2];
+    let [a, b] = nets;
+    let [cache_a, cache_b] = &mut caches;
+    for (x, y) in data.x.chunks_exact(2).zip(data.y.chunks_exact(2)) {
+        let pa = a.forward_train(&x[0], cache_a);
+        let pb = b.forward_train(&x[1], cache_b);
+        a.backward_sgd(cache_a, &core::array::from_fn(|o| pa[o] - y[0][o]), LR);
+        b.backward_sgd(cache_b, &core::array::from_fn(|o| pb[o] - y[1][o]), LR);
+    }
+}
+
 /// One epoch of mini-batches of [`BATCH`] through the per-sample [`Layer`]
 /// path: gradients accumulated sample by sample, then one step.
 #[inline(never)]
