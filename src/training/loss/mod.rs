@@ -122,44 +122,6 @@ pub trait Loss<const N: usize, S: Scalar = f32> {
     }
 }
 
-/// `(Σ_k (ŷ_k − y_k)², (ŷ − y) · factor)`: the sum of squares and the
-/// gradient of every squared loss here, from one pass over the differences.
-#[inline(always)]
-fn squares_and_scaled_difference<S: Scalar, const N: usize>(
-    p: &[S; N],
-    y: &[S; N],
-    factor: S,
-) -> (S, [S; N]) {
-    let mut g = [S::ZERO; N];
-    let mut sum = S::ZERO;
-    for ((g, &p), &y) in g.iter_mut().zip(p).zip(y) {
-        let d = p - y;
-        sum += d * d;
-        *g = d * factor;
-    }
-    (sum, g)
-}
-
-/// [`squares_and_scaled_difference`] of `B` samples in lanes, each lane's
-/// sum in order of `k` as there: the same bits, a lane at a time.
-#[inline(always)]
-fn squares_and_scaled_difference_lanes<S: Scalar, const N: usize, const B: usize>(
-    p: &[[S; B]; N],
-    y: &[[S; B]; N],
-    factor: S,
-) -> ([S; B], [[S; B]; N]) {
-    let mut g = [[S::ZERO; B]; N];
-    let mut sum = [S::ZERO; B];
-    for ((g, p), y) in g.iter_mut().zip(p).zip(y) {
-        for (((g, sum), &p), &y) in g.iter_mut().zip(&mut sum).zip(p).zip(y) {
-            let d = p - y;
-            *sum += d * d;
-            *g = d * factor;
-        }
-    }
-    (sum, g)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

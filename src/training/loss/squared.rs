@@ -1,6 +1,6 @@
 //! Squared-error losses, named as the lessons name them.
 
-use super::{Loss, squares_and_scaled_difference, squares_and_scaled_difference_lanes};
+use super::Loss;
 use crate::num::Scalar;
 
 /// `Loss` for a squared error: `Σ_k (ŷ_k − y_k)²` with gradient `2 (ŷ − y)`,
@@ -39,32 +39,55 @@ macro_rules! squared_error_loss {
     };
 }
 
-/// One sample's squared error and its gradient (see [`squared_error_loss`]).
+/// One sample's squared error and its gradient, for `d = ŷ − y`: `Σ_k d_k²`
+/// and `2 d`, or with `HALF` `½ Σ_k d_k²` and `d`, in one pass over the
+/// differences (see [`squared_error_loss`]).
 #[inline(always)]
 fn squared_error<S: Scalar, const N: usize, const HALF: bool>(
     p: &[S; N],
     y: &[S; N],
 ) -> (S, [S; N]) {
-    if HALF {
-        let (sum, g) = squares_and_scaled_difference(p, y, S::ONE);
-        (S::from_f32(0.5) * sum, g)
-    } else {
-        squares_and_scaled_difference(p, y, S::from_f32(2.0))
+    let factor = gradient_factor::<S, HALF>();
+    let mut g = [S::ZERO; N];
+    let mut sum = S::ZERO;
+    for ((g, &p), &y) in g.iter_mut().zip(p).zip(y) {
+        let d = p - y;
+        sum += d * d;
+        *g = d * factor;
     }
+    (halved::<S, HALF>(sum), g)
 }
 
-/// [`squared_error`] of `B` samples in lanes.
+/// [`squared_error`] of `B` samples in lanes, each lane's sum in order of
+/// `k` as there: the same bits, a lane at a time.
 #[inline(always)]
 fn squared_error_lanes<S: Scalar, const N: usize, const B: usize, const HALF: bool>(
     p: &[[S; B]; N],
     y: &[[S; B]; N],
 ) -> ([S; B], [[S; B]; N]) {
-    if HALF {
-        let (sums, g) = squares_and_scaled_difference_lanes(p, y, S::ONE);
-        (sums.map(|sum| S::from_f32(0.5) * sum), g)
-    } else {
-        squares_and_scaled_difference_lanes(p, y, S::from_f32(2.0))
+    let factor = gradient_factor::<S, HALF>();
+    let mut g = [[S::ZERO; B]; N];
+    let mut sum = [S::ZERO; B];
+    for ((g, p), y) in g.iter_mut().zip(p).zip(y) {
+        for (((g, sum), &p), &y) in g.iter_mut().zip(&mut sum).zip(p).zip(y) {
+            let d = p - y;
+            *sum += d * d;
+            *g = d * factor;
+        }
     }
+    (sum.map(halved::<S, HALF>), g)
+}
+
+/// `∂/∂d` of the loss is `factor · d`: 1 for the half errors, else 2.
+#[inline(always)]
+fn gradient_factor<S: Scalar, const HALF: bool>() -> S {
+    if HALF { S::ONE } else { S::from_f32(2.0) }
+}
+
+/// The loss from the sum of squares: its half for the half errors.
+#[inline(always)]
+fn halved<S: Scalar, const HALF: bool>(sum: S) -> S {
+    if HALF { S::from_f32(0.5) * sum } else { sum }
 }
 
 /// Mean squared error, `1/m Σ (ŷ − y)²` over a batch (summed over outputs).
